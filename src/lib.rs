@@ -2,3 +2,4 @@
 //! so integration tests drive the same code the binary runs.
 
 pub mod profiles;
+pub mod ssh;

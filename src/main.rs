@@ -1,1 +1,74 @@
-fn main() {}
+//! The `tabsh` command: the TUI by default, plus subcommands for scripts and quick use.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "tabsh", version, about = "A terminal-UI SSH session manager: tabs, saved sessions, clone session, anti-idle")]
+struct Args {
+    /// Where profiles live (default: the platform config dir, e.g. ~/.config/tabsh)
+    #[arg(long, global = true, env = "TABSH_CONFIG_DIR", value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List saved sessions; files that fail to load are reported on stderr
+    List,
+    /// Create profiles from an OpenSSH client config (default ~/.ssh/config)
+    ImportSshConfig {
+        /// The config file to read
+        path: Option<PathBuf>,
+    },
+    /// Run one command over a saved session's connection, like `ssh host command`
+    Exec {
+        /// Never ask anything (passwords, host keys): fail with a clear message instead
+        #[arg(long)]
+        batch: bool,
+        /// Profile id (file name without .toml) or name
+        profile: String,
+        /// The remote command and its arguments (after `--`)
+        #[arg(last = true, required = true, num_args = 1..)]
+        command: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("tabsh: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(cli::run(args.config_dir.as_deref(), args.command));
+    // Stdin forwarding may still block a worker thread on a terminal read; do not wait for it.
+    runtime.shutdown_background();
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("tabsh: {error:#}");
+            ExitCode::from(cli::exec::SSH_FAILURE_STATUS as u8)
+        }
+    }
+}
+
+/// Logs go to stderr only when asked for (`TABSH_LOG=debug`), so they never mix into a
+/// command's output by surprise.
+fn init_logging() {
+    if let Ok(filter) = std::env::var("TABSH_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+}

@@ -1,0 +1,83 @@
+//! `tabsh exec PROFILE -- COMMAND...`: one command over the profile's connection, like
+//! `ssh host command`: remote stdout and stderr to ours, our stdin to the remote, and the
+//! remote exit status as ours.
+
+use std::sync::Arc;
+
+use tabsh::profiles::Profile;
+use tabsh::ssh::{
+    BatchPrompter, ChannelEvent, ChannelHandle, ConnectOptions, Connection, Prompter,
+    SessionRequest, SshError,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::terminal_prompter::TerminalPrompter;
+
+/// OpenSSH's exit status for its own failures (connection, authentication, ...).
+pub const SSH_FAILURE_STATUS: i32 = 255;
+
+pub async fn run(profile: &Profile, command: &[String], batch: bool) -> Result<i32, SshError> {
+    let prompter: Arc<dyn Prompter> = match (batch, TerminalPrompter::open()) {
+        (false, Some(terminal)) => Arc::new(terminal),
+        _ => Arc::new(BatchPrompter),
+    };
+    let options = ConnectOptions::from_profile(profile);
+    let connection = Connection::connect(&options, prompter).await?;
+    let request = SessionRequest {
+        pty: None,
+        // Like ssh, the words are joined with spaces and the remote shell parses them.
+        command: Some(command.join(" ")),
+    };
+    let session = connection.open_session(&request).await?;
+    tokio::spawn(forward_stdin(session.handle.clone()));
+    let status = relay_output(session.events).await;
+    connection.disconnect().await;
+    Ok(status)
+}
+
+async fn forward_stdin(channel: ChannelHandle) {
+    let mut stdin = tokio::io::stdin();
+    let mut buffer = vec![0u8; 32 * 1024];
+    loop {
+        match stdin.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                if !channel.write(buffer[..n].to_vec()) {
+                    return;
+                }
+            }
+        }
+    }
+    channel.eof();
+}
+
+async fn relay_output(
+    mut events: tokio::sync::mpsc::UnboundedReceiver<ChannelEvent>,
+) -> i32 {
+    let mut stdout = tokio::io::stdout();
+    let mut stderr = tokio::io::stderr();
+    let mut status = None;
+    while let Some(event) = events.recv().await {
+        match event {
+            ChannelEvent::Data(bytes) => {
+                // A closed stdout (e.g. `| head`) must not stop the draining.
+                let _ = stdout.write_all(&bytes).await;
+                let _ = stdout.flush().await;
+            }
+            ChannelEvent::Stderr(bytes) => {
+                let _ = stderr.write_all(&bytes).await;
+                let _ = stderr.flush().await;
+            }
+            ChannelEvent::ExitStatus(code) => status = Some(code as i32),
+            ChannelEvent::ExitSignal { signal, message } => {
+                let _ = stderr
+                    .write_all(format!("tabsh: remote command killed by signal {signal} {message}\n").as_bytes())
+                    .await;
+                status = Some(SSH_FAILURE_STATUS);
+            }
+            ChannelEvent::Eof => {}
+            ChannelEvent::Closed => break,
+        }
+    }
+    status.unwrap_or(SSH_FAILURE_STATUS)
+}

@@ -1,0 +1,161 @@
+//! One session channel: a reader task that always drains it and a writer task fed by a cheap
+//! cloneable handle. The reader never waits on anyone, because russh stalls every channel of a
+//! connection (keepalives and rekeying too) while one channel's queue is full.
+
+use bytes::Bytes;
+use russh::client::Msg;
+use russh::{Channel, ChannelId, ChannelMsg, ChannelReadHalf, ChannelWriteHalf};
+use tokio::sync::{mpsc, oneshot};
+
+/// What happened on a channel, in arrival order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChannelEvent {
+    Data(Bytes),
+    /// Extended data type 1: the remote stderr.
+    Stderr(Bytes),
+    ExitStatus(u32),
+    ExitSignal { signal: String, message: String },
+    Eof,
+    /// The channel is gone; no event follows.
+    Closed,
+}
+
+#[derive(Debug)]
+enum Command {
+    Write(Bytes),
+    Resize { cols: u16, rows: u16 },
+    Eof,
+    Close,
+}
+
+/// Sends input, resizes and close requests to a channel. Dropping every clone closes it.
+#[derive(Debug, Clone)]
+pub struct ChannelHandle {
+    id: ChannelId,
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl ChannelHandle {
+    pub fn id(&self) -> ChannelId {
+        self.id
+    }
+
+    /// Queues bytes for the remote side. Returns false once the channel is closed.
+    pub fn write(&self, bytes: impl Into<Bytes>) -> bool {
+        self.commands.send(Command::Write(bytes.into())).is_ok()
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) -> bool {
+        self.commands.send(Command::Resize { cols, rows }).is_ok()
+    }
+
+    /// Tells the remote side no more input follows (like closing a pipe).
+    pub fn eof(&self) -> bool {
+        self.commands.send(Command::Eof).is_ok()
+    }
+
+    /// Sends CLOSE so the server frees the session slot; the event stream ends with `Closed`.
+    pub fn close(&self) -> bool {
+        self.commands.send(Command::Close).is_ok()
+    }
+}
+
+/// A running session channel: its handle and the stream of its events.
+#[derive(Debug)]
+pub struct SessionChannel {
+    pub handle: ChannelHandle,
+    pub events: mpsc::UnboundedReceiver<ChannelEvent>,
+}
+
+impl SessionChannel {
+    /// Starts the tasks for a channel that is already set up (pty, shell or exec). `early` holds
+    /// events read while waiting for the server's replies to those requests.
+    pub(crate) fn spawn(channel: Channel<Msg>, early: Vec<ChannelEvent>) -> Self {
+        let id = channel.id();
+        let (read_half, write_half) = channel.split();
+        let (event_tx, events) = mpsc::unbounded_channel();
+        for event in early {
+            let _ = event_tx.send(event);
+        }
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (closed_tx, closed_rx) = oneshot::channel();
+        tokio::spawn(drain(read_half, event_tx, closed_rx));
+        tokio::spawn(write(write_half, command_rx, closed_tx));
+        Self {
+            handle: ChannelHandle { id, commands },
+            events,
+        }
+    }
+}
+
+/// Maps a russh message to our event; `None` for messages a client does not act on.
+pub(crate) fn event_of(message: ChannelMsg) -> Option<ChannelEvent> {
+    Some(match message {
+        ChannelMsg::Data { data } => ChannelEvent::Data(data),
+        ChannelMsg::ExtendedData { data, ext: 1 } => ChannelEvent::Stderr(data),
+        ChannelMsg::ExitStatus { exit_status } => ChannelEvent::ExitStatus(exit_status),
+        ChannelMsg::ExitSignal {
+            signal_name,
+            error_message,
+            ..
+        } => ChannelEvent::ExitSignal {
+            signal: format!("{signal_name:?}"),
+            message: error_message,
+        },
+        ChannelMsg::Eof => ChannelEvent::Eof,
+        ChannelMsg::Close => ChannelEvent::Closed,
+        _ => return None,
+    })
+}
+
+async fn drain(
+    mut read_half: ChannelReadHalf,
+    events: mpsc::UnboundedSender<ChannelEvent>,
+    mut closed_locally: oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            message = read_half.wait() => {
+                let Some(message) = message else { break };
+                let Some(event) = event_of(message) else { continue };
+                let closed = event == ChannelEvent::Closed;
+                // A receiver that went away must not stop the draining: keep reading to CLOSE.
+                let _ = events.send(event);
+                if closed {
+                    return;
+                }
+            }
+            // russh 0.65 forgets a channel once we send CLOSE and drops the server's answering
+            // CLOSE, so after our own close nothing more will ever arrive.
+            Ok(()) = &mut closed_locally => break,
+        }
+    }
+    let _ = events.send(ChannelEvent::Closed);
+}
+
+async fn write(
+    write_half: ChannelWriteHalf<Msg>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    closed_locally: oneshot::Sender<()>,
+) {
+    while let Some(command) = commands.recv().await {
+        let result = match command {
+            Command::Write(bytes) => write_half.data_bytes(bytes).await,
+            Command::Resize { cols, rows } => {
+                write_half
+                    .window_change(u32::from(cols), u32::from(rows), 0, 0)
+                    .await
+            }
+            Command::Eof => write_half.eof().await,
+            Command::Close => break,
+        };
+        if result.is_err() {
+            // The channel or connection is gone; the reader reports how.
+            return;
+        }
+    }
+    // Explicit close, or every handle dropped: either way the server must hear CLOSE, or the
+    // session slot stays taken until the connection ends.
+    let _ = write_half.close().await;
+    let _ = closed_locally.send(());
+}

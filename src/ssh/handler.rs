@@ -1,0 +1,162 @@
+//! The russh client callbacks: host key verification and the events russh only reports here
+//! (channel refusal texts, the end of the connection).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use russh::client::{self, DisconnectReason, Session};
+use russh::keys::PublicKey;
+use russh::keys::PublicKeyOrCertificate;
+use russh::{ChannelId, ChannelOpenFailure};
+use tokio::sync::watch;
+
+use super::error::SshError;
+use super::known_hosts::{HostKeyStatus, KnownHosts, fingerprint, host_port_name};
+use super::prompt::{Answer, HostKeyDecision, Prompt, Prompter};
+
+/// Whether a connection is still usable, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkState {
+    Up,
+    Lost(String),
+}
+
+/// State the handler shares with the `Connection` that owns it.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// russh returns only the reason code from `channel_open_session`; the server's description
+    /// arrives here.
+    pub last_open_failure: Mutex<Option<String>>,
+    pub link: watch::Sender<LinkState>,
+}
+
+impl Shared {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            last_open_failure: Mutex::new(None),
+            link: watch::Sender::new(LinkState::Up),
+        })
+    }
+}
+
+pub(crate) struct ClientHandler {
+    pub host: String,
+    pub port: u16,
+    pub known_hosts: PathBuf,
+    pub prompter: Arc<dyn Prompter>,
+    pub shared: Arc<Shared>,
+}
+
+impl ClientHandler {
+    async fn verify_host_key(&self, key: &PublicKey) -> Result<bool, SshError> {
+        let mut known = KnownHosts::load(&self.known_hosts)?;
+        let host_port = host_port_name(&self.host, self.port);
+        let offered = fingerprint(key);
+        match known.check(&self.host, self.port, key) {
+            HostKeyStatus::Known { .. } => Ok(true),
+            HostKeyStatus::Changed {
+                line,
+                recorded_fingerprint,
+            } => Err(SshError::HostKeyChanged {
+                host_port,
+                known_hosts: self.known_hosts.clone(),
+                line,
+                recorded_fingerprint,
+                offered_fingerprint: offered,
+            }),
+            HostKeyStatus::Revoked { line } => Err(SshError::HostKeyRevoked {
+                host_port,
+                known_hosts: self.known_hosts.clone(),
+                line,
+                fingerprint: offered,
+            }),
+            HostKeyStatus::Unknown { other_types } => {
+                let answer = self
+                    .prompter
+                    .ask(Prompt::UnknownHostKey {
+                        host_port: host_port.clone(),
+                        key_type: key.algorithm().as_str().to_owned(),
+                        fingerprint: offered.clone(),
+                        known_hosts: self.known_hosts.clone(),
+                        other_types,
+                    })
+                    .await;
+                match answer {
+                    Answer::HostKey(HostKeyDecision::AcceptAndSave) => {
+                        known.append(&self.host, self.port, key)?;
+                        Ok(true)
+                    }
+                    Answer::HostKey(HostKeyDecision::AcceptOnce) => Ok(true),
+                    Answer::HostKey(HostKeyDecision::Reject) => Err(SshError::HostKeyNotTrusted {
+                        host_port,
+                        fingerprint: offered,
+                        why: "it is not in known_hosts and was rejected".to_owned(),
+                    }),
+                    _ => Err(SshError::HostKeyNotTrusted {
+                        host_port,
+                        fingerprint: offered,
+                        why: format!(
+                            "it is not in {} and nobody accepted it (batch mode, no terminal, \
+                             or the question was cancelled)",
+                            self.known_hosts.display()
+                        ),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+impl client::Handler for ClientHandler {
+    type Error = SshError;
+
+    async fn check_server_key(
+        &mut self,
+        server_public_key: &PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        match server_public_key {
+            PublicKeyOrCertificate::PublicKey { key, .. } => self.verify_host_key(key).await,
+            PublicKeyOrCertificate::Certificate(_) => Err(SshError::HostKeyNotTrusted {
+                host_port: host_port_name(&self.host, self.port),
+                fingerprint: "(certificate)".to_owned(),
+                why: "host certificates are not supported yet".to_owned(),
+            }),
+        }
+    }
+
+    async fn channel_open_failure(
+        &mut self,
+        _channel: ChannelId,
+        _reason: ChannelOpenFailure,
+        description: &str,
+        _language: &str,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        *self
+            .shared
+            .last_open_failure
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(description.to_owned());
+        Ok(())
+    }
+
+    async fn disconnected(
+        &mut self,
+        reason: DisconnectReason<Self::Error>,
+    ) -> Result<(), Self::Error> {
+        let why = match &reason {
+            DisconnectReason::ReceivedDisconnect(info) if info.message.is_empty() => {
+                format!("the server disconnected ({:?})", info.reason_code)
+            }
+            DisconnectReason::ReceivedDisconnect(info) => {
+                format!("the server disconnected: {}", info.message)
+            }
+            DisconnectReason::Error(error) => error.to_string(),
+        };
+        self.shared.link.send_replace(LinkState::Lost(why));
+        match reason {
+            DisconnectReason::ReceivedDisconnect(_) => Ok(()),
+            DisconnectReason::Error(error) => Err(error),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The SSH transport: TCP with socket options, host keys, authentication, connections shared by
+//! many session channels, and the prompts all of these need.
+
+mod auth;
+pub mod channel;
+pub mod connection;
+pub mod error;
+mod handler;
+pub mod known_hosts;
+pub mod prompt;
+pub mod tcp;
+
+pub use channel::{ChannelEvent, ChannelHandle, SessionChannel};
+pub use connection::{ConnectOptions, Connection, PtyRequest, SessionRequest};
+pub use error::SshError;
+pub use handler::LinkState;
+pub use prompt::{
+    Answer, BatchPrompter, FnPrompter, HostKeyDecision, KbdPrompt, Prompt, PromptFuture, Prompter,
+};
