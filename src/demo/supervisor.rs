@@ -84,16 +84,22 @@ pub fn supervise(
             InputSink::Pipe(Some(stdin))
         }
     };
-    tokio::spawn(feed_input(input_receiver, sink));
-    tokio::spawn(run(
-        channel,
-        session,
-        child,
-        outputs,
-        exited,
-        hangup_receiver,
-        finished,
-    ));
+    let input = tokio::spawn(feed_input(input_receiver, sink));
+    tokio::spawn(async move {
+        run(
+            channel,
+            session,
+            child,
+            outputs,
+            exited,
+            hangup_receiver,
+            finished,
+        )
+        .await;
+        // The handler may keep its sender until the client's next request;
+        // stopping here releases the pty master (or stdin) right away.
+        input.abort();
+    });
     ProcessControl {
         inputs,
         _hangup: hangup,
