@@ -1,5 +1,6 @@
 //! tabsh: a terminal-UI SSH session manager. The library holds everything but the command line,
 //! so integration tests drive the same code the binary runs.
 
+pub mod demo;
 pub mod profiles;
 pub mod ssh;

@@ -1,0 +1,46 @@
+//! What a demo server accepts: who may log in and how many sessions a connection may hold.
+
+use russh::keys::PublicKey;
+
+/// OpenSSH's default `MaxSessions`; tabsh clones tabs over one connection, so the
+/// demo must refuse the same way a stock server would.
+pub const DEFAULT_MAX_SESSIONS: u32 = 10;
+
+/// Settings for [`DemoServer::start`](super::DemoServer::start).
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    /// Public keys allowed to log in. Only the key material is compared, so a
+    /// key's comment does not matter.
+    pub authorized_keys: Vec<PublicKey>,
+    /// When set, the `password` and `keyboard-interactive` methods are offered
+    /// and accept exactly this password. Exists so tests can exercise those
+    /// flows without a real sshd.
+    pub password: Option<String>,
+    /// When set, only this user name may log in; otherwise any name is accepted
+    /// (the session always runs as the local user anyway).
+    pub user: Option<String>,
+    /// Session channels allowed open at once on one connection, like sshd's
+    /// `MaxSessions`.
+    pub max_sessions: u32,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        Self {
+            authorized_keys: Vec::new(),
+            password: None,
+            user: None,
+            max_sessions: DEFAULT_MAX_SESSIONS,
+        }
+    }
+}
+
+impl DemoConfig {
+    /// A config that lets exactly this key in, the usual setup for tabsh's demo profile.
+    pub fn with_authorized_key(key: PublicKey) -> Self {
+        Self {
+            authorized_keys: vec![key],
+            ..Self::default()
+        }
+    }
+}
