@@ -109,7 +109,12 @@ pub fn parse_ssh_config(text: &str, file: &Path, env: &SshEnv) -> ImportReport {
         // Built field by field; listed in file order, which is how people read them.
         host_problems
             .sort_by_key(|problem| problem.origin.as_ref().map(|o| (o.file.clone(), o.line)));
-        skipped.append(&mut host_problems);
+        // A bad value in a block shared by several hosts is one problem, not one per host.
+        for problem in host_problems {
+            if !skipped.contains(&problem) {
+                skipped.push(problem);
+            }
+        }
         if let Some(profile) = built {
             profiles.push(ImportedProfile {
                 alias,

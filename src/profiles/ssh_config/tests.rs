@@ -455,3 +455,23 @@ fn durations_follow_openssh_time_format() {
         assert_eq!(parse_duration_secs(bad), None, "{bad:?}");
     }
 }
+
+#[test]
+fn a_bad_value_shared_by_several_hosts_is_reported_once() {
+    let report = parse("Host a b\n  Port x\n");
+    assert_eq!(aliases(&report), ["a", "b"]);
+    assert_eq!(skipped_lines(&report), [("Port", Some(2))]);
+}
+
+#[test]
+fn include_inside_a_match_block_is_not_followed() {
+    let ssh = SshDir::new();
+    ssh.write("config", "Match user me\n  Include extra\nHost main\n");
+    ssh.write("extra", "Host hidden\n");
+    let report = ssh.import();
+    assert_eq!(aliases(&report), ["main"]);
+    assert_eq!(
+        skipped_lines(&report),
+        [("Match", Some(1)), ("Include", Some(2))]
+    );
+}
