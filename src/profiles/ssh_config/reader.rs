@@ -1,0 +1,261 @@
+//! Reads an ssh_config and the files it includes into a tree of blocks and options, keeping
+//! each line's origin for the report.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use super::lexer::split_line;
+use super::pattern::{has_wildcard, wildcard_match};
+use super::report::{Origin, SkipReason, Skipped};
+use super::tokens::{TokenValues, expand_path};
+
+/// OpenSSH's limit; it also ends include cycles.
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Host {
+        patterns: Vec<String>,
+        origin: Origin,
+    },
+    Match {
+        origin: Origin,
+    },
+    Option(ConfigOption),
+    /// The items of every file an `Include` line matched, in order.
+    Include {
+        items: Vec<Item>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigOption {
+    /// Lowercase, for matching; keywords are case-insensitive.
+    pub keyword: String,
+    /// As written, for the report.
+    pub name: String,
+    pub args: Vec<String>,
+    pub raw: String,
+    pub origin: Origin,
+}
+
+/// Where relative `Include`s resolve and what `~` means.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadContext<'a> {
+    pub home: &'a Path,
+    pub local_user: &'a str,
+    pub ssh_dir: &'a Path,
+}
+
+/// Parses `text` (the contents of `file`), following includes. Problems with lines and
+/// included files go to `skipped`; only the top file's own I/O is the caller's business.
+pub fn parse_text(
+    text: &str,
+    file: &Path,
+    context: ReadContext<'_>,
+    depth: usize,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Item> {
+    let mut items = Vec::new();
+    // Includes inside a Match block are conditional on it; as Match is skipped, so are they.
+    let mut in_match: Option<usize> = None;
+    for (index, line) in text.lines().enumerate() {
+        let origin = Origin {
+            file: file.to_owned(),
+            line: index + 1,
+        };
+        let split = match split_line(line) {
+            Ok(Some(split)) => split,
+            Ok(None) => continue,
+            Err(error) => {
+                skipped.push(Skipped {
+                    origin: Some(origin),
+                    subject: line.trim().to_owned(),
+                    reason: SkipReason::BadLine(error.to_string()),
+                });
+                continue;
+            }
+        };
+        let keyword = split.keyword.to_ascii_lowercase();
+        match keyword.as_str() {
+            "host" => {
+                in_match = None;
+                items.push(Item::Host {
+                    patterns: split.args,
+                    origin,
+                });
+            }
+            "match" => {
+                in_match = Some(origin.line);
+                items.push(Item::Match { origin });
+            }
+            "include" if in_match.is_none() => {
+                let included = read_includes(&split.args, &origin, context, depth, skipped);
+                items.push(Item::Include { items: included });
+            }
+            _ => items.push(Item::Option(ConfigOption {
+                keyword,
+                name: split.keyword,
+                args: split.args,
+                raw: split.raw,
+                origin,
+            })),
+        }
+    }
+    items
+}
+
+fn read_includes(
+    patterns: &[String],
+    origin: &Origin,
+    context: ReadContext<'_>,
+    depth: usize,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Item> {
+    let skip = |skipped: &mut Vec<Skipped>, reason| {
+        skipped.push(Skipped {
+            origin: Some(origin.clone()),
+            subject: "Include".to_owned(),
+            reason,
+        });
+    };
+    if depth >= MAX_INCLUDE_DEPTH {
+        skip(
+            skipped,
+            SkipReason::IncludeTooDeep {
+                limit: MAX_INCLUDE_DEPTH,
+            },
+        );
+        return Vec::new();
+    }
+
+    let mut items = Vec::new();
+    for pattern in patterns {
+        let Some(full_pattern) = resolve_include_path(pattern, context) else {
+            skip(
+                skipped,
+                SkipReason::InvalidValue {
+                    value: pattern.clone(),
+                    expected: "a path (`~user` and `%` tokens other than %d %u are not supported)"
+                        .to_owned(),
+                },
+            );
+            continue;
+        };
+        let files = expand_glob(&full_pattern);
+        if files.is_empty() {
+            skip(
+                skipped,
+                SkipReason::IncludeMatchesNothing {
+                    pattern: pattern.clone(),
+                },
+            );
+        }
+        for path in files {
+            match fs::read_to_string(&path) {
+                Ok(text) => items.extend(parse_text(&text, &path, context, depth + 1, skipped)),
+                Err(error) => skip(
+                    skipped,
+                    SkipReason::IncludeUnreadable {
+                        path,
+                        error: error.to_string(),
+                    },
+                ),
+            }
+        }
+    }
+    items
+}
+
+/// `~` and the user tokens expanded; relative paths are under `~/.ssh`, as for OpenSSH's user
+/// config.
+fn resolve_include_path(pattern: &str, context: ReadContext<'_>) -> Option<PathBuf> {
+    let tokens = TokenValues {
+        home: context.home,
+        local_user: context.local_user,
+        alias: "",
+        host: "",
+        remote_user: "",
+        port: 0,
+    };
+    let has_host_token = ["%h", "%n", "%r", "%p"].iter().any(|t| pattern.contains(t));
+    if has_host_token {
+        return None;
+    }
+    let expanded = PathBuf::from(expand_path(pattern, &tokens).ok()?);
+    Some(if expanded.is_absolute() {
+        expanded
+    } else {
+        context.ssh_dir.join(expanded)
+    })
+}
+
+/// The existing paths matching `pattern`, whose components may contain `*` and `?`, sorted
+/// like glob(3) sorts them. Wildcards do not match names starting with `.` unless the pattern
+/// component does.
+fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
+    let mut candidates = vec![PathBuf::new()];
+    for component in pattern.components() {
+        let Component::Normal(name) = component else {
+            for candidate in &mut candidates {
+                candidate.push(component);
+            }
+            continue;
+        };
+        let name = name.to_string_lossy();
+        if !has_wildcard(&name) {
+            for candidate in &mut candidates {
+                candidate.push(name.as_ref());
+            }
+            continue;
+        }
+        let mut next = Vec::new();
+        for dir in &candidates {
+            let listing = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir.as_path()
+            };
+            let Ok(entries) = fs::read_dir(listing) else {
+                continue;
+            };
+            let mut matched: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| entry.file_name().into_string().ok())
+                .filter(|entry| name.starts_with('.') || !entry.starts_with('.'))
+                .filter(|entry| wildcard_match(&name, entry))
+                .map(|entry| dir.join(entry))
+                .collect();
+            matched.sort();
+            next.extend(matched);
+        }
+        candidates = next;
+    }
+    candidates.retain(|path| path.is_file());
+    candidates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_matches_files_sorted_and_skips_dot_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conf = dir.path().join("conf.d");
+        fs::create_dir(&conf).expect("mkdir");
+        for name in ["b.conf", "a.conf", ".hidden.conf", "notes.txt"] {
+            fs::write(conf.join(name), "").expect("write");
+        }
+        fs::create_dir(conf.join("dir.conf")).expect("a directory is not a config");
+        assert_eq!(
+            expand_glob(&conf.join("*.conf")),
+            vec![conf.join("a.conf"), conf.join("b.conf")]
+        );
+        assert_eq!(
+            expand_glob(&dir.path().join("c*/?.conf")),
+            vec![conf.join("a.conf"), conf.join("b.conf")]
+        );
+        assert!(expand_glob(&conf.join("missing")).is_empty());
+    }
+}
