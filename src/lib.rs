@@ -2,5 +2,6 @@
 //! so integration tests drive the same code the binary runs.
 
 pub mod demo;
+pub mod patterns;
 pub mod profiles;
 pub mod ssh;

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "tabsh", version, about = "A terminal-UI SSH session manager: tabs, saved sessions, clone session, anti-idle")]
+#[command(
+    name = "tabsh",
+    version,
+    about = "A terminal-UI SSH session manager: tabs, saved sessions, clone session, anti-idle"
+)]
 struct Args {
     /// Where profiles live (default: the platform config dir, e.g. ~/.config/tabsh)
     #[arg(long, global = true, env = "TABSH_CONFIG_DIR", value_name = "DIR")]

@@ -51,9 +51,7 @@ async fn forward_stdin(channel: ChannelHandle) {
     channel.eof();
 }
 
-async fn relay_output(
-    mut events: tokio::sync::mpsc::UnboundedReceiver<ChannelEvent>,
-) -> i32 {
+async fn relay_output(mut events: tokio::sync::mpsc::UnboundedReceiver<ChannelEvent>) -> i32 {
     let mut stdout = tokio::io::stdout();
     let mut stderr = tokio::io::stderr();
     let mut status = None;
@@ -71,7 +69,10 @@ async fn relay_output(
             ChannelEvent::ExitStatus(code) => status = Some(code as i32),
             ChannelEvent::ExitSignal { signal, message } => {
                 let _ = stderr
-                    .write_all(format!("tabsh: remote command killed by signal {signal} {message}\n").as_bytes())
+                    .write_all(
+                        format!("tabsh: remote command killed by signal {signal} {message}\n")
+                            .as_bytes(),
+                    )
                     .await;
                 status = Some(SSH_FAILURE_STATUS);
             }

@@ -16,7 +16,10 @@ pub fn run(store: &mut Store, path: Option<&Path>) -> anyhow::Result<u8> {
     skipped.extend(outcome.skipped);
 
     for (alias, id) in &outcome.created {
-        println!("created {id} (Host {alias}) in {}", store.sessions_dir().display());
+        println!(
+            "created {id} (Host {alias}) in {}",
+            store.sessions_dir().display()
+        );
     }
     for item in &skipped {
         println!("skipped {item}");

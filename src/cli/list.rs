@@ -12,7 +12,12 @@ pub fn run(store: &Store) -> u8 {
             [
                 stored.id.clone(),
                 stored.display_name().to_owned(),
-                format!("{}@{}:{}", profile.effective_user(), profile.host, profile.port),
+                format!(
+                    "{}@{}:{}",
+                    profile.effective_user(),
+                    profile.host,
+                    profile.port
+                ),
                 profile.folder.clone(),
             ]
         })

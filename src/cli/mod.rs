@@ -16,7 +16,8 @@ use crate::Command;
 pub async fn run(config_dir: Option<&Path>, command: Option<Command>) -> anyhow::Result<u8> {
     let open_store = || -> anyhow::Result<Store> {
         let dir = resolve_config_dir(config_dir)?;
-        Store::open(&dir).with_context(|| format!("cannot open the session store in {}", dir.display()))
+        Store::open(&dir)
+            .with_context(|| format!("cannot open the session store in {}", dir.display()))
     };
     match command {
         None => {
@@ -73,7 +74,11 @@ fn find_profile<'a>(store: &'a Store, wanted: &str) -> anyhow::Result<&'a Stored
         several => bail!(
             "{} saved sessions are named {wanted:?}; use an id: {}",
             several.len(),
-            several.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
+            several
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }

@@ -54,22 +54,32 @@ fn ask_blocking(prompt: &Prompt) -> std::io::Result<Answer> {
                 known_hosts.display()
             );
             let reply = read_line(&question)?;
-            Ok(Answer::HostKey(match reply.trim().to_lowercase().as_str() {
-                "yes" | "y" => HostKeyDecision::AcceptAndSave,
-                "once" | "o" => HostKeyDecision::AcceptOnce,
-                _ => HostKeyDecision::Reject,
-            }))
+            Ok(Answer::HostKey(
+                match reply.trim().to_lowercase().as_str() {
+                    "yes" | "y" => HostKeyDecision::AcceptAndSave,
+                    "once" | "o" => HostKeyDecision::AcceptOnce,
+                    _ => HostKeyDecision::Reject,
+                },
+            ))
         }
         Prompt::Password {
             user,
             host_port,
             attempt,
         } => {
-            let again = if *attempt > 1 { "Permission denied, please try again.\n" } else { "" };
+            let again = if *attempt > 1 {
+                "Permission denied, please try again.\n"
+            } else {
+                ""
+            };
             secret(&format!("{again}{user}@{host_port}'s password: "))
         }
         Prompt::Passphrase { key_file, attempt } => {
-            let again = if *attempt > 1 { "Bad passphrase, try again.\n" } else { "" };
+            let again = if *attempt > 1 {
+                "Bad passphrase, try again.\n"
+            } else {
+                ""
+            };
             secret(&format!(
                 "{again}Enter passphrase for key '{}': ",
                 key_file.display()

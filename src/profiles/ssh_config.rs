@@ -3,7 +3,6 @@
 //! defaults); everything that cannot be carried over is reported with its file and line.
 
 mod lexer;
-mod pattern;
 mod reader;
 mod report;
 mod tokens;
@@ -20,7 +19,7 @@ use super::error::StoreError;
 use super::id::slugify;
 use super::schema::{Profile, local_user_name};
 use super::store::Store;
-use pattern::{host_line_matches, is_concrete_host};
+use crate::patterns::{host_line_matches, is_concrete_host};
 use reader::{ConfigOption, Item, ReadContext, parse_text};
 use tokens::{TokenValues, expand_path, expand_tokens};
 

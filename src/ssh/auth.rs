@@ -126,7 +126,8 @@ impl Attempts<'_> {
 
     async fn agent(&mut self, handle: &mut Handle<ClientHandler>) -> Result<Step, SshError> {
         let Some(socket) = self.plan.agent_socket else {
-            self.tried.push("agent (SSH_AUTH_SOCK is not set)".to_owned());
+            self.tried
+                .push("agent (SSH_AUTH_SOCK is not set)".to_owned());
             return Ok(Step::NotYet);
         };
         let mut agent = match AgentClient::connect_uds(socket).await {

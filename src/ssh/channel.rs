@@ -14,7 +14,10 @@ pub enum ChannelEvent {
     /// Extended data type 1: the remote stderr.
     Stderr(Bytes),
     ExitStatus(u32),
-    ExitSignal { signal: String, message: String },
+    ExitSignal {
+        signal: String,
+        message: String,
+    },
     Eof,
     /// The channel is gone; no event follows.
     Closed,

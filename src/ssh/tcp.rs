@@ -70,7 +70,11 @@ impl SocketControl {
         Ok(Self(Socket::from(fd)))
     }
 
-    pub fn apply_keepalive(&self, settings: &TcpKeepaliveSettings, enabled: bool) -> std::io::Result<()> {
+    pub fn apply_keepalive(
+        &self,
+        settings: &TcpKeepaliveSettings,
+        enabled: bool,
+    ) -> std::io::Result<()> {
         apply_keepalive(&SockRef::from(&self.0), settings, enabled)
     }
 }
@@ -117,9 +121,15 @@ mod tests {
         let sock = SockRef::from(&stream);
         assert!(sock.keepalive().unwrap());
         assert_eq!(sock.tcp_keepalive_time().unwrap(), Duration::from_secs(7));
-        assert_eq!(sock.tcp_keepalive_interval().unwrap(), Duration::from_secs(3));
+        assert_eq!(
+            sock.tcp_keepalive_interval().unwrap(),
+            Duration::from_secs(3)
+        );
         assert_eq!(sock.tcp_keepalive_retries().unwrap(), 4);
-        assert_eq!(sock.tcp_user_timeout().unwrap(), Some(Duration::from_secs(20)));
+        assert_eq!(
+            sock.tcp_user_timeout().unwrap(),
+            Some(Duration::from_secs(20))
+        );
         assert!(sock.tcp_nodelay().unwrap());
 
         control.apply_keepalive(&settings, false).unwrap();
@@ -131,13 +141,20 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         drop(listener);
-        let error = connect("127.0.0.1", port, CONNECT_TIMEOUT).await.unwrap_err();
-        assert!(matches!(error, SshError::ConnectionRefused { .. }), "{error}");
+        let error = connect("127.0.0.1", port, CONNECT_TIMEOUT)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, SshError::ConnectionRefused { .. }),
+            "{error}"
+        );
     }
 
     #[tokio::test]
     async fn an_unresolvable_name_says_so() {
-        let error = connect("no-such-host.invalid", 22, CONNECT_TIMEOUT).await.unwrap_err();
+        let error = connect("no-such-host.invalid", 22, CONNECT_TIMEOUT)
+            .await
+            .unwrap_err();
         assert!(matches!(error, SshError::NameNotResolved { .. }), "{error}");
         assert!(error.to_string().contains("no-such-host.invalid"));
     }

@@ -5,9 +5,9 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use super::lexer::split_line;
-use super::pattern::{has_wildcard, wildcard_match};
 use super::report::{Origin, SkipReason, Skipped};
 use super::tokens::{TokenValues, expand_path};
+use crate::patterns::{has_wildcard, wildcard_match};
 
 /// OpenSSH's limit; it also ends include cycles.
 pub const MAX_INCLUDE_DEPTH: usize = 16;

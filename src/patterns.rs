@@ -1,4 +1,5 @@
-//! OpenSSH-style wildcard patterns (`*`, `?`) for `Host` lines and `Include` globs.
+//! OpenSSH-style wildcard patterns (`*`, `?`) and pattern lists, shared by ssh_config `Host`
+//! lines, `Include` globs and known_hosts host fields.
 
 /// Whether `text` matches `pattern` in full; `*` matches any run of characters, `?` one.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
