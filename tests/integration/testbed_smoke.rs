@@ -96,6 +96,27 @@ fn is_alive(pid: u32) -> bool {
     })
 }
 
+/// Live processes whose command line is exactly `command` (arguments joined by spaces).
+fn processes_running(command: &str) -> Vec<u32> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| is_alive(pid))
+        .filter(|pid| {
+            fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmdline| {
+                let words: Vec<_> = cmdline
+                    .split(|&byte| byte == 0)
+                    .filter(|word| !word.is_empty())
+                    .map(String::from_utf8_lossy)
+                    .collect();
+                words.join(" ") == command
+            })
+        })
+        .collect()
+}
+
 #[test]
 fn test_user_exists_with_a_real_shell_and_a_home() {
     let user = test_user();
@@ -323,18 +344,19 @@ fn dropping_sshd_ends_open_sessions_and_removes_its_files() {
     let copied_known_hosts = tempfile::NamedTempFile::new().expect("temp file");
     fs::copy(&known_hosts, copied_known_hosts.path()).expect("copy known_hosts");
     let key = &user_keys().ed25519.private;
+    // A sleep with a duration unique to this server, so we can find exactly its process.
+    let remote_sleep = format!("sleep 59.{}", sshd.port());
     let mut session = ssh_with_key(sshd.port(), copied_known_hosts.path(), key)
-        .args([DESTINATION, "echo started; sleep 60"])
-        .stdout(Stdio::piped())
+        .args([DESTINATION, &remote_sleep])
+        .stdout(Stdio::null())
         // It prints "Connection ... closed by remote host" when the server goes away.
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn ssh");
-    let log_path = sshd.log_path().to_owned();
     let started = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
-        fs::read_to_string(&log_path).is_ok_and(|log| log.contains("Starting session"))
+        !processes_running(&remote_sleep).is_empty()
     });
-    assert!(started, "session never started:\n{}", sshd.log());
+    assert!(started, "the remote sleep never started:\n{}", sshd.log());
 
     let (pid, port, dir) = (sshd.pid(), sshd.port(), sshd.dir().to_owned());
     let began = Instant::now();
@@ -343,6 +365,11 @@ fn dropping_sshd_ends_open_sessions_and_removes_its_files() {
     assert!(!is_alive(pid), "sshd {pid} survived its drop");
     assert!(!dir.exists(), "{} survived the drop", dir.display());
     assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    let survivors = processes_running(&remote_sleep);
+    assert!(
+        survivors.is_empty(),
+        "{remote_sleep} survived as {survivors:?}"
+    );
 
     let client_ended = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
         matches!(session.try_wait(), Ok(Some(_)))

@@ -1,9 +1,11 @@
 //! Owning a server child process and tearing down everything it spawned.
 //!
 //! sshd and dropbear fork one child per connection, and sshd's children call `setsid()`, so
-//! killing the server's process group is not enough: we also walk `/proc` for the whole
-//! process tree below the server before signalling it (once the server is gone its children
-//! are reparented and can no longer be found by ancestry).
+//! killing the server's process group is not enough: we walk `/proc` for the whole process
+//! tree below the server. A snapshot of the tree is not enough either, because a session may
+//! be forking its shell right then, and once a parent is gone its orphans can no longer be
+//! found by ancestry. So the tree is first frozen with SIGSTOP (until no new process appears),
+//! and only then terminated.
 
 use std::collections::HashSet;
 use std::fs;
@@ -48,18 +50,20 @@ impl ServerProcess {
             .unwrap_or_else(|error| panic!("cannot query {} status: {error}", self.what))
     }
 
-    /// SIGTERM to the process, its group and all its descendants; SIGKILL to whatever is
-    /// still alive after a bounded grace period; then reaps the direct child.
+    /// Freezes the process and all its descendants, sends them (and its group) SIGTERM,
+    /// SIGKILLs whatever is still alive after a bounded grace period, then reaps the child.
+    /// Idempotent.
     pub fn stop(&mut self) {
         if self.stopped {
             return;
         }
         self.stopped = true;
         let root = self.child.id() as i32;
-        let mut tree = descendants(root);
-        tree.push(root);
+        let tree = freeze_tree(root);
 
         signal_all(root, &tree, libc::SIGTERM);
+        // Stopped processes only act on the pending SIGTERM once continued.
+        signal_all(root, &tree, libc::SIGCONT);
         let child = &mut self.child;
         let exited = wait_until(GRACE, STEP, || {
             matches!(child.try_wait(), Ok(Some(_))) && tree.iter().all(|&pid| !is_alive(pid))
@@ -86,6 +90,32 @@ fn signal_all(group: i32, pids: &[i32], signal: i32) {
             libc::kill(pid, signal);
         }
     }
+}
+
+/// Stops `root` and every process below it, repeating until the tree stops growing, and
+/// returns the whole tree (root included). Bounded: a fork bomb would win, sshd does not.
+fn freeze_tree(root: i32) -> Vec<i32> {
+    let mut frozen: HashSet<i32> = HashSet::new();
+    let mut newcomers = vec![root];
+    for _ in 0..50 {
+        for &pid in &newcomers {
+            // SAFETY: kill(2) has no memory-safety preconditions; a vanished pid is harmless.
+            unsafe { libc::kill(pid, libc::SIGSTOP) };
+            frozen.insert(pid);
+        }
+        // SIGSTOP is asynchronous: until a process has actually stopped it may still fork.
+        wait_until(GRACE, Duration::from_millis(2), || {
+            frozen.iter().all(|&pid| !is_running(pid))
+        });
+        newcomers = descendants(root)
+            .into_iter()
+            .filter(|pid| !frozen.contains(pid))
+            .collect();
+        if newcomers.is_empty() {
+            break;
+        }
+    }
+    frozen.into_iter().collect()
 }
 
 /// All processes below `root`, found through the parent pid in `/proc/<pid>/stat`.
@@ -122,7 +152,16 @@ fn parent_of(pid: i32) -> Option<i32> {
     stat_fields(pid)?.get(1)?.parse().ok()
 }
 
+fn state_of(pid: i32) -> Option<String> {
+    stat_fields(pid)?.into_iter().next()
+}
+
 /// Zombies count as dead: the container's init may never reap orphans.
 fn is_alive(pid: i32) -> bool {
-    stat_fields(pid).is_some_and(|fields| fields.first().is_some_and(|state| state != "Z"))
+    state_of(pid).is_some_and(|state| state != "Z" && state != "X")
+}
+
+/// Alive and not stopped (`T`) or traced (`t`).
+fn is_running(pid: i32) -> bool {
+    is_alive(pid) && state_of(pid).is_some_and(|state| state != "T" && state != "t")
 }
