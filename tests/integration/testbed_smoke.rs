@@ -323,6 +323,94 @@ fn sshd_options_reach_the_config_and_can_turn_passwords_off() {
     );
 }
 
+/// Kills a spawned client when the test ends, even by panic.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn sshd_max_sessions_refuses_a_second_session_on_one_connection() {
+    let sshd = Sshd::start(SshdOptions {
+        max_sessions: Some(1),
+        ..SshdOptions::default()
+    });
+    let known_hosts = sshd.write_known_hosts();
+    let key = &user_keys().ed25519.private;
+    let control_dir = tempfile::tempdir().expect("temp dir");
+    let control_path = control_dir.path().join("control");
+    let multiplexed = || {
+        let mut command = ssh_with_key(sshd.port(), &known_hosts, key);
+        command
+            .arg("-o")
+            .arg(format!("ControlPath={}", control_path.display()));
+        command
+    };
+
+    // One connection (the master, which opens no session itself) shared by two sessions.
+    let _master = KillOnDrop(
+        multiplexed()
+            .args(["-o", "ControlMaster=yes", "-N", DESTINATION])
+            .spawn()
+            .expect("spawn the ssh master"),
+    );
+    let connected = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
+        control_path.exists()
+    });
+    assert!(connected, "the ssh master never connected:\n{}", sshd.log());
+    let _first = KillOnDrop(
+        multiplexed()
+            .args(["-o", "ControlMaster=no", DESTINATION, "sleep 30"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn the first session"),
+    );
+    let log_path = sshd.log_path().to_owned();
+    let first_open = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
+        fs::read_to_string(&log_path).is_ok_and(|log| log.contains("Starting session"))
+    });
+    assert!(
+        first_open,
+        "the first session never started:\n{}",
+        sshd.log()
+    );
+
+    // ssh then falls back to a connection of its own, so only the refusal itself is checked.
+    let second = run(multiplexed().args(["-o", "ControlMaster=no", DESTINATION, "true"]));
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("Session open refused by peer"),
+        "{}",
+        describe(&second, &sshd.log())
+    );
+    assert!(sshd.log().contains("no more sessions"), "{}", sshd.log());
+}
+
+#[test]
+fn a_panicking_test_still_stops_its_servers() {
+    let mut seen = None;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let sshd = Sshd::start(SshdOptions::default());
+        let dropbear = Dropbear::start(DropbearOptions::default());
+        let agent = Agent::start();
+        seen = Some([
+            (sshd.pid(), sshd.dir().to_owned()),
+            (dropbear.pid(), dropbear.dir().to_owned()),
+            (agent.pid(), agent.sock().to_owned()),
+        ]);
+        panic!("deliberate panic with servers running");
+    }));
+    assert!(outcome.is_err());
+    for (pid, path) in seen.expect("servers started before the panic") {
+        assert!(!is_alive(pid), "process {pid} survived the panic");
+        assert!(!path.exists(), "{} survived the panic", path.display());
+    }
+}
+
 #[test]
 fn sshd_can_use_an_rsa_host_key() {
     let sshd = Sshd::start(SshdOptions {
@@ -379,6 +467,45 @@ fn dropping_sshd_ends_open_sessions_and_removes_its_files() {
     }
     let _ = session.wait();
     assert!(client_ended, "the ssh session outlived sshd's drop");
+}
+
+#[test]
+fn dropping_a_server_ends_sessions_that_lost_their_connection() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let dropbear = Dropbear::start(DropbearOptions::default());
+    let key = &user_keys().ed25519.private;
+    let mut remote_sleeps = Vec::new();
+    for (port, known_hosts) in [
+        (sshd.port(), sshd.write_known_hosts()),
+        (dropbear.port(), dropbear.write_known_hosts()),
+    ] {
+        // Without a pty the remote command keeps running after its client is gone.
+        let remote_sleep = format!("sleep 58.{port}");
+        let mut client = KillOnDrop(
+            ssh_with_key(port, &known_hosts, key)
+                .args([DESTINATION, &remote_sleep])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn ssh"),
+        );
+        let started = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
+            !processes_running(&remote_sleep).is_empty()
+        });
+        assert!(started, "{remote_sleep} never started");
+        let _ = client.0.kill();
+        let _ = client.0.wait();
+        remote_sleeps.push(remote_sleep);
+    }
+    drop(sshd);
+    drop(dropbear);
+    for remote_sleep in remote_sleeps {
+        let survivors = processes_running(&remote_sleep);
+        assert!(
+            survivors.is_empty(),
+            "{remote_sleep} survived as {survivors:?}"
+        );
+    }
 }
 
 #[test]

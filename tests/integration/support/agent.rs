@@ -1,6 +1,7 @@
 //! A private ssh-agent per test, so agent tests never touch the developer's own agent.
 
 use std::fs::File;
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -42,7 +43,8 @@ impl Agent {
         let mut exited = false;
         let ready = wait_until(Duration::from_secs(5), Duration::from_millis(20), || {
             exited = process.exit_status().is_some();
-            !exited && sock.exists()
+            // The socket file appears at bind(), before the agent listens on it.
+            !exited && UnixStream::connect(&sock).is_ok()
         });
         if !ready {
             process.stop();
@@ -51,7 +53,7 @@ impl Agent {
                 if exited {
                     "exited"
                 } else {
-                    "made no socket within 5 s"
+                    "did not accept connections within 5 s"
                 },
                 read_log(&log_path)
             );
@@ -91,6 +93,12 @@ impl Agent {
     /// `ssh-add -l`: one fingerprint line per key, or a "no identities" message.
     pub fn list(&self) -> String {
         let output = run(self.ssh_add().arg("-l"));
+        // Exit status 2 means ssh-add could not talk to the agent at all.
+        assert!(
+            output.status.code() != Some(2),
+            "ssh-add -l cannot reach the agent: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 

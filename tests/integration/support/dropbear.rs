@@ -79,7 +79,7 @@ impl Dropbear {
                     .stdin(Stdio::null())
                     .stdout(log.try_clone().expect("clone the dropbear log handle"))
                     .stderr(log);
-                ServerProcess::spawn(&mut command, "dropbear")
+                ServerProcess::spawn(&mut command, "dropbear").serving_sessions_on(port)
             },
         );
         Dropbear {

@@ -6,6 +6,11 @@
 //! be forking its shell right then, and once a parent is gone its orphans can no longer be
 //! found by ancestry. So the tree is first frozen with SIGSTOP (until no new process appears),
 //! and only then terminated.
+//!
+//! Session processes can also outlive their connection (sshd does not kill a command without
+//! a pty when the client goes away), and are then orphans nobody's descendant. Servers
+//! export `SSH_CONNECTION` to sessions, naming the server port, so such orphans of a server
+//! are found through their environment instead.
 
 use std::collections::HashSet;
 use std::fs;
@@ -21,6 +26,8 @@ const STEP: Duration = Duration::from_millis(20);
 pub struct ServerProcess {
     child: Child,
     what: String,
+    /// The TCP port this server's sessions see in `SSH_CONNECTION`, if it is an SSH server.
+    session_port: Option<u16>,
     stopped: bool,
 }
 
@@ -35,8 +42,16 @@ impl ServerProcess {
         ServerProcess {
             child,
             what: what.to_owned(),
+            session_port: None,
             stopped: false,
         }
+    }
+
+    /// Marks this as an SSH server on `port`, so stopping it also ends session processes
+    /// that already lost their connection (see the module comment).
+    pub fn serving_sessions_on(mut self, port: u16) -> Self {
+        self.session_port = Some(port);
+        self
     }
 
     pub fn pid(&self) -> u32 {
@@ -59,7 +74,7 @@ impl ServerProcess {
         }
         self.stopped = true;
         let root = self.child.id() as i32;
-        let tree = freeze_tree(root);
+        let tree = freeze_tree(root, self.session_port);
 
         signal_all(root, &tree, libc::SIGTERM);
         // Stopped processes only act on the pending SIGTERM once continued.
@@ -92,9 +107,10 @@ fn signal_all(group: i32, pids: &[i32], signal: i32) {
     }
 }
 
-/// Stops `root` and every process below it, repeating until the tree stops growing, and
-/// returns the whole tree (root included). Bounded: a fork bomb would win, sshd does not.
-fn freeze_tree(root: i32) -> Vec<i32> {
+/// Stops `root`, every process below it and the sessions on `session_port` with theirs,
+/// repeating until no new process appears, and returns them all. Bounded: a fork bomb would
+/// win, sshd does not.
+fn freeze_tree(root: i32, session_port: Option<u16>) -> Vec<i32> {
     let mut frozen: HashSet<i32> = HashSet::new();
     let mut newcomers = vec![root];
     for _ in 0..50 {
@@ -107,7 +123,17 @@ fn freeze_tree(root: i32) -> Vec<i32> {
         wait_until(GRACE, Duration::from_millis(2), || {
             frozen.iter().all(|&pid| !is_running(pid))
         });
-        newcomers = descendants(root)
+        let processes = all_processes();
+        let mut candidates = descendants(&processes, &frozen);
+        if let Some(port) = session_port {
+            candidates.extend(
+                processes
+                    .iter()
+                    .map(|process| process.pid)
+                    .filter(|&pid| is_session_on(pid, port)),
+            );
+        }
+        newcomers = candidates
             .into_iter()
             .filter(|pid| !frozen.contains(pid))
             .collect();
@@ -118,26 +144,53 @@ fn freeze_tree(root: i32) -> Vec<i32> {
     frozen.into_iter().collect()
 }
 
-/// All processes below `root`, found through the parent pid in `/proc/<pid>/stat`.
-fn descendants(root: i32) -> Vec<i32> {
-    let parents: Vec<(i32, i32)> = fs::read_dir("/proc")
-        .map(|entries| {
-            entries
-                .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
-                .filter_map(|pid| Some((pid, parent_of(pid)?)))
-                .collect()
+struct ProcessEntry {
+    pid: i32,
+    parent: i32,
+}
+
+fn all_processes() -> Vec<ProcessEntry> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter_map(|pid| {
+            Some(ProcessEntry {
+                pid,
+                parent: parent_of(pid)?,
+            })
         })
-        .unwrap_or_default();
+        .collect()
+}
+
+/// All processes below any of `roots`, following parent pids.
+fn descendants(processes: &[ProcessEntry], roots: &HashSet<i32>) -> HashSet<i32> {
     let mut found: HashSet<i32> = HashSet::new();
-    let mut frontier = vec![root];
+    let mut frontier: Vec<i32> = roots.iter().copied().collect();
     while let Some(parent) = frontier.pop() {
-        for &(pid, ppid) in &parents {
-            if ppid == parent && found.insert(pid) {
-                frontier.push(pid);
+        for process in processes {
+            if process.parent == parent && found.insert(process.pid) {
+                frontier.push(process.pid);
             }
         }
     }
-    found.into_iter().collect()
+    found
+}
+
+/// Whether the process's environment says it runs in a session of the server on `port`:
+/// `SSH_CONNECTION=<client ip> <client port> 127.0.0.1 <port>`.
+fn is_session_on(pid: i32, port: u16) -> bool {
+    let Ok(environ) = fs::read(format!("/proc/{pid}/environ")) else {
+        return false;
+    };
+    let wanted = format!(" 127.0.0.1 {port}");
+    environ.split(|&byte| byte == 0).any(|variable| {
+        let variable = String::from_utf8_lossy(variable);
+        variable
+            .strip_prefix("SSH_CONNECTION=")
+            .is_some_and(|value| value.ends_with(&wanted))
+    })
 }
 
 /// Fields of `/proc/<pid>/stat` after the command name, which is in parentheses and may

@@ -94,7 +94,7 @@ impl Sshd {
                     .stdin(Stdio::null())
                     .stdout(log.try_clone().expect("clone the sshd log handle"))
                     .stderr(log);
-                ServerProcess::spawn(&mut command, "sshd")
+                ServerProcess::spawn(&mut command, "sshd").serving_sessions_on(port)
             },
         );
         Sshd {
