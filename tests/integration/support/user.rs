@@ -52,6 +52,7 @@ fn ensure_test_user() -> TestUser {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+    ensure_real_shell();
     set_password();
     let entry = passwd_entry().unwrap_or_else(|| panic!("{TEST_USER_NAME} missing after useradd"));
     let user = parse_passwd_entry(&entry);
@@ -82,11 +83,6 @@ fn parse_passwd_entry(entry: &str) -> TestUser {
             .parse::<u32>()
             .unwrap_or_else(|_| panic!("malformed passwd entry: {entry}"))
     };
-    let shell = field(6);
-    assert!(
-        !shell.ends_with("nologin") && !shell.ends_with("false"),
-        "{TEST_USER_NAME} has shell {shell}; it needs a real shell to run commands"
-    );
     TestUser {
         name: TEST_USER_NAME,
         password: TEST_USER_PASSWORD,
@@ -94,6 +90,24 @@ fn parse_passwd_entry(entry: &str) -> TestUser {
         gid: number(3),
         home: PathBuf::from(field(5)),
     }
+}
+
+/// Commands run through the login shell, so an account left with nologin (or anything but
+/// /bin/sh) by someone else is switched back.
+fn ensure_real_shell() {
+    let entry = passwd_entry().unwrap_or_else(|| panic!("{TEST_USER_NAME} missing after useradd"));
+    if entry.ends_with(":/bin/sh") {
+        return;
+    }
+    let output = Command::new("usermod")
+        .args(["-s", "/bin/sh", TEST_USER_NAME])
+        .output()
+        .expect("run usermod");
+    assert!(
+        output.status.success(),
+        "usermod -s /bin/sh {TEST_USER_NAME} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 fn set_password() {
