@@ -73,7 +73,10 @@ impl ServerProcess {
             return;
         }
         self.stopped = true;
-        let root = self.child.id() as i32;
+        // Once reaped, the child's pid (and group id) may already belong to someone else, so
+        // only a live child is signalled; its sessions are still found by port.
+        let root_alive = matches!(self.child.try_wait(), Ok(None));
+        let root = root_alive.then_some(self.child.id() as i32);
         let tree = freeze_tree(root, self.session_port);
 
         signal_all(root, &tree, libc::SIGTERM);
@@ -97,10 +100,13 @@ impl Drop for ServerProcess {
     }
 }
 
-fn signal_all(group: i32, pids: &[i32], signal: i32) {
+/// Signals the process group led by `group_leader` (if any) and each of `pids`.
+fn signal_all(group_leader: Option<i32>, pids: &[i32], signal: i32) {
     // SAFETY: kill(2) has no memory-safety preconditions; errors (already gone) are ignored.
     unsafe {
-        libc::kill(-group, signal);
+        if let Some(leader) = group_leader {
+            libc::kill(-leader, signal);
+        }
         for &pid in pids {
             libc::kill(pid, signal);
         }
@@ -110,9 +116,9 @@ fn signal_all(group: i32, pids: &[i32], signal: i32) {
 /// Stops `root`, every process below it and the sessions on `session_port` with theirs,
 /// repeating until no new process appears, and returns them all. Bounded: a fork bomb would
 /// win, sshd does not.
-fn freeze_tree(root: i32, session_port: Option<u16>) -> Vec<i32> {
+fn freeze_tree(root: Option<i32>, session_port: Option<u16>) -> Vec<i32> {
     let mut frozen: HashSet<i32> = HashSet::new();
-    let mut newcomers = vec![root];
+    let mut newcomers: Vec<i32> = root.into_iter().collect();
     for _ in 0..50 {
         for &pid in &newcomers {
             // SAFETY: kill(2) has no memory-safety preconditions; a vanished pid is harmless.
