@@ -1,0 +1,5 @@
+//! One integration test binary for all real-server tests, so the test bed (test user, keys,
+//! servers) is set up once per process and shared by every test module.
+
+mod support;
+mod testbed_smoke;
