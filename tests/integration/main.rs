@@ -1,5 +1,7 @@
 //! One integration test binary for all real-server tests, so the test bed (test user, keys,
 //! servers) is set up once per process and shared by every test module.
 
+mod cli;
+mod ssh_client;
 mod support;
 mod testbed_smoke;

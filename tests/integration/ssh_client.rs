@@ -18,7 +18,12 @@ use crate::support::{
 
 const WAIT: Duration = Duration::from_secs(20);
 
-pub fn options(port: u16, known_hosts: &Path, auth: &[AuthMethod], key: Option<&Path>) -> ConnectOptions {
+pub fn options(
+    port: u16,
+    known_hosts: &Path,
+    auth: &[AuthMethod],
+    key: Option<&Path>,
+) -> ConnectOptions {
     ConnectOptions {
         host: "127.0.0.1".to_owned(),
         port,
@@ -34,7 +39,12 @@ pub fn options(port: u16, known_hosts: &Path, auth: &[AuthMethod], key: Option<&
 }
 
 fn key_options(port: u16, known_hosts: &Path) -> ConnectOptions {
-    options(port, known_hosts, &[AuthMethod::Key], Some(&user_keys().ed25519.private))
+    options(
+        port,
+        known_hosts,
+        &[AuthMethod::Key],
+        Some(&user_keys().ed25519.private),
+    )
 }
 
 fn batch() -> Arc<dyn Prompter> {
@@ -73,7 +83,13 @@ pub async fn run(connection: &Connection, command: &str) -> Output {
         pty: None,
         command: Some(command.to_owned()),
     };
-    collect(connection.open_session(&request).await.expect("session opens")).await
+    collect(
+        connection
+            .open_session(&request)
+            .await
+            .expect("session opens"),
+    )
+    .await
 }
 
 /// Reads a shell's output until `needle` shows up (bounded by WAIT).
@@ -86,14 +102,19 @@ pub async fn read_until(session: &mut SessionChannel, needle: &str) -> String {
             .unwrap_or_else(|_| panic!("{needle:?} did not appear; saw {seen:?}"));
         match event {
             Some(ChannelEvent::Data(bytes)) => seen += &String::from_utf8_lossy(&bytes),
-            Some(ChannelEvent::Closed) | None => panic!("channel closed before {needle:?}; saw {seen:?}"),
+            Some(ChannelEvent::Closed) | None => {
+                panic!("channel closed before {needle:?}; saw {seen:?}")
+            }
             Some(_) => {}
         }
     }
     seen
 }
 
-async fn connect(options: &ConnectOptions, prompter: Arc<dyn Prompter>) -> Result<Connection, SshError> {
+async fn connect(
+    options: &ConnectOptions,
+    prompter: Arc<dyn Prompter>,
+) -> Result<Connection, SshError> {
     tokio::time::timeout(WAIT, Connection::connect(options, prompter))
         .await
         .expect("connect finishes within the time limit")
@@ -103,7 +124,9 @@ async fn connect(options: &ConnectOptions, prompter: Arc<dyn Prompter>) -> Resul
 async fn exec_returns_stdout_stderr_and_exit_status() {
     let sshd = Sshd::start(SshdOptions::default());
     let known_hosts = sshd.write_known_hosts();
-    let connection = connect(&key_options(sshd.port(), &known_hosts), batch()).await.unwrap();
+    let connection = connect(&key_options(sshd.port(), &known_hosts), batch())
+        .await
+        .unwrap();
 
     let output = run(&connection, "echo hello; echo oops >&2; exit 7").await;
     assert_eq!(output.stdout, "hello\n");
@@ -121,7 +144,12 @@ async fn every_key_format_logs_in_to_sshd() {
     let known_hosts = sshd.write_known_hosts();
     let keys = user_keys();
     for key in [&keys.ed25519, &keys.rsa, &keys.rsa_pkcs8, &keys.ecdsa] {
-        let options = options(sshd.port(), &known_hosts, &[AuthMethod::Key], Some(&key.private));
+        let options = options(
+            sshd.port(),
+            &known_hosts,
+            &[AuthMethod::Key],
+            Some(&key.private),
+        );
         let connection = connect(&options, batch())
             .await
             .unwrap_or_else(|e| panic!("{} should log in: {e}", key.private.display()));
@@ -129,7 +157,10 @@ async fn every_key_format_logs_in_to_sshd() {
     }
     // RSA must have used rsa-sha2 (OpenSSH 9 refuses SHA-1 ssh-rsa); the log names the algorithm.
     let log = sshd.log();
-    assert!(log.contains("RSA SHA256") || log.contains("rsa-sha2"), "{log}");
+    assert!(
+        log.contains("RSA SHA256") || log.contains("rsa-sha2"),
+        "{log}"
+    );
 }
 
 #[tokio::test]
@@ -179,13 +210,24 @@ async fn password_authentication_against_sshd() {
     });
     let known_hosts = sshd.write_known_hosts();
     let options = options(sshd.port(), &known_hosts, &[AuthMethod::Password], None);
-    let connection = connect(&options, password_prompter(TEST_USER_PASSWORD)).await.unwrap();
+    let connection = connect(&options, password_prompter(TEST_USER_PASSWORD))
+        .await
+        .unwrap();
     assert_eq!(run(&connection, "echo in").await.stdout, "in\n");
 
-    let error = connect(&options, password_prompter("not-the-password")).await.unwrap_err();
+    let error = connect(&options, password_prompter("not-the-password"))
+        .await
+        .unwrap_err();
     match &error {
-        SshError::AuthenticationFailed { tried, server_accepts, .. } => {
-            assert!(tried.iter().any(|t| t.contains("password (rejected)")), "{error}");
+        SshError::AuthenticationFailed {
+            tried,
+            server_accepts,
+            ..
+        } => {
+            assert!(
+                tried.iter().any(|t| t.contains("password (rejected)")),
+                "{error}"
+            );
             assert!(server_accepts.iter().any(|m| m == "password"), "{error}");
         }
         other => panic!("expected AuthenticationFailed, got {other}"),
@@ -203,17 +245,27 @@ async fn keyboard_interactive_through_pam_against_sshd() {
     let record = Arc::clone(&asked);
     let prompter = FnPrompter(move |prompt: &Prompt| match prompt {
         Prompt::KeyboardInteractive { prompts, .. } => {
-            record.lock().unwrap().extend(prompts.iter().map(|p| (p.text.clone(), p.echo)));
+            record
+                .lock()
+                .unwrap()
+                .extend(prompts.iter().map(|p| (p.text.clone(), p.echo)));
             Answer::Responses(vec![TEST_USER_PASSWORD.to_owned(); prompts.len()])
         }
         _ => Answer::Cancel,
     });
-    let options = options(sshd.port(), &known_hosts, &[AuthMethod::KeyboardInteractive], None);
+    let options = options(
+        sshd.port(),
+        &known_hosts,
+        &[AuthMethod::KeyboardInteractive],
+        None,
+    );
     let connection = connect(&options, Arc::new(prompter)).await.unwrap();
     assert_eq!(run(&connection, "echo kbd").await.stdout, "kbd\n");
     let asked = asked.lock().unwrap();
     assert!(
-        asked.iter().any(|(text, echo)| text.to_lowercase().contains("password") && !echo),
+        asked
+            .iter()
+            .any(|(text, echo)| text.to_lowercase().contains("password") && !echo),
         "PAM asks for the password without echo: {asked:?}"
     );
 }
@@ -233,7 +285,10 @@ async fn agent_keys_log_in() {
     let empty = Agent::start();
     options.agent_socket = Some(empty.sock().to_owned());
     let error = connect(&options, batch()).await.unwrap_err();
-    assert!(error.to_string().contains("agent (holds no keys)"), "{error}");
+    assert!(
+        error.to_string().contains("agent (holds no keys)"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -244,8 +299,14 @@ async fn an_unauthorized_key_fails_naming_what_was_tried() {
     let options = options(sshd.port(), &known_hosts, &[AuthMethod::Key], Some(key));
     let error = connect(&options, batch()).await.unwrap_err();
     let text = error.to_string();
-    assert!(matches!(error, SshError::AuthenticationFailed { .. }), "{text}");
-    assert!(text.contains(&format!("key {} (rejected)", key.display())), "{text}");
+    assert!(
+        matches!(error, SshError::AuthenticationFailed { .. }),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("key {} (rejected)", key.display())),
+        "{text}"
+    );
     assert!(text.contains("publickey"), "{text}");
 }
 
@@ -268,25 +329,40 @@ async fn unknown_host_keys_are_asked_about_and_saved_only_when_told() {
     let options = key_options(sshd.port(), &known_hosts);
     let asked = Arc::new(AtomicU32::new(0));
 
-    let error = connect(&options, host_key_prompter(HostKeyDecision::Reject, Arc::clone(&asked)))
-        .await
-        .unwrap_err();
-    assert!(matches!(error, SshError::HostKeyNotTrusted { .. }), "{error}");
+    let error = connect(
+        &options,
+        host_key_prompter(HostKeyDecision::Reject, Arc::clone(&asked)),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(error, SshError::HostKeyNotTrusted { .. }),
+        "{error}"
+    );
 
     let error = connect(&options, batch()).await.unwrap_err();
     assert!(error.to_string().contains("nobody accepted it"), "{error}");
 
-    connect(&options, host_key_prompter(HostKeyDecision::AcceptOnce, Arc::clone(&asked)))
-        .await
-        .unwrap();
-    assert!(!known_hosts.exists(), "accept-once must not write known_hosts");
+    connect(
+        &options,
+        host_key_prompter(HostKeyDecision::AcceptOnce, Arc::clone(&asked)),
+    )
+    .await
+    .unwrap();
+    assert!(
+        !known_hosts.exists(),
+        "accept-once must not write known_hosts"
+    );
 
-    connect(&options, host_key_prompter(HostKeyDecision::AcceptAndSave, Arc::clone(&asked)))
-        .await
-        .unwrap();
+    connect(
+        &options,
+        host_key_prompter(HostKeyDecision::AcceptAndSave, Arc::clone(&asked)),
+    )
+    .await
+    .unwrap();
     assert_eq!(asked.load(Ordering::SeqCst), 3);
     let saved = std::fs::read_to_string(&known_hosts).unwrap();
-    assert_eq!(saved.trim(), crate::support::keys::without_comment(&sshd.known_hosts_line()));
+    assert_eq!(saved.trim(), sshd.known_hosts_line());
 
     // Now known: no question, even in batch mode.
     connect(&options, batch()).await.unwrap();
@@ -310,7 +386,9 @@ async fn a_changed_host_key_is_refused_naming_line_and_both_fingerprints() {
     .unwrap();
     let asked = Arc::new(AtomicU32::new(0));
     let prompter = host_key_prompter(HostKeyDecision::AcceptAndSave, Arc::clone(&asked));
-    let error = connect(&key_options(sshd.port(), &known_hosts), prompter).await.unwrap_err();
+    let error = connect(&key_options(sshd.port(), &known_hosts), prompter)
+        .await
+        .unwrap_err();
     let SshError::HostKeyChanged {
         line,
         recorded_fingerprint,
@@ -324,15 +402,24 @@ async fn a_changed_host_key_is_refused_naming_line_and_both_fingerprints() {
     assert_ne!(recorded_fingerprint, offered_fingerprint);
     let text = error.to_string();
     assert!(text.contains("HOST KEY CHANGED"), "{text}");
-    assert!(text.contains(&format!("{}:2", known_hosts.display())), "{text}");
-    assert_eq!(asked.load(Ordering::SeqCst), 0, "a changed key is never offered for acceptance");
+    assert!(
+        text.contains(&format!("{}:2", known_hosts.display())),
+        "{text}"
+    );
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        0,
+        "a changed key is never offered for acceptance"
+    );
 }
 
 #[tokio::test]
 async fn pty_size_and_window_change_reach_the_remote_shell() {
     let sshd = Sshd::start(SshdOptions::default());
     let known_hosts = sshd.write_known_hosts();
-    let connection = connect(&key_options(sshd.port(), &known_hosts), batch()).await.unwrap();
+    let connection = connect(&key_options(sshd.port(), &known_hosts), batch())
+        .await
+        .unwrap();
 
     let pty = Some(PtyRequest {
         term: "xterm-256color".to_owned(),
@@ -350,7 +437,11 @@ async fn pty_size_and_window_change_reach_the_remote_shell() {
     )
     .await;
     assert!(output.stdout.contains("40 100"), "{}", output.stdout);
-    assert!(output.stdout.contains("xterm-256color"), "{}", output.stdout);
+    assert!(
+        output.stdout.contains("xterm-256color"),
+        "{}",
+        output.stdout
+    );
 
     let mut shell = connection
         .open_session(&SessionRequest { pty, command: None })
@@ -373,16 +464,24 @@ async fn a_refused_channel_carries_the_servers_reason_and_closing_frees_the_slot
         ..SshdOptions::default()
     });
     let known_hosts = sshd.write_known_hosts();
-    let connection = connect(&key_options(sshd.port(), &known_hosts), batch()).await.unwrap();
+    let connection = connect(&key_options(sshd.port(), &known_hosts), batch())
+        .await
+        .unwrap();
     let shell_request = SessionRequest {
-        pty: None,
-        command: Some("sleep 30".to_owned()),
+        pty: Some(PtyRequest {
+            term: "xterm".to_owned(),
+            cols: 80,
+            rows: 24,
+        }),
+        command: None,
     };
     let first = connection.open_session(&shell_request).await.unwrap();
 
     let error = connection.open_session(&shell_request).await.unwrap_err();
     match &error {
-        SshError::ChannelRefused { code, description, .. } => {
+        SshError::ChannelRefused {
+            code, description, ..
+        } => {
             assert_eq!(*code, 2, "{error}");
             assert_eq!(description, "open failed", "{error}");
         }
@@ -393,20 +492,36 @@ async fn a_refused_channel_carries_the_servers_reason_and_closing_frees_the_slot
         sshd.log().contains("no more sessions")
     });
 
-    // Closing sends CLOSE; sshd frees the slot once the channel is gone.
+    // Closing sends CLOSE; sshd frees the slot once the channel is closed and its process has
+    // exited, which for a pty shell is at once (SIGHUP).
     first.handle.close();
     let closed = collect(first).await;
-    assert_eq!(closed.stdout, "");
-    let second = connection.open_session(&shell_request).await.unwrap();
-    second.handle.close();
-    collect(second).await;
+    assert_eq!(closed.status, None);
+    let mut reopened = None;
+    for _ in 0..50 {
+        match connection.open_session(&shell_request).await {
+            Ok(session) => {
+                reopened = Some(session);
+                break;
+            }
+            Err(SshError::ChannelRefused { .. }) => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            Err(other) => panic!("unexpected error while reopening: {other}"),
+        }
+    }
+    let mut second = reopened.expect("the closed channel's slot is freed within 5 s");
+    second.handle.write(&b"echo second-shell\n"[..]);
+    read_until(&mut second, "second-shell").await;
 }
 
 #[tokio::test]
 async fn a_dead_server_is_reported_as_connection_lost() {
     let mut sshd = Sshd::start(SshdOptions::default());
     let known_hosts = sshd.write_known_hosts();
-    let connection = connect(&key_options(sshd.port(), &known_hosts), batch()).await.unwrap();
+    let connection = connect(&key_options(sshd.port(), &known_hosts), batch())
+        .await
+        .unwrap();
     let session = connection
         .open_session(&SessionRequest {
             pty: None,
@@ -419,10 +534,13 @@ async fn a_dead_server_is_reported_as_connection_lost() {
     // The channel ends, and the connection says why.
     let output = collect(session).await;
     assert_eq!(output.status, None);
-    tokio::time::timeout(WAIT, link.wait_for(|state| *state != tabsh::ssh::LinkState::Up))
-        .await
-        .expect("link state changes")
-        .unwrap();
+    tokio::time::timeout(
+        WAIT,
+        link.wait_for(|state| *state != tabsh::ssh::LinkState::Up),
+    )
+    .await
+    .expect("link state changes")
+    .unwrap();
     let error = connection
         .open_session(&SessionRequest::default())
         .await
@@ -434,15 +552,27 @@ async fn a_dead_server_is_reported_as_connection_lost() {
 async fn a_closed_port_is_refused() {
     let port = crate::support::ports::free_port();
     let dir = tempfile::tempdir().unwrap();
-    let error = connect(&key_options(port, &dir.path().join("kh")), batch()).await.unwrap_err();
-    assert!(matches!(error, SshError::ConnectionRefused { .. }), "{error}");
+    let error = connect(&key_options(port, &dir.path().join("kh")), batch())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, SshError::ConnectionRefused { .. }),
+        "{error}"
+    );
 }
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     // A listener with a full accept queue drops further SYNs, so connect never completes.
     let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    socket.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+    socket
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
     socket.listen(0).unwrap();
     let port = socket.local_addr().unwrap().as_socket().unwrap().port();
     let mut fillers = Vec::new();
@@ -468,12 +598,16 @@ async fn a_server_that_never_answers_times_out() {
 async fn dropbear_runs_commands_with_key_and_password() {
     let dropbear = Dropbear::start(DropbearOptions::default());
     let known_hosts = dropbear.write_known_hosts();
-    let connection = connect(&key_options(dropbear.port(), &known_hosts), batch()).await.unwrap();
+    let connection = connect(&key_options(dropbear.port(), &known_hosts), batch())
+        .await
+        .unwrap();
     let output = run(&connection, "echo from-dropbear; exit 4").await;
     assert_eq!(output.stdout, "from-dropbear\n");
     assert_eq!(output.status, Some(4));
 
     let options = options(dropbear.port(), &known_hosts, &[AuthMethod::Password], None);
-    let connection = connect(&options, password_prompter(TEST_USER_PASSWORD)).await.unwrap();
+    let connection = connect(&options, password_prompter(TEST_USER_PASSWORD))
+        .await
+        .unwrap();
     assert_eq!(run(&connection, "echo pw").await.stdout, "pw\n");
 }

@@ -1,0 +1,210 @@
+//! The `tabsh` binary end to end: `list`, `import-ssh-config` and `exec` against a real sshd.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::{Sshd, SshdOptions, test_user, user_keys};
+
+fn tabsh(config_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tabsh"))
+        .arg("--config-dir")
+        .arg(config_dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("tabsh runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A config dir holding one profile `target` for the given sshd, logging in with a key.
+fn profile_for(sshd: &Sshd, known_hosts: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::write(
+        sessions.join("target.toml"),
+        format!(
+            "name = \"Target\"\nhost = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\nauth = [\"key\"]\n\
+             identity_file = \"{}\"\nknown_hosts_file = \"{}\"\n",
+            sshd.port(),
+            test_user().name,
+            user_keys().ed25519.private.display(),
+            known_hosts.display()
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn exec_relays_output_and_exit_status_like_ssh() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let known_hosts = sshd.write_known_hosts();
+    let config = profile_for(&sshd, &known_hosts);
+
+    let out = tabsh(
+        config.path(),
+        &[
+            "exec", "--batch", "target", "--", "echo", "out;", "echo", "err", ">&2;", "exit", "5",
+        ],
+    );
+    assert_eq!(text(&out.stdout), "out\n");
+    assert_eq!(text(&out.stderr), "err\n");
+    assert_eq!(out.status.code(), Some(5));
+
+    // By display name too, and stdin reaches the remote command.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tabsh"))
+        .arg("--config-dir")
+        .arg(config.path())
+        .args(["exec", "--batch", "Target", "--", "tr", "a-z", "A-Z"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"piped input\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(text(&out.stdout), "PIPED INPUT\n");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn exec_in_batch_mode_refuses_an_unknown_host_without_asking() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let empty = tempfile::tempdir().unwrap();
+    let known_hosts = empty.path().join("known_hosts");
+    let config = profile_for(&sshd, &known_hosts);
+
+    let out = tabsh(config.path(), &["exec", "--batch", "target", "--", "true"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(255), "{stderr}");
+    assert!(stderr.contains("not trusted"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("[127.0.0.1]:{}", sshd.port())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("SHA256:"), "{stderr}");
+    assert!(!known_hosts.exists(), "nothing is saved without consent");
+}
+
+#[test]
+fn exec_reports_a_changed_host_key_and_refuses() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let other = Sshd::start(SshdOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let known_hosts = dir.path().join("known_hosts");
+    std::fs::write(
+        &known_hosts,
+        format!("[127.0.0.1]:{} {}\n", sshd.port(), other.host_key_public()),
+    )
+    .unwrap();
+    let config = profile_for(&sshd, &known_hosts);
+
+    let out = tabsh(config.path(), &["exec", "--batch", "target", "--", "true"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(255));
+    assert!(stderr.contains("HOST KEY CHANGED"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:1", known_hosts.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn exec_names_an_unknown_profile() {
+    let config = tempfile::tempdir().unwrap();
+    let out = tabsh(config.path(), &["exec", "--batch", "nope", "--", "true"]);
+    assert_eq!(out.status.code(), Some(255));
+    assert!(
+        text(&out.stderr).contains("no saved session \"nope\""),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn list_shows_good_profiles_and_reports_broken_files_with_line() {
+    let config = tempfile::tempdir().unwrap();
+    // First run seeds the shipped examples.
+    let out = tabsh(config.path(), &["list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("demo"), "{}", text(&out.stdout));
+
+    let sessions = config.path().join("sessions");
+    std::fs::write(
+        sessions.join("good.toml"),
+        "host = \"good.example\"\nport = 2201\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sessions.join("broken.toml"),
+        "host = \"x\"\nport = \"twenty-two\"\n",
+    )
+    .unwrap();
+    let out = tabsh(config.path(), &["list"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(stdout.contains("good.example:2201"), "{stdout}");
+    assert!(!stdout.contains("broken"), "{stdout}");
+    assert!(
+        stderr.contains(&format!("{}:2", sessions.join("broken.toml").display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("port"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1));
+    // The broken file is left exactly as it was.
+    assert_eq!(
+        std::fs::read_to_string(sessions.join("broken.toml")).unwrap(),
+        "host = \"x\"\nport = \"twenty-two\"\n"
+    );
+}
+
+#[test]
+fn import_ssh_config_creates_profiles_and_lists_what_it_skipped() {
+    let config = tempfile::tempdir().unwrap();
+    let ssh_config = config.path().join("ssh_config");
+    std::fs::write(
+        &ssh_config,
+        "Host web\n  HostName web.example.org\n  User deploy\n  Port 2202\n  ServerAliveInterval 15\n  ForwardAgent yes\n\
+         Host *\n  ServerAliveCountMax 5\n",
+    )
+    .unwrap();
+    let out = tabsh(
+        config.path(),
+        &["import-ssh-config", ssh_config.to_str().unwrap()],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(stdout.contains("created web (Host web)"), "{stdout}");
+    assert!(stdout.contains("ForwardAgent"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{}:6", ssh_config.display())),
+        "{stdout}"
+    );
+
+    let saved = std::fs::read_to_string(config.path().join("sessions/web.toml")).unwrap();
+    let profile: tabsh::profiles::Profile = toml::from_str(&saved).unwrap();
+    assert_eq!(profile.host, "web.example.org");
+    assert_eq!(profile.user.as_deref(), Some("deploy"));
+    assert_eq!(profile.port, 2202);
+    assert_eq!(profile.anti_idle.keepalive.interval_secs, 15);
+    assert_eq!(profile.anti_idle.keepalive.max_misses, 5);
+
+    // A second import skips the existing id rather than overwriting it.
+    let out = tabsh(
+        config.path(),
+        &["import-ssh-config", ssh_config.to_str().unwrap()],
+    );
+    assert!(
+        text(&out.stdout).contains("already exists"),
+        "{}",
+        text(&out.stdout)
+    );
+}
