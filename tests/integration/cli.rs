@@ -208,3 +208,57 @@ fn import_ssh_config_creates_profiles_and_lists_what_it_skipped() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn exec_asks_on_the_terminal_for_host_key_and_password() {
+    let sshd = Sshd::start(SshdOptions {
+        kbd_interactive: false,
+        ..SshdOptions::default()
+    });
+    let config = tempfile::tempdir().unwrap();
+    let sessions = config.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let known_hosts = config.path().join("known_hosts");
+    std::fs::write(
+        sessions.join("pw.toml"),
+        format!(
+            "host = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\nauth = [\"password\"]\nknown_hosts_file = \"{}\"\n",
+            sshd.port(),
+            test_user().name,
+            known_hosts.display()
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "{} --config-dir {} exec pw -- echo logged-in-as '$(id -un)'; echo exit=$?",
+        env!("CARGO_BIN_EXE_tabsh"),
+        config.path().display()
+    );
+    let tmux = crate::support::Tmux::start(&command, 120, 30);
+    let wait = std::time::Duration::from_secs(20);
+
+    let screen = tmux.wait_for("[yes / once / no]", wait);
+    assert!(
+        screen.contains(&format!("[127.0.0.1]:{}", sshd.port())),
+        "{screen}"
+    );
+    assert!(screen.contains("SHA256:"), "{screen}");
+    tmux.type_text("yes");
+    tmux.press(&["Enter"]);
+
+    tmux.wait_for("'s password:", wait);
+    tmux.type_text(crate::support::TEST_USER_PASSWORD);
+    tmux.press(&["Enter"]);
+    let screen = tmux.wait_for("exit=0", wait);
+    assert!(
+        screen.contains(&format!("logged-in-as {}", test_user().name)),
+        "{screen}"
+    );
+    // The password was typed without echo.
+    assert!(
+        !screen.contains(crate::support::TEST_USER_PASSWORD),
+        "{screen}"
+    );
+    let saved = std::fs::read_to_string(&known_hosts).unwrap();
+    assert_eq!(saved.trim(), sshd.known_hosts_line());
+}

@@ -13,6 +13,7 @@ pub mod launch;
 pub mod ports;
 pub mod process;
 pub mod sshd;
+pub mod tmux;
 pub mod user;
 pub mod wait;
 
@@ -25,6 +26,8 @@ pub use dropbear::{Dropbear, DropbearOptions};
 pub use keys::{ENCRYPTED_KEY_PASSPHRASE, HostKey, HostKeyType, KeyPair, UserKeys, user_keys};
 #[allow(unused_imports)]
 pub use sshd::{Sshd, SshdOptions};
+#[allow(unused_imports)]
+pub use tmux::Tmux;
 #[allow(unused_imports)]
 pub use user::{TEST_USER_NAME, TEST_USER_PASSWORD, TestUser, test_user};
 #[allow(unused_imports)]

@@ -1,0 +1,111 @@
+//! Drives a real program in a detached tmux session, as a person at a terminal would:
+//! `send-keys` to type, `capture-pane` to read the screen. Each session has its own socket so
+//! parallel tests never see each other.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use super::wait::wait_until;
+
+pub struct Tmux {
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts `command` (run by `sh -c`) in a `cols` x `rows` window.
+    pub fn start(command: &str, cols: u16, rows: u16) -> Tmux {
+        let dir = tempfile::tempdir().expect("tmux temp dir");
+        let socket = dir.path().join("tmux.sock");
+        let status = Command::new("tmux")
+            .arg("-S")
+            .arg(&socket)
+            .args(["-f", "/dev/null", "new-session", "-d", "-x"])
+            .arg(cols.to_string())
+            .arg("-y")
+            .arg(rows.to_string())
+            // Keep the pane after the program exits so its last words can still be read.
+            .args([";", "set-option", "-g", "remain-on-exit", "on", ";"])
+            .args(["respawn-pane", "-k", command])
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux failed to start {command:?}");
+        Tmux { socket, _dir: dir }
+    }
+
+    fn tmux(&self) -> Command {
+        let mut command = Command::new("tmux");
+        command.arg("-S").arg(&self.socket);
+        command
+    }
+
+    /// Types literal text (no key names).
+    pub fn type_text(&self, text: &str) {
+        let status = self
+            .tmux()
+            .args(["send-keys", "-l", text])
+            .status()
+            .expect("send-keys");
+        assert!(status.success());
+    }
+
+    /// Presses keys by tmux name: `Enter`, `Escape`, `C-c`, `Up`...
+    pub fn press(&self, keys: &[&str]) {
+        let status = self
+            .tmux()
+            .arg("send-keys")
+            .args(keys)
+            .status()
+            .expect("send-keys");
+        assert!(status.success());
+    }
+
+    pub fn screen(&self) -> String {
+        let output = self
+            .tmux()
+            .args(["capture-pane", "-p"])
+            .output()
+            .expect("capture-pane");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Waits (bounded) until the screen contains `needle`; panics with the screen otherwise.
+    pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        let mut last = String::new();
+        let found = wait_until(timeout, Duration::from_millis(50), || {
+            last = self.screen();
+            last.contains(needle)
+        });
+        assert!(
+            found,
+            "{needle:?} did not appear within {timeout:?}; screen:\n{last}"
+        );
+        last
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) {
+        let status = self
+            .tmux()
+            .args([
+                "resize-window",
+                "-x",
+                &cols.to_string(),
+                "-y",
+                &rows.to_string(),
+            ])
+            .status()
+            .expect("resize-window");
+        assert!(status.success());
+    }
+
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").status();
+    }
+}
