@@ -16,6 +16,7 @@
 //! ```
 
 mod auth;
+mod builtin;
 mod config;
 mod error;
 mod handler;
@@ -27,6 +28,7 @@ mod spawn;
 mod supervisor;
 
 pub use auth::KEYBOARD_INTERACTIVE_PROMPT;
+pub use builtin::BuiltinDemo;
 pub use config::{DEFAULT_MAX_SESSIONS, DemoConfig};
 pub use error::DemoError;
 pub use server::DemoServer;

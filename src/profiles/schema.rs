@@ -28,6 +28,9 @@ pub struct Profile {
     pub known_hosts_file: Option<PathBuf>,
     /// Run this instead of a login shell (like `ssh host COMMAND`).
     pub command: Option<String>,
+    /// Connect to tabsh's own loopback demo server (started on demand) instead of
+    /// `host`/`port`; it logs in with a key that exists only in memory.
+    pub builtin_demo: bool,
     pub anti_idle: AntiIdle,
     pub clone: ClonePolicy,
 }
@@ -45,6 +48,7 @@ impl Default for Profile {
             terminal_type: "xterm-256color".to_owned(),
             known_hosts_file: None,
             command: None,
+            builtin_demo: false,
             anti_idle: AntiIdle::default(),
             clone: ClonePolicy::default(),
         }

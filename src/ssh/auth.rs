@@ -25,6 +25,7 @@ pub(crate) struct AuthPlan<'a> {
     pub host_port: &'a str,
     pub methods: &'a [AuthMethod],
     pub agent_socket: Option<&'a Path>,
+    pub client_key: Option<Arc<PrivateKey>>,
     pub key_files: Vec<PathBuf>,
 }
 
@@ -169,6 +170,15 @@ impl Attempts<'_> {
     }
 
     async fn key_files(&mut self, handle: &mut Handle<ClientHandler>) -> Result<Step, SshError> {
+        if let Some(key) = self.plan.client_key.clone() {
+            let hash = rsa_hash_for(handle, key.algorithm().is_rsa()).await;
+            let result = handle
+                .authenticate_publickey(self.plan.user, PrivateKeyWithHashAlg::new(key, hash))
+                .await?;
+            if let Step::Done = self.record(result, Some("key (in memory)".to_owned())) {
+                return Ok(Step::Done);
+            }
+        }
         for path in self.plan.key_files.clone() {
             let Some(key) = self.load_key(&path).await? else {
                 continue;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use russh::client;
+use russh::keys::{PrivateKey, PublicKey};
 use tokio::sync::watch;
 
 use super::auth::{self, AuthPlan};
@@ -28,6 +29,11 @@ pub struct ConnectOptions {
     pub known_hosts: PathBuf,
     /// ssh-agent socket; from `SSH_AUTH_SOCK` by default.
     pub agent_socket: Option<PathBuf>,
+    /// A key held only in memory, tried before key files (the demo server's client key).
+    pub client_key: Option<Arc<PrivateKey>>,
+    /// Trust exactly this host key instead of consulting known_hosts (the demo server, whose
+    /// key is made fresh at every start).
+    pub pinned_host_key: Option<PublicKey>,
     pub tcp_keepalive: TcpKeepalive,
     /// The profile's anti-idle master switch; TCP keepalive is one of its modes.
     pub anti_idle: bool,
@@ -48,6 +54,8 @@ impl ConnectOptions {
                 .map(expand_tilde)
                 .unwrap_or_else(default_known_hosts),
             agent_socket: std::env::var_os("SSH_AUTH_SOCK").map(PathBuf::from),
+            client_key: None,
+            pinned_host_key: None,
             tcp_keepalive: profile.anti_idle.tcp.clone(),
             anti_idle: profile.anti_idle.enabled,
             connect_timeout: tcp::CONNECT_TIMEOUT,
@@ -134,6 +142,7 @@ impl Connection {
             host: options.host.clone(),
             port: options.port,
             known_hosts: options.known_hosts.clone(),
+            pinned_host_key: options.pinned_host_key.clone(),
             prompter: Arc::clone(&prompter),
             shared: Arc::clone(&shared),
         };
@@ -160,6 +169,7 @@ impl Connection {
             host_port: &host_port,
             methods: &options.auth,
             agent_socket: options.agent_socket.as_deref(),
+            client_key: options.client_key.clone(),
             key_files: auth::key_files(options.identity_file.as_deref(), home_dir().as_deref()),
         };
         auth::authenticate(&mut handle, &plan, prompter.as_ref()).await?;

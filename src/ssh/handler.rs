@@ -43,12 +43,23 @@ pub(crate) struct ClientHandler {
     pub host: String,
     pub port: u16,
     pub known_hosts: PathBuf,
+    pub pinned_host_key: Option<PublicKey>,
     pub prompter: Arc<dyn Prompter>,
     pub shared: Arc<Shared>,
 }
 
 impl ClientHandler {
     async fn verify_host_key(&self, key: &PublicKey) -> Result<bool, SshError> {
+        if let Some(pinned) = &self.pinned_host_key {
+            if pinned.key_data() == key.key_data() {
+                return Ok(true);
+            }
+            return Err(SshError::HostKeyNotTrusted {
+                host_port: host_port_name(&self.host, self.port),
+                fingerprint: fingerprint(key),
+                why: format!("it is not the expected key {}", fingerprint(pinned)),
+            });
+        }
         let mut known = KnownHosts::load(&self.known_hosts)?;
         let host_port = host_port_name(&self.host, self.port);
         let offered = fingerprint(key);

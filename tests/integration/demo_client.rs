@@ -84,3 +84,32 @@ async fn the_demo_servers_session_limit_is_refused_like_sshd() {
         other => panic!("expected ChannelRefused, got {other}"),
     }
 }
+
+#[tokio::test]
+async fn the_builtin_demo_profile_logs_in_with_its_in_memory_key() {
+    let demo = tabsh::demo::BuiltinDemo::start().await.unwrap();
+    let profile = tabsh::profiles::Profile {
+        builtin_demo: true,
+        host: "ignored.example".to_owned(),
+        ..Default::default()
+    };
+    let options = demo.connect_options(&profile);
+    assert_eq!(options.port, demo.port());
+    let connection = Connection::connect(&options, Arc::new(tabsh::ssh::BatchPrompter))
+        .await
+        .unwrap();
+    let output = run(&connection, "echo demo-$((6*7))").await;
+    assert_eq!(output.stdout, "demo-42\n");
+
+    // A server showing another key is refused even though nothing is in known_hosts.
+    let other = tabsh::demo::BuiltinDemo::start().await.unwrap();
+    let mut wrong = demo.connect_options(&profile);
+    wrong.port = other.port();
+    let error = Connection::connect(&wrong, Arc::new(tabsh::ssh::BatchPrompter))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, SshError::HostKeyNotTrusted { .. }),
+        "{error}"
+    );
+}

@@ -32,6 +32,8 @@ pub fn options(
         identity_file: key.map(Path::to_owned),
         known_hosts: known_hosts.to_owned(),
         agent_socket: None,
+        client_key: None,
+        pinned_host_key: None,
         tcp_keepalive: TcpKeepalive::default(),
         anti_idle: true,
         connect_timeout: Duration::from_secs(10),

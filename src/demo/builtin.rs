@@ -1,0 +1,49 @@
+//! The demo server as the `builtin_demo` profiles use it: started once on demand, with a client
+//! key that exists only in this process, so nothing about it touches known_hosts or the agent.
+
+use std::sync::Arc;
+
+use russh::keys::{Algorithm, PrivateKey};
+
+use super::config::DemoConfig;
+use super::error::DemoError;
+use super::server::DemoServer;
+use crate::profiles::{AuthMethod, Profile, local_user_name};
+use crate::ssh::ConnectOptions;
+
+pub struct BuiltinDemo {
+    server: DemoServer,
+    client_key: Arc<PrivateKey>,
+}
+
+impl BuiltinDemo {
+    pub async fn start() -> Result<Self, DemoError> {
+        let client_key =
+            PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).map_err(DemoError::HostKey)?;
+        let config = DemoConfig::with_authorized_key(client_key.public_key().clone());
+        let server = DemoServer::start(config).await?;
+        Ok(Self {
+            server,
+            client_key: Arc::new(client_key),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.server.port()
+    }
+
+    /// How to reach the demo server for `profile`: its session settings (terminal, anti-idle,
+    /// clone policy) stay, the target and the login are the demo's.
+    pub fn connect_options(&self, profile: &Profile) -> ConnectOptions {
+        let mut options = ConnectOptions::from_profile(profile);
+        options.host = "127.0.0.1".to_owned();
+        options.port = self.server.port();
+        options.user = local_user_name();
+        options.auth = vec![AuthMethod::Key];
+        options.identity_file = None;
+        options.agent_socket = None;
+        options.client_key = Some(Arc::clone(&self.client_key));
+        options.pinned_host_key = Some(self.server.host_public_key().clone());
+        options
+    }
+}
