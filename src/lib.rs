@@ -1,7 +1,12 @@
 //! tabsh: a terminal-UI SSH session manager. The library holds everything but the command line,
 //! so integration tests drive the same code the binary runs.
 
+pub mod app;
 pub mod demo;
+pub mod input;
 pub mod patterns;
 pub mod profiles;
+pub mod runtime;
 pub mod ssh;
+pub mod terminal;
+pub mod ui;

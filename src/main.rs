@@ -24,6 +24,11 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start the TUI with these saved sessions open in tabs (ids or names)
+    Open {
+        #[arg(required = true, num_args = 1..)]
+        profiles: Vec<String>,
+    },
     /// List saved sessions; files that fail to load are reported on stderr
     List,
     /// Create profiles from an OpenSSH client config (default ~/.ssh/config)

@@ -4,6 +4,7 @@ pub mod exec;
 pub mod import;
 pub mod list;
 pub mod terminal_prompter;
+pub mod tui;
 
 use std::path::Path;
 
@@ -21,14 +22,11 @@ pub async fn run(config_dir: Option<&Path>, command: Option<Command>) -> anyhow:
     };
     match command {
         None => {
-            let store = open_store()?;
-            println!(
-                "tabsh {}: the full-screen interface is not built yet. {} saved session(s) in {}.\n\
-                 Try `tabsh list`, `tabsh exec PROFILE -- COMMAND` or `tabsh --help`.",
-                env!("CARGO_PKG_VERSION"),
-                store.profiles().len(),
-                store.sessions_dir().display()
-            );
+            tui::run(open_store()?, &[]).await?;
+            Ok(0)
+        }
+        Some(Command::Open { profiles }) => {
+            tui::run(open_store()?, &profiles).await?;
             Ok(0)
         }
         Some(Command::List) => Ok(list::run(&open_store()?)),
@@ -47,7 +45,7 @@ pub async fn run(config_dir: Option<&Path>, command: Option<Command>) -> anyhow:
 }
 
 /// A profile by id, or else by its displayed name.
-fn find_profile<'a>(store: &'a Store, wanted: &str) -> anyhow::Result<&'a StoredProfile> {
+pub fn find_profile<'a>(store: &'a Store, wanted: &str) -> anyhow::Result<&'a StoredProfile> {
     if let Some(found) = store.get(wanted) {
         return Ok(found);
     }

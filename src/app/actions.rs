@@ -1,0 +1,263 @@
+//! What each keymap action does to the model.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::effect::Effect;
+use super::model::{Model, Overlay, TabState};
+use super::update::{add_tab, open_profile, pty_for};
+use crate::input::key_encoding::encode_key;
+use crate::input::keymap::{Action, KeyChord, KeyCodeOrd};
+use crate::ui::session_manager::SessionManager;
+
+pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
+    model.notice = None;
+    match action {
+        Action::SessionManager | Action::NewTab => {
+            model.overlay = Some(Overlay::SessionManager(SessionManager::new()));
+        }
+        Action::CloseTab => close_active_tab(model, effects),
+        Action::NextTab => cycle(model, 1),
+        Action::PreviousTab => cycle(model, -1),
+        Action::GotoTab(n) => {
+            let index = usize::from(n) - 1;
+            if index < model.tabs.len() {
+                model.active = index;
+                model.scrollback_mode = false;
+            }
+        }
+        Action::RenameTab => {
+            if let Some(tab) = model.active_tab() {
+                let text = tab.title().to_owned();
+                model.overlay = Some(Overlay::Rename { tab: tab.id, text });
+            }
+        }
+        Action::CloneSession => clone_session(model, effects),
+        Action::DuplicateSession => {
+            if let Some(profile) = model.active_tab().map(|tab| tab.profile.clone()) {
+                open_profile(model, profile, effects);
+            }
+        }
+        Action::ReopenTab => reopen(model, effects),
+        Action::ToggleAntiIdle => toggle_anti_idle(model, effects),
+        Action::Scrollback => {
+            if model.active_tab().is_some() {
+                model.scrollback_mode = true;
+            }
+        }
+        Action::Help => model.overlay = Some(Overlay::Help),
+        Action::Quit => {
+            if model.live_sessions() > 0 {
+                model.overlay = Some(Overlay::ConfirmQuit);
+            } else {
+                effects.push(Effect::Quit);
+            }
+        }
+        Action::SendPrefix => send_prefix(model, effects),
+    }
+}
+
+fn cycle(model: &mut Model, step: isize) {
+    let count = model.tabs.len() as isize;
+    if count > 0 {
+        model.active = (model.active as isize + step).rem_euclid(count) as usize;
+        model.scrollback_mode = false;
+    }
+}
+
+pub fn close_active_tab(model: &mut Model, effects: &mut Vec<Effect>) {
+    if model.tabs.is_empty() {
+        return;
+    }
+    let tab = model.tabs.remove(model.active);
+    if tab.state.is_live()
+        && let Some(connection) = tab.connection
+    {
+        if matches!(tab.state, TabState::Open | TabState::Opening) {
+            effects.push(Effect::CloseChannel { tab: tab.id });
+            release_slot(model, connection, tab.profile.profile.clone.linger_secs, effects);
+        }
+    }
+    // Unanswered prompts are cancelled by dropping their replies with the tab.
+    model.active = model.active.min(model.tabs.len().saturating_sub(1));
+    model.scrollback_mode = false;
+}
+
+/// One session fewer on `connection`; the last one out releases the connection.
+pub fn release_slot(
+    model: &mut Model,
+    connection: super::ids::ConnectionId,
+    linger_secs: u64,
+    effects: &mut Vec<Effect>,
+) {
+    if let Some(info) = model.connections.get_mut(&connection) {
+        info.sessions = info.sessions.saturating_sub(1);
+        if info.sessions == 0 {
+            effects.push(Effect::ReleaseConnection {
+                connection,
+                linger_secs,
+            });
+            model.connections.remove(&connection);
+        }
+    }
+}
+
+fn clone_session(model: &mut Model, effects: &mut Vec<Effect>) {
+    let Some(source) = model.active_tab() else {
+        return;
+    };
+    let (Some(connection), TabState::Open) = (source.connection, &source.state) else {
+        model.notice = Some("clone needs a connected tab; this one is not connected".to_owned());
+        return;
+    };
+    let Some(info) = model.connections.get(&connection) else {
+        return;
+    };
+    if let Some(limit) = info.server_limit.filter(|&limit| info.sessions >= limit) {
+        model.notice = Some(format!(
+            "clone: {} allows {limit} session(s) per connection and all are in use; \
+             use duplicate ({} C) for a new connection",
+            info.target, model.keymap.prefix
+        ));
+        return;
+    }
+    let profile = source.profile.clone();
+    let target = source.target.clone();
+    let command = profile.profile.command.clone();
+    let pty = pty_for(model, &profile);
+    let tab = add_tab(model, profile, TabState::Opening);
+    if let Some(new_tab) = model.tab_mut(tab) {
+        new_tab.connection = Some(connection);
+        new_tab.target = target;
+    }
+    if let Some(info) = model.connections.get_mut(&connection) {
+        info.sessions += 1;
+    }
+    effects.push(Effect::OpenChannel {
+        tab,
+        connection,
+        pty,
+        command,
+    });
+}
+
+fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
+    let Some(tab) = model.active_tab() else {
+        return;
+    };
+    if tab.state.is_live() {
+        model.notice = Some("the tab is still open".to_owned());
+        return;
+    }
+    let id = tab.id;
+    let profile = tab.profile.clone();
+    let live_connection = tab
+        .connection
+        .filter(|c| model.connections.get(c).is_some_and(|info| info.lost.is_none()));
+    let pty = pty_for(model, &profile);
+    let Some(tab) = model.tab_mut(id) else {
+        return;
+    };
+    tab.prompts.clear();
+    match live_connection {
+        Some(connection) => {
+            tab.state = TabState::Opening;
+            if let Some(info) = model.connections.get_mut(&connection) {
+                info.sessions += 1;
+            }
+            effects.push(Effect::OpenChannel {
+                tab: id,
+                connection,
+                pty,
+                command: profile.profile.command.clone(),
+            });
+        }
+        None => {
+            tab.state = TabState::Connecting;
+            tab.connection = None;
+            effects.push(Effect::Connect {
+                tab: id,
+                profile: Box::new(profile),
+            });
+        }
+    }
+}
+
+fn toggle_anti_idle(model: &mut Model, effects: &mut Vec<Effect>) {
+    let Some(id) = model.active_tab().map(|tab| tab.profile.id.clone()) else {
+        return;
+    };
+    toggle_anti_idle_of(model, &id, effects);
+}
+
+/// Flips the profile's anti-idle switch in every open tab and saves it.
+pub fn toggle_anti_idle_of(model: &mut Model, id: &str, effects: &mut Vec<Effect>) {
+    let Some(mut profile) = model
+        .profile(id)
+        .map(|p| p.profile.clone())
+        .or_else(|| model.tabs.iter().find(|t| t.profile.id == id).map(|t| t.profile.profile.clone()))
+    else {
+        return;
+    };
+    profile.anti_idle.enabled = !profile.anti_idle.enabled;
+    let state = if profile.anti_idle.enabled { "on" } else { "off" };
+    for tab in model.tabs.iter_mut().filter(|t| t.profile.id == id) {
+        tab.profile.profile.anti_idle.enabled = profile.anti_idle.enabled;
+    }
+    if let Some(stored) = model.profiles.iter_mut().find(|p| p.id == id) {
+        stored.profile.anti_idle.enabled = profile.anti_idle.enabled;
+    }
+    model.notice = Some(format!("anti-idle {state} for {id}"));
+    effects.push(Effect::SaveProfile {
+        id: Some(id.to_owned()),
+        profile: Box::new(profile),
+    });
+}
+
+fn send_prefix(model: &mut Model, effects: &mut Vec<Effect>) {
+    let prefix = model.keymap.prefix;
+    let Some(tab) = model.active_tab().filter(|tab| tab.state == TabState::Open) else {
+        return;
+    };
+    if let Some(key) = chord_to_event(prefix)
+        && let Some(bytes) = encode_key(key, tab.terminal.application_cursor())
+    {
+        effects.push(Effect::Write { tab: tab.id, bytes });
+    }
+}
+
+fn chord_to_event(chord: KeyChord) -> Option<KeyEvent> {
+    use crossterm::event::KeyModifiers as M;
+    let mut modifiers = M::NONE;
+    modifiers.set(M::CONTROL, chord.ctrl);
+    modifiers.set(M::ALT, chord.alt);
+    modifiers.set(M::SHIFT, chord.shift);
+    let code = match chord.code {
+        KeyCodeOrd::Char(c) => KeyCode::Char(c),
+        KeyCodeOrd::F(n) => KeyCode::F(n),
+        KeyCodeOrd::Named(_) => return None,
+    };
+    Some(KeyEvent::new(code, modifiers))
+}
+
+/// Keys while scrolling back: movement, and anything else leaves.
+pub fn scrollback_key(model: &mut Model, key: KeyEvent) {
+    let (rows, _) = model.terminal_size();
+    let page = usize::from(rows.saturating_sub(1).max(1));
+    let Some(tab) = model.active_tab_mut() else {
+        model.scrollback_mode = false;
+        return;
+    };
+    let terminal = &mut tab.terminal;
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => terminal.scroll_up(1),
+        KeyCode::Down | KeyCode::Char('j') => terminal.scroll_down(1),
+        KeyCode::PageUp | KeyCode::Char('b') => terminal.scroll_up(page),
+        KeyCode::PageDown | KeyCode::Char(' ') | KeyCode::Char('f') => terminal.scroll_down(page),
+        KeyCode::Home | KeyCode::Char('g') => terminal.scroll_up(usize::MAX / 2),
+        KeyCode::End | KeyCode::Char('G') => terminal.scroll_to_bottom(),
+        _ => {
+            terminal.scroll_to_bottom();
+            model.scrollback_mode = false;
+        }
+    }
+}

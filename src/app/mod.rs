@@ -1,0 +1,20 @@
+//! The application state and its single `update`: model, messages, effects. Pure: no I/O.
+
+mod actions;
+pub mod effect;
+pub mod ids;
+pub mod model;
+pub mod msg;
+mod net;
+mod overlays;
+mod prompts;
+pub mod update;
+
+pub use effect::Effect;
+pub use ids::{ConnectionId, TabId};
+pub use model::{ConnectionInfo, Model, Overlay, PendingPrompt, Tab, TabState};
+pub use msg::{Msg, NetEvent, PromptReply};
+pub use update::{open_profile, update};
+
+#[cfg(test)]
+mod tests;

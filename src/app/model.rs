@@ -1,0 +1,170 @@
+//! The whole state of the TUI. Only `update` changes it; the view only reads it.
+
+use std::collections::BTreeMap;
+
+use super::ids::{ConnectionId, TabId};
+use super::msg::PromptReply;
+use crate::input::keymap::Keymap;
+use crate::profiles::{LoadError, StoredProfile};
+use crate::ssh::Prompt;
+use crate::terminal::Terminal;
+use crate::ui::profile_form::ProfileForm;
+use crate::ui::session_manager::SessionManager;
+
+/// Rows the tab bar and the status bar take from the screen.
+pub const CHROME_ROWS: u16 = 2;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TabState {
+    Connecting,
+    /// Connected; waiting for the server to open the channel.
+    Opening,
+    Open,
+    /// The channel ended; the text says why.
+    Ended(String),
+    /// Connecting or opening failed.
+    Failed(String),
+    /// The person cancelled a prompt.
+    Cancelled(String),
+}
+
+impl TabState {
+    pub fn is_live(&self) -> bool {
+        matches!(self, TabState::Connecting | TabState::Opening | TabState::Open)
+    }
+}
+
+/// A question from the SSH layer waiting for the person, shown over its tab.
+#[derive(Debug)]
+pub struct PendingPrompt {
+    pub prompt: Prompt,
+    pub reply: PromptReply,
+    /// What is being typed for the current question.
+    pub input: String,
+    /// Answers given so far (keyboard-interactive asks several questions at once).
+    pub answers: Vec<String>,
+}
+
+impl PendingPrompt {
+    pub fn new(prompt: Prompt, reply: PromptReply) -> Self {
+        Self {
+            prompt,
+            reply,
+            input: String::new(),
+            answers: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Tab {
+    pub id: TabId,
+    pub profile: StoredProfile,
+    /// `user@host:port` once known.
+    pub target: String,
+    pub custom_title: Option<String>,
+    pub connection: Option<ConnectionId>,
+    pub state: TabState,
+    pub terminal: Terminal,
+    pub prompts: Vec<PendingPrompt>,
+}
+
+impl Tab {
+    /// Rename > remote title > profile name.
+    pub fn title(&self) -> &str {
+        self.custom_title
+            .as_deref()
+            .or_else(|| self.terminal.title().filter(|t| !t.is_empty()))
+            .unwrap_or_else(|| self.profile.display_name())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionInfo {
+    pub profile_id: String,
+    pub target: String,
+    /// Session channels open (or opening) on this connection.
+    pub sessions: u32,
+    /// Learned from a refusal: the server allows this many sessions per connection.
+    pub server_limit: Option<u32>,
+    pub lost: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Overlay {
+    SessionManager(SessionManager),
+    ProfileForm(ProfileForm),
+    Help,
+    Rename { tab: TabId, text: String },
+    ConfirmQuit,
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub tabs: Vec<Tab>,
+    pub active: usize,
+    pub connections: BTreeMap<ConnectionId, ConnectionInfo>,
+    pub profiles: Vec<StoredProfile>,
+    pub load_failures: Vec<LoadError>,
+    pub overlay: Option<Overlay>,
+    pub keymap: Keymap,
+    /// The prefix key was pressed; the next key is a command.
+    pub prefix_pending: bool,
+    /// The active tab is in scrollback mode: keys scroll instead of going to the remote.
+    pub scrollback_mode: bool,
+    pub cols: u16,
+    pub rows: u16,
+    pub notice: Option<String>,
+    pub next_tab: u64,
+    pub quitting: bool,
+}
+
+impl Model {
+    pub fn new(keymap: Keymap, cols: u16, rows: u16) -> Self {
+        Self {
+            tabs: Vec::new(),
+            active: 0,
+            connections: BTreeMap::new(),
+            profiles: Vec::new(),
+            load_failures: Vec::new(),
+            overlay: None,
+            keymap,
+            prefix_pending: false,
+            scrollback_mode: false,
+            cols,
+            rows,
+            notice: None,
+            next_tab: 1,
+            quitting: false,
+        }
+    }
+
+    /// The size every tab's terminal gets: the screen less the tab bar and status bar.
+    pub fn terminal_size(&self) -> (u16, u16) {
+        (self.rows.saturating_sub(CHROME_ROWS).max(1), self.cols.max(1))
+    }
+
+    pub fn active_tab(&self) -> Option<&Tab> {
+        self.tabs.get(self.active)
+    }
+
+    pub fn active_tab_mut(&mut self) -> Option<&mut Tab> {
+        self.tabs.get_mut(self.active)
+    }
+
+    pub fn tab_index(&self, id: TabId) -> Option<usize> {
+        self.tabs.iter().position(|tab| tab.id == id)
+    }
+
+    pub fn tab_mut(&mut self, id: TabId) -> Option<&mut Tab> {
+        self.tabs.iter_mut().find(|tab| tab.id == id)
+    }
+
+    pub fn live_sessions(&self) -> usize {
+        self.tabs.iter().filter(|tab| tab.state.is_live()).count()
+    }
+
+    pub fn profile(&self, id: &str) -> Option<&StoredProfile> {
+        self.profiles.iter().find(|p| p.id == id)
+    }
+}

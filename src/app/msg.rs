@@ -1,0 +1,87 @@
+//! Everything that can change the model: input from the person, events from the network tasks,
+//! and results of store operations.
+
+use bytes::Bytes;
+use crossterm::event::{KeyEvent, MouseEvent};
+use tokio::sync::oneshot;
+
+use super::ids::{ConnectionId, TabId};
+use crate::profiles::{LoadError, StoredProfile};
+use crate::ssh::{Answer, Prompt};
+
+#[derive(Debug)]
+pub enum Msg {
+    /// The app starts: open these sessions, or show the session manager when there are none.
+    Start { open: Vec<StoredProfile> },
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize { cols: u16, rows: u16 },
+    Net(NetEvent),
+    /// The store after a load or a change.
+    Profiles {
+        profiles: Vec<StoredProfile>,
+        failures: Vec<LoadError>,
+    },
+    /// A one-line message for the status bar (results of background work).
+    Notice(String),
+}
+
+/// What the network tasks report. A connection's own object stays with the runtime; the model
+/// only learns its id.
+#[derive(Debug)]
+pub enum NetEvent {
+    Connected {
+        tab: TabId,
+        connection: ConnectionId,
+        target: String,
+    },
+    ConnectFailed {
+        tab: TabId,
+        error: String,
+        /// The person cancelled a prompt (Esc), as opposed to a failure.
+        cancelled: bool,
+    },
+    ChannelOpened {
+        tab: TabId,
+        connection: ConnectionId,
+    },
+    ChannelRefused {
+        tab: TabId,
+        connection: ConnectionId,
+        error: String,
+    },
+    Output {
+        tab: TabId,
+        bytes: Bytes,
+    },
+    ChannelEnded {
+        tab: TabId,
+        reason: String,
+    },
+    ConnectionLost {
+        connection: ConnectionId,
+        reason: String,
+    },
+    Prompt {
+        tab: TabId,
+        prompt: Prompt,
+        reply: PromptReply,
+    },
+}
+
+/// Where the answer to a prompt goes. Taken once; dropping it unanswered cancels the question.
+#[derive(Debug, Default)]
+pub struct PromptReply(Option<oneshot::Sender<Answer>>);
+
+impl PromptReply {
+    pub fn new(sender: oneshot::Sender<Answer>) -> Self {
+        Self(Some(sender))
+    }
+
+    pub fn send(mut self, answer: Answer) {
+        if let Some(sender) = self.0.take() {
+            let _ = sender.send(answer);
+        }
+    }
+}

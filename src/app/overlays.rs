@@ -1,0 +1,96 @@
+//! Keys for whatever is shown over the tabs: the session manager, the profile form, help,
+//! renaming and the quit question.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::actions::toggle_anti_idle_of;
+use super::effect::Effect;
+use super::model::{Model, Overlay};
+use super::update::open_profile;
+use crate::profiles::Profile;
+use crate::ui::profile_form::{FormOutcome, ProfileForm};
+use crate::ui::session_manager::{ManagerOutcome, SessionManager};
+
+pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let Some(overlay) = model.overlay.take() else {
+        return;
+    };
+    model.overlay = match overlay {
+        Overlay::SessionManager(mut manager) => {
+            let outcome = manager.handle_key(key, &model.profiles);
+            on_manager(model, manager, outcome, effects)
+        }
+        Overlay::ProfileForm(mut form) => match form.handle_key(key) {
+            FormOutcome::Save { id, profile } => {
+                effects.push(Effect::SaveProfile {
+                    id,
+                    profile: Box::new(profile),
+                });
+                Some(Overlay::SessionManager(SessionManager::new()))
+            }
+            FormOutcome::Cancel => Some(Overlay::SessionManager(SessionManager::new())),
+            _ => Some(Overlay::ProfileForm(form)),
+        },
+        Overlay::Help => None,
+        Overlay::Rename { tab, mut text } => match key.code {
+            KeyCode::Enter => {
+                if let Some(tab) = model.tab_mut(tab) {
+                    tab.custom_title = (!text.trim().is_empty()).then(|| text.trim().to_owned());
+                }
+                None
+            }
+            KeyCode::Esc => None,
+            KeyCode::Backspace => {
+                text.pop();
+                Some(Overlay::Rename { tab, text })
+            }
+            KeyCode::Char(c) => {
+                text.push(c);
+                Some(Overlay::Rename { tab, text })
+            }
+            _ => Some(Overlay::Rename { tab, text }),
+        },
+        Overlay::ConfirmQuit => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => {
+                effects.push(Effect::Quit);
+                None
+            }
+            _ => None,
+        },
+    };
+}
+
+fn on_manager(
+    model: &mut Model,
+    manager: SessionManager,
+    outcome: ManagerOutcome,
+    effects: &mut Vec<Effect>,
+) -> Option<Overlay> {
+    match outcome {
+        ManagerOutcome::None => Some(Overlay::SessionManager(manager)),
+        ManagerOutcome::Close => None,
+        ManagerOutcome::Open(id) => {
+            if let Some(profile) = model.profile(&id).cloned() {
+                open_profile(model, profile, effects);
+            }
+            None
+        }
+        ManagerOutcome::New => Some(Overlay::ProfileForm(ProfileForm::new(&Profile::default(), None))),
+        ManagerOutcome::Edit(id) => {
+            let profile = model.profile(&id).map(|p| p.profile.clone())?;
+            Some(Overlay::ProfileForm(ProfileForm::new(&profile, Some(id))))
+        }
+        ManagerOutcome::Duplicate(id) => {
+            effects.push(Effect::DuplicateProfile { id });
+            Some(Overlay::SessionManager(manager))
+        }
+        ManagerOutcome::Delete(id) => {
+            effects.push(Effect::DeleteProfile { id });
+            Some(Overlay::SessionManager(manager))
+        }
+        ManagerOutcome::ToggleAntiIdle(id) => {
+            toggle_anti_idle_of(model, &id, effects);
+            Some(Overlay::SessionManager(manager))
+        }
+    }
+}

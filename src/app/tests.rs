@@ -1,0 +1,311 @@
+//! `update` driven with messages, checking the model and the effects it asks for.
+
+use bytes::Bytes;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::oneshot;
+
+use super::*;
+use crate::input::keymap::Keymap;
+use crate::profiles::{Profile, StoredProfile};
+use crate::ssh::{Answer, HostKeyDecision, Prompt};
+
+fn stored(id: &str) -> StoredProfile {
+    StoredProfile {
+        id: id.to_owned(),
+        path: format!("/sessions/{id}.toml").into(),
+        profile: Profile {
+            name: id.to_owned(),
+            host: format!("{id}.example"),
+            ..Profile::default()
+        },
+    }
+}
+
+fn model() -> Model {
+    let mut model = Model::new(Keymap::default(), 100, 30);
+    update(
+        &mut model,
+        Msg::Profiles {
+            profiles: vec![stored("web"), stored("db")],
+            failures: Vec::new(),
+        },
+    );
+    model
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn prefix() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char('\\'), KeyModifiers::CONTROL))
+}
+
+fn net(model: &mut Model, event: NetEvent) -> Vec<Effect> {
+    update(model, Msg::Net(event))
+}
+
+/// A model with one open tab on connection 1; returns the tab id.
+fn connected(model: &mut Model) -> TabId {
+    let effects = update(model, Msg::Start { open: vec![stored("web")] });
+    let Some(Effect::Connect { tab, .. }) = effects.first() else {
+        panic!("expected Connect, got {effects:?}");
+    };
+    let tab = *tab;
+    let effects = net(
+        model,
+        NetEvent::Connected {
+            tab,
+            connection: ConnectionId(1),
+            target: "me@web.example".to_owned(),
+        },
+    );
+    match effects.as_slice() {
+        [Effect::OpenChannel { connection, pty, .. }] => {
+            assert_eq!(*connection, ConnectionId(1));
+            assert_eq!((pty.cols, pty.rows), (100, 28), "screen less tab bar and status bar");
+        }
+        other => panic!("expected OpenChannel, got {other:?}"),
+    }
+    net(model, NetEvent::ChannelOpened { tab, connection: ConnectionId(1) });
+    assert_eq!(model.tab_mut(tab).unwrap().state, TabState::Open);
+    tab
+}
+
+#[test]
+fn starting_with_nothing_to_open_shows_the_session_manager() {
+    let mut model = model();
+    let effects = update(&mut model, Msg::Start { open: Vec::new() });
+    assert!(effects.is_empty());
+    assert!(matches!(model.overlay, Some(Overlay::SessionManager(_))));
+}
+
+#[test]
+fn keys_go_to_the_remote_and_the_prefix_twice_sends_the_prefix() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    let effects = update(&mut model, key(KeyCode::Char('a')));
+    assert!(matches!(effects.as_slice(), [Effect::Write { tab: t, bytes }] if *t == tab && bytes == b"a"));
+    let effects = update(&mut model, key(KeyCode::Up));
+    assert!(matches!(effects.as_slice(), [Effect::Write { bytes, .. }] if bytes == b"\x1b[A"));
+
+    assert!(update(&mut model, prefix()).is_empty());
+    assert!(model.prefix_pending);
+    let effects = update(&mut model, prefix());
+    assert!(matches!(effects.as_slice(), [Effect::Write { bytes, .. }] if bytes == b"\x1c"));
+    assert!(!model.prefix_pending);
+}
+
+#[test]
+fn clone_opens_a_channel_on_the_same_connection_and_counts_it() {
+    let mut model = model();
+    let source = connected(&mut model);
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('c')));
+    let [Effect::OpenChannel { tab, connection, .. }] = effects.as_slice() else {
+        panic!("expected OpenChannel, got {effects:?}");
+    };
+    assert_eq!(*connection, ConnectionId(1));
+    assert_ne!(*tab, source);
+    assert_eq!(model.tabs.len(), 2);
+    assert_eq!(model.active, 1, "the clone is focused");
+    assert_eq!(model.connections[&ConnectionId(1)].sessions, 2);
+    assert_eq!(model.tabs[1].target, "me@web.example");
+}
+
+#[test]
+fn a_refused_clone_leaves_no_tab_and_learns_the_limit() {
+    let mut model = model();
+    connected(&mut model);
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('c')));
+    let [Effect::OpenChannel { tab: clone, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    net(
+        &mut model,
+        NetEvent::ChannelRefused {
+            tab: *clone,
+            connection: ConnectionId(1),
+            error: "the server refused to open a session channel: connect failed (open failed)".to_owned(),
+        },
+    );
+    assert_eq!(model.tabs.len(), 1, "no half-made tab");
+    assert!(model.notice.as_deref().unwrap().contains("open failed"));
+    let info = &model.connections[&ConnectionId(1)];
+    assert_eq!((info.sessions, info.server_limit), (1, Some(1)));
+
+    // Now the budget is known to be full: clone says so before trying.
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('c')));
+    assert!(effects.is_empty());
+    assert!(model.notice.as_deref().unwrap().contains("allows 1 session"), "{:?}", model.notice);
+}
+
+#[test]
+fn closing_tabs_closes_channels_and_the_last_releases_the_connection() {
+    let mut model = model();
+    connected(&mut model);
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char('c')));
+    let clone = model.tabs[1].id;
+    net(&mut model, NetEvent::ChannelOpened { tab: clone, connection: ConnectionId(1) });
+
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('x')));
+    assert!(matches!(effects.as_slice(), [Effect::CloseChannel { tab }] if *tab == clone));
+    assert_eq!(model.connections[&ConnectionId(1)].sessions, 1);
+
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('x')));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::CloseChannel { .. }, Effect::ReleaseConnection { connection: ConnectionId(1), linger_secs: 0 }]
+    ));
+    assert!(model.tabs.is_empty());
+}
+
+#[test]
+fn an_ended_channel_says_why_and_leaves_other_tabs_alone() {
+    let mut model = model();
+    let first = connected(&mut model);
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char('c')));
+    let clone = model.tabs[1].id;
+    net(&mut model, NetEvent::ChannelOpened { tab: clone, connection: ConnectionId(1) });
+    net(&mut model, NetEvent::ChannelEnded { tab: first, reason: "exited with status 3".to_owned() });
+    assert_eq!(model.tab_mut(first).unwrap().state, TabState::Ended("exited with status 3".to_owned()));
+    assert_eq!(model.tab_mut(clone).unwrap().state, TabState::Open);
+
+    net(&mut model, NetEvent::ConnectionLost { connection: ConnectionId(1), reason: "reset".to_owned() });
+    assert_eq!(model.tab_mut(clone).unwrap().state, TabState::Ended("connection lost: reset".to_owned()));
+    assert_eq!(model.tab_mut(first).unwrap().state, TabState::Ended("exited with status 3".to_owned()));
+}
+
+#[test]
+fn output_reaches_the_terminal_and_the_remote_title_names_the_tab() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    net(&mut model, NetEvent::Output { tab, bytes: Bytes::from_static(b"\x1b]2;vim notes.txt\x07hello") });
+    let tab = model.tab_mut(tab).unwrap();
+    assert!(tab.terminal.contents().contains("hello"));
+    assert_eq!(tab.title(), "vim notes.txt");
+}
+
+#[test]
+fn secrets_are_typed_into_the_prompt_and_esc_cancels() {
+    let mut model = model();
+    let effects = update(&mut model, Msg::Start { open: vec![stored("web")] });
+    let [Effect::Connect { tab, .. }] = effects.as_slice() else { panic!() };
+    let tab = *tab;
+
+    let (sender, mut receiver) = oneshot::channel();
+    let prompt = Prompt::Password { user: "me".into(), host_port: "web.example".into(), attempt: 1 };
+    net(&mut model, NetEvent::Prompt { tab, prompt: prompt.clone(), reply: PromptReply::new(sender) });
+    for c in "s3cret".chars() {
+        assert!(update(&mut model, key(KeyCode::Char(c))).is_empty(), "typing sends nothing");
+    }
+    update(&mut model, key(KeyCode::Backspace));
+    update(&mut model, key(KeyCode::Char('T')));
+    let effects = update(&mut model, key(KeyCode::Enter));
+    for effect in effects {
+        if let Effect::Answer { reply, answer } = effect {
+            reply.send(answer);
+        }
+    }
+    assert_eq!(receiver.try_recv().unwrap(), Answer::Secret("s3creT".to_owned()));
+
+    let (sender, mut receiver) = oneshot::channel();
+    net(&mut model, NetEvent::Prompt { tab, prompt, reply: PromptReply::new(sender) });
+    let effects = update(&mut model, key(KeyCode::Esc));
+    for effect in effects {
+        if let Effect::Answer { reply, answer } = effect {
+            reply.send(answer);
+        }
+    }
+    assert_eq!(receiver.try_recv().unwrap(), Answer::Cancel);
+    net(&mut model, NetEvent::ConnectFailed { tab, error: "password was not answered".into(), cancelled: true });
+    assert!(matches!(model.tab_mut(tab).unwrap().state, TabState::Cancelled(_)));
+}
+
+#[test]
+fn host_key_questions_take_y_o_n() {
+    let mut model = model();
+    let effects = update(&mut model, Msg::Start { open: vec![stored("web")] });
+    let [Effect::Connect { tab, .. }] = effects.as_slice() else { panic!() };
+    let (sender, mut receiver) = oneshot::channel();
+    let prompt = Prompt::UnknownHostKey {
+        host_port: "web.example".into(),
+        key_type: "ssh-ed25519".into(),
+        fingerprint: "SHA256:x".into(),
+        known_hosts: "/k".into(),
+        other_types: Vec::new(),
+    };
+    net(&mut model, NetEvent::Prompt { tab: *tab, prompt, reply: PromptReply::new(sender) });
+    assert!(update(&mut model, key(KeyCode::Char('z'))).is_empty());
+    for effect in update(&mut model, key(KeyCode::Char('o'))) {
+        if let Effect::Answer { reply, answer } = effect {
+            reply.send(answer);
+        }
+    }
+    assert_eq!(receiver.try_recv().unwrap(), Answer::HostKey(HostKeyDecision::AcceptOnce));
+}
+
+#[test]
+fn resizing_resizes_every_terminal_and_open_channel() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    let effects = update(&mut model, Msg::Resize { cols: 120, rows: 40 });
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::ResizeChannel { tab: t, cols: 120, rows: 38 }] if *t == tab
+    ));
+    assert_eq!(model.tab_mut(tab).unwrap().terminal.size(), (38, 120));
+}
+
+#[test]
+fn quitting_with_open_sessions_asks_first() {
+    let mut model = model();
+    connected(&mut model);
+    update(&mut model, prefix());
+    assert!(update(&mut model, key(KeyCode::Char('q'))).is_empty());
+    assert!(matches!(model.overlay, Some(Overlay::ConfirmQuit)));
+    assert!(update(&mut model, key(KeyCode::Char('n'))).is_empty());
+    assert!(model.overlay.is_none());
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char('q')));
+    assert!(matches!(update(&mut model, key(KeyCode::Char('y'))).as_slice(), [Effect::Quit]));
+}
+
+#[test]
+fn tabs_switch_rename_and_toggle_anti_idle_saves_the_profile() {
+    let mut model = model();
+    connected(&mut model);
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char('c')));
+    assert_eq!(model.active, 1);
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char('1')));
+    assert_eq!(model.active, 0);
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char('p')));
+    assert_eq!(model.active, 1, "previous wraps around");
+
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char(',')));
+    for _ in 0..10 {
+        update(&mut model, key(KeyCode::Backspace));
+    }
+    for c in "prod".chars() {
+        update(&mut model, key(KeyCode::Char(c)));
+    }
+    update(&mut model, key(KeyCode::Enter));
+    assert_eq!(model.tabs[1].title(), "prod");
+
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('a')));
+    let [Effect::SaveProfile { id, profile }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(id.as_deref(), Some("web"));
+    assert!(!profile.anti_idle.enabled);
+    assert!(model.tabs.iter().all(|t| !t.profile.profile.anti_idle.enabled));
+}

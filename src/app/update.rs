@@ -1,0 +1,185 @@
+//! `update`: the one place the model changes. It does no I/O; what must happen outside comes
+//! back as effects for the runtime.
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+
+use super::actions;
+use super::effect::Effect;
+use super::model::{Model, Overlay, Tab, TabState};
+use super::msg::Msg;
+use super::net;
+use super::overlays;
+use super::prompts;
+use super::ids::TabId;
+use crate::input::key_encoding::{encode_key, encode_paste};
+use crate::input::mouse::{MouseAction, encode_mouse};
+use crate::profiles::StoredProfile;
+use crate::ssh::PtyRequest;
+use crate::terminal::{DEFAULT_SCROLLBACK, Terminal};
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match msg {
+        Msg::Start { open } => {
+            for profile in open {
+                open_profile(model, profile, &mut effects);
+            }
+            if model.tabs.is_empty() {
+                show(model, Overlay::SessionManager(crate::ui::session_manager::SessionManager::new()));
+            }
+        }
+        Msg::Key(key) => on_key(model, key, &mut effects),
+        Msg::Mouse(event) => on_mouse(model, event, &mut effects),
+        Msg::Paste(text) => on_paste(model, &text, &mut effects),
+        Msg::Resize { cols, rows } => on_resize(model, cols, rows, &mut effects),
+        Msg::Net(event) => net::on_event(model, event, &mut effects),
+        Msg::Profiles { profiles, failures } => {
+            model.profiles = profiles;
+            model.load_failures = failures;
+        }
+        Msg::Notice(text) => model.notice = Some(text),
+    }
+    effects
+}
+
+fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    if model.active_tab().is_some_and(|tab| !tab.prompts.is_empty()) {
+        prompts::on_key(model, key, effects);
+        return;
+    }
+    if model.overlay.is_some() {
+        overlays::on_key(model, key, effects);
+        return;
+    }
+    if model.prefix_pending {
+        model.prefix_pending = false;
+        match model.keymap.action_for(&key) {
+            Some(action) => actions::run(model, action, effects),
+            None => model.notice = Some(format!("{} is not bound; {} ? shows the keys", describe(&key), model.keymap.prefix)),
+        }
+        return;
+    }
+    if model.keymap.is_prefix(&key) {
+        model.prefix_pending = true;
+        return;
+    }
+    if model.scrollback_mode {
+        actions::scrollback_key(model, key);
+        return;
+    }
+    let Some(tab) = model.active_tab_mut() else {
+        // Nothing open: any key brings up the session manager.
+        actions::run(model, crate::input::keymap::Action::SessionManager, effects);
+        return;
+    };
+    if tab.state == TabState::Open {
+        if tab.terminal.is_scrolled() {
+            tab.terminal.scroll_to_bottom();
+        }
+        if let Some(bytes) = encode_key(key, tab.terminal.application_cursor()) {
+            effects.push(Effect::Write { tab: tab.id, bytes });
+        }
+    }
+}
+
+fn describe(key: &KeyEvent) -> String {
+    crate::input::keymap::KeyChord::from_event(key)
+        .map_or_else(|| format!("{:?}", key.code), |chord| chord.to_string())
+}
+
+fn on_mouse(model: &mut Model, event: MouseEvent, effects: &mut Vec<Effect>) {
+    if model.overlay.is_some() {
+        return;
+    }
+    let Some(tab) = model.active_tab_mut() else {
+        return;
+    };
+    // The terminal starts below the tab bar.
+    match encode_mouse(event, &tab.terminal, (0, 1)) {
+        MouseAction::Send(bytes) if tab.state == TabState::Open => {
+            effects.push(Effect::Write { tab: tab.id, bytes })
+        }
+        MouseAction::ScrollBack(lines) if lines > 0 => tab.terminal.scroll_up(lines.unsigned_abs() as usize),
+        MouseAction::ScrollBack(lines) => tab.terminal.scroll_down(lines.unsigned_abs() as usize),
+        _ => {}
+    }
+}
+
+fn on_paste(model: &mut Model, text: &str, effects: &mut Vec<Effect>) {
+    if let Some(prompt) = model.active_tab_mut().and_then(|tab| tab.prompts.first_mut()) {
+        prompt.input.push_str(text.trim_end_matches(['\r', '\n']));
+        return;
+    }
+    if model.overlay.is_some() {
+        return;
+    }
+    if let Some(tab) = model.active_tab_mut().filter(|tab| tab.state == TabState::Open) {
+        let bytes = encode_paste(text, tab.terminal.bracketed_paste());
+        effects.push(Effect::Write { tab: tab.id, bytes });
+    }
+}
+
+fn on_resize(model: &mut Model, cols: u16, rows: u16, effects: &mut Vec<Effect>) {
+    model.cols = cols;
+    model.rows = rows;
+    let (rows, cols) = model.terminal_size();
+    for tab in &mut model.tabs {
+        tab.terminal.resize(rows, cols);
+        if tab.state == TabState::Open {
+            effects.push(Effect::ResizeChannel { tab: tab.id, cols, rows });
+        }
+    }
+}
+
+/// The pty a new channel asks for: the tab area's size and the profile's TERM.
+pub fn pty_for(model: &Model, profile: &StoredProfile) -> PtyRequest {
+    let (rows, cols) = model.terminal_size();
+    PtyRequest {
+        term: profile.profile.terminal_type.clone(),
+        cols,
+        rows,
+    }
+}
+
+/// Adds a tab for `profile` (state `Connecting`) after the active one and focuses it.
+pub fn add_tab(model: &mut Model, profile: StoredProfile, state: TabState) -> TabId {
+    let (rows, cols) = model.terminal_size();
+    let id = TabId(model.next_tab);
+    model.next_tab += 1;
+    let tab = Tab {
+        id,
+        target: String::new(),
+        profile,
+        custom_title: None,
+        connection: None,
+        state,
+        terminal: Terminal::new(rows, cols, DEFAULT_SCROLLBACK),
+        prompts: Vec::new(),
+    };
+    let at = if model.tabs.is_empty() { 0 } else { model.active + 1 };
+    model.tabs.insert(at, tab);
+    model.active = at;
+    model.scrollback_mode = false;
+    id
+}
+
+/// Opens a saved session in a new tab on a new connection.
+pub fn open_profile(model: &mut Model, profile: StoredProfile, effects: &mut Vec<Effect>) {
+    let tab = add_tab(model, profile.clone(), TabState::Connecting);
+    effects.push(Effect::Connect {
+        tab,
+        profile: Box::new(profile),
+    });
+}
+
+/// Closes `Overlay` of any kind.
+pub fn close_overlay(model: &mut Model) {
+    model.overlay = None;
+}
+
+pub fn show(model: &mut Model, overlay: Overlay) {
+    model.overlay = Some(overlay);
+}

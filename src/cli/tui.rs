@@ -1,0 +1,20 @@
+//! `tabsh` and `tabsh open PROFILE...`: the full-screen interface.
+
+use anyhow::Context;
+use tabsh::input::keymap::Keymap;
+use tabsh::profiles::Store;
+
+use super::find_profile;
+
+pub async fn run(store: Store, wanted: &[String]) -> anyhow::Result<()> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!("the TUI needs a terminal; for scripts use `tabsh exec` or `tabsh list`");
+    }
+    let open = wanted
+        .iter()
+        .map(|name| find_profile(&store, name).cloned())
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let keys_file = store.config_dir().join("keys.toml");
+    let keymap = Keymap::load(&keys_file).map_err(anyhow::Error::msg).context("bad key bindings")?;
+    tabsh::runtime::run(store, keymap, open).await
+}

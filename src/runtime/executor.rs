@@ -1,0 +1,268 @@
+//! Carries out the effects `update` asks for: connections, channels, prompts' replies and the
+//! profile store. Results come back to the loop as `Incoming` messages.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{OnceCell, mpsc};
+
+use super::Incoming;
+use super::prompter::TuiPrompter;
+use crate::app::{ConnectionId, Effect, Msg, NetEvent, TabId};
+use crate::demo::BuiltinDemo;
+use crate::profiles::{Store, StoredProfile};
+use crate::ssh::{
+    ChannelEvent, ChannelHandle, ConnectOptions, Connection, LinkState, PtyRequest,
+    SessionChannel, SessionRequest, SshError,
+};
+
+pub struct Executor {
+    incoming: mpsc::UnboundedSender<Incoming>,
+    connections: HashMap<ConnectionId, Connection>,
+    channels: HashMap<TabId, ChannelHandle>,
+    next_connection: u64,
+    store: Store,
+    demo: Arc<OnceCell<Result<BuiltinDemo, String>>>,
+}
+
+impl Executor {
+    pub fn new(incoming: mpsc::UnboundedSender<Incoming>, store: Store) -> Self {
+        Self {
+            incoming,
+            connections: HashMap::new(),
+            channels: HashMap::new(),
+            next_connection: 1,
+            store,
+            demo: Arc::new(OnceCell::new()),
+        }
+    }
+
+    pub fn profiles_msg(&self) -> Msg {
+        Msg::Profiles {
+            profiles: self.store.profiles().to_vec(),
+            failures: self.store.failures().to_vec(),
+        }
+    }
+
+    /// Carries out one effect. Returns false for `Quit`.
+    pub fn run(&mut self, effect: Effect) -> bool {
+        match effect {
+            Effect::Connect { tab, profile } => self.connect(tab, *profile),
+            Effect::OpenChannel {
+                tab,
+                connection,
+                pty,
+                command,
+            } => self.open_channel(tab, connection, pty, command),
+            Effect::Write { tab, bytes } => {
+                if let Some(channel) = self.channels.get(&tab) {
+                    channel.write(bytes);
+                }
+            }
+            Effect::ResizeChannel { tab, cols, rows } => {
+                if let Some(channel) = self.channels.get(&tab) {
+                    channel.resize(cols, rows);
+                }
+            }
+            Effect::CloseChannel { tab } => {
+                if let Some(channel) = self.channels.remove(&tab) {
+                    channel.close();
+                }
+            }
+            Effect::ReleaseConnection {
+                connection,
+                linger_secs,
+            } => self.release(connection, linger_secs),
+            Effect::Answer { reply, answer } => reply.send(answer),
+            Effect::SaveProfile { id, profile } => {
+                let result = match id {
+                    Some(id) => self.store.save(&id, *profile).map(|()| id),
+                    None => self.store.create(*profile),
+                };
+                self.after_store_change(result.map(|id| format!("saved {id}")));
+            }
+            Effect::DeleteProfile { id } => {
+                let result = self.store.delete(&id).map(|()| format!("deleted {id}"));
+                self.after_store_change(result);
+            }
+            Effect::DuplicateProfile { id } => {
+                let result = self.store.duplicate(&id).map(|new| format!("duplicated {id} as {new}"));
+                self.after_store_change(result);
+            }
+            Effect::Quit => {
+                for channel in self.channels.values() {
+                    channel.close();
+                }
+                return false;
+            }
+        }
+        true
+    }
+
+    fn after_store_change(&mut self, result: Result<String, crate::profiles::StoreError>) {
+        let notice = match result {
+            Ok(done) => done,
+            Err(error) => format!("could not change the session store: {error}"),
+        };
+        let _ = self.incoming.send(Incoming::Msg(self.profiles_msg()));
+        let _ = self.incoming.send(Incoming::Msg(Msg::Notice(notice)));
+    }
+
+    fn connect(&mut self, tab: TabId, profile: StoredProfile) {
+        let incoming = self.incoming.clone();
+        let demo = Arc::clone(&self.demo);
+        tokio::spawn(async move {
+            let options = match connect_options(&profile, &demo).await {
+                Ok(options) => options,
+                Err(error) => {
+                    let _ = incoming.send(Incoming::Net(NetEvent::ConnectFailed {
+                        tab,
+                        error,
+                        cancelled: false,
+                    }));
+                    return;
+                }
+            };
+            let prompter = Arc::new(TuiPrompter {
+                tab,
+                incoming: incoming.clone(),
+            });
+            let event = match Connection::connect(&options, prompter).await {
+                Ok(connection) => Incoming::ConnectionUp { tab, connection },
+                Err(error) => Incoming::Net(NetEvent::ConnectFailed {
+                    tab,
+                    cancelled: matches!(error, SshError::Cancelled { .. }),
+                    error: error.to_string(),
+                }),
+            };
+            let _ = incoming.send(event);
+        });
+    }
+
+    /// Registers a new connection and watches it for loss.
+    pub fn adopt_connection(&mut self, connection: Connection) -> (ConnectionId, String) {
+        let id = ConnectionId(self.next_connection);
+        self.next_connection += 1;
+        let target = format!("{}@{}", connection.user(), connection.host_port());
+        let mut link = connection.link_state();
+        let incoming = self.incoming.clone();
+        tokio::spawn(async move {
+            if let Ok(state) = link.wait_for(|state| *state != LinkState::Up).await
+                && let LinkState::Lost(reason) = &*state
+            {
+                let _ = incoming.send(Incoming::Net(NetEvent::ConnectionLost {
+                    connection: id,
+                    reason: reason.clone(),
+                }));
+            }
+        });
+        self.connections.insert(id, connection);
+        (id, target)
+    }
+
+    pub fn adopt_channel(&mut self, tab: TabId, channel: ChannelHandle) {
+        self.channels.insert(tab, channel);
+    }
+
+    fn open_channel(
+        &mut self,
+        tab: TabId,
+        connection_id: ConnectionId,
+        pty: PtyRequest,
+        command: Option<String>,
+    ) {
+        let Some(connection) = self.connections.get(&connection_id).cloned() else {
+            let _ = self.incoming.send(Incoming::Net(NetEvent::ChannelRefused {
+                tab,
+                connection: connection_id,
+                error: "the connection is gone".to_owned(),
+            }));
+            return;
+        };
+        let incoming = self.incoming.clone();
+        tokio::spawn(async move {
+            let request = SessionRequest {
+                pty: Some(pty),
+                command,
+            };
+            match connection.open_session(&request).await {
+                Ok(session) => {
+                    let SessionChannel { handle, events } = session;
+                    let _ = incoming.send(Incoming::ChannelUp {
+                        tab,
+                        connection: connection_id,
+                        channel: handle,
+                    });
+                    forward_channel(tab, events, &connection, &incoming).await;
+                }
+                Err(error) => {
+                    let _ = incoming.send(Incoming::Net(NetEvent::ChannelRefused {
+                        tab,
+                        connection: connection_id,
+                        error: error.to_string(),
+                    }));
+                }
+            }
+        });
+    }
+
+    fn release(&mut self, connection: ConnectionId, linger_secs: u64) {
+        let Some(conn) = self.connections.remove(&connection) else {
+            return;
+        };
+        tokio::spawn(async move {
+            // Like ControlPersist: keep the connection a while after its last tab closed.
+            tokio::time::sleep(Duration::from_secs(linger_secs)).await;
+            conn.disconnect().await;
+        });
+    }
+}
+
+async fn connect_options(
+    profile: &StoredProfile,
+    demo: &OnceCell<Result<BuiltinDemo, String>>,
+) -> Result<ConnectOptions, String> {
+    if !profile.profile.builtin_demo {
+        return Ok(ConnectOptions::from_profile(&profile.profile));
+    }
+    let demo = demo
+        .get_or_init(|| async {
+            BuiltinDemo::start()
+                .await
+                .map_err(|e| format!("the built-in demo server did not start: {e}"))
+        })
+        .await;
+    match demo {
+        Ok(demo) => Ok(demo.connect_options(&profile.profile)),
+        Err(error) => Err(error.clone()),
+    }
+}
+
+/// Relays a channel's events to the UI; always reading, so the connection never stalls.
+async fn forward_channel(
+    tab: TabId,
+    mut events: mpsc::UnboundedReceiver<ChannelEvent>,
+    connection: &Connection,
+    incoming: &mpsc::UnboundedSender<Incoming>,
+) {
+    let mut exit = None;
+    while let Some(event) = events.recv().await {
+        match event {
+            ChannelEvent::Data(bytes) | ChannelEvent::Stderr(bytes) => {
+                let _ = incoming.send(Incoming::Net(NetEvent::Output { tab, bytes }));
+            }
+            ChannelEvent::ExitStatus(status) => exit = Some(format!("exited with status {status}")),
+            ChannelEvent::ExitSignal { signal, message } => {
+                exit = Some(format!("killed by signal {signal} {message}").trim_end().to_owned())
+            }
+            ChannelEvent::Eof => {}
+            ChannelEvent::Closed => break,
+        }
+    }
+    let reason = exit.unwrap_or_else(|| match &*connection.link_state().borrow() {
+        LinkState::Lost(why) => format!("connection lost: {why}"),
+        LinkState::Up => "closed by the server".to_owned(),
+    });
+    let _ = incoming.send(Incoming::Net(NetEvent::ChannelEnded { tab, reason }));
+}

@@ -1,0 +1,128 @@
+//! The I/O side of the TUI: the event loop, the effect executor, the prompter that routes SSH
+//! questions into tabs, and the screen guard. Everything here feeds `app::update`.
+
+mod executor;
+mod prompter;
+mod screen;
+
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::app::{self, ConnectionId, Model, Msg, NetEvent, TabId};
+use crate::input::keymap::Keymap;
+use crate::profiles::{StoredProfile, Store};
+use crate::ssh::{ChannelHandle, Connection};
+use executor::Executor;
+use screen::ScreenGuard;
+
+/// At most this often the screen is redrawn (about 60 frames a second).
+const FRAME: Duration = Duration::from_millis(16);
+/// Pending messages handled before a draw gets its turn, so a flood cannot starve the screen.
+const MAX_BATCH: usize = 1024;
+
+/// What reaches the loop from tasks: plain messages for `update`, and connection and channel
+/// objects the executor keeps (the model only learns their ids).
+pub enum Incoming {
+    Msg(Msg),
+    Net(NetEvent),
+    ConnectionUp {
+        tab: TabId,
+        connection: Connection,
+    },
+    ChannelUp {
+        tab: TabId,
+        connection: ConnectionId,
+        channel: ChannelHandle,
+    },
+}
+
+/// Runs the TUI until the person quits. `open` are the sessions to open at start; with none,
+/// the session manager shows.
+pub async fn run(store: Store, keymap: Keymap, open: Vec<StoredProfile>) -> anyhow::Result<()> {
+    let mut guard = ScreenGuard::enter()?;
+    let size = guard.screen.size()?;
+    let (incoming_tx, mut incoming) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(incoming_tx, store);
+    let mut model = Model::new(keymap, size.width, size.height);
+    let mut effects = app::update(&mut model, executor.profiles_msg());
+    effects.extend(app::update(&mut model, Msg::Start { open }));
+    let mut events = EventStream::new();
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+
+    loop {
+        for effect in effects.drain(..) {
+            if !executor.run(effect) {
+                return Ok(());
+            }
+        }
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => {
+                    if let Some(msg) = input_msg(event) {
+                        effects.extend(app::update(&mut model, msg));
+                        dirty = true;
+                    }
+                }
+                Some(Err(error)) => return Err(error.into()),
+                None => return Ok(()),
+            },
+            Some(first) = incoming.recv() => {
+                let mut next = Some(first);
+                let mut handled = 0;
+                while let Some(item) = next.take() {
+                    effects.extend(absorb(&mut model, &mut executor, item));
+                    handled += 1;
+                    if handled < MAX_BATCH {
+                        next = incoming.try_recv().ok();
+                    }
+                }
+                dirty = true;
+            },
+            _ = tokio::time::sleep_until(next_frame), if dirty => {
+                guard.screen.draw(|frame| crate::ui::view(&model, frame))?;
+                dirty = false;
+                next_frame = Instant::now() + FRAME;
+            }
+        }
+    }
+}
+
+fn input_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(cols, rows) => Some(Msg::Resize { cols, rows }),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+/// Hands objects to the executor and turns everything into messages for `update`.
+fn absorb(model: &mut Model, executor: &mut Executor, item: Incoming) -> Vec<app::Effect> {
+    let msg = match item {
+        Incoming::Msg(msg) => msg,
+        Incoming::Net(event) => Msg::Net(event),
+        Incoming::ConnectionUp { tab, connection } => {
+            let (connection, target) = executor.adopt_connection(connection);
+            Msg::Net(NetEvent::Connected {
+                tab,
+                connection,
+                target,
+            })
+        }
+        Incoming::ChannelUp {
+            tab,
+            connection,
+            channel,
+        } => {
+            executor.adopt_channel(tab, channel);
+            Msg::Net(NetEvent::ChannelOpened { tab, connection })
+        }
+    };
+    app::update(model, msg)
+}

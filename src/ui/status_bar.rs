@@ -1,0 +1,74 @@
+//! The bottom row: what the active tab is connected to and how that connection is doing.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::app::{ConnectionInfo, Model, TabState};
+
+pub struct StatusBar<'a> {
+    pub model: &'a Model,
+}
+
+/// "3 sessions", or "3/3, server limit" once the server has refused one.
+pub fn session_count(info: &ConnectionInfo) -> String {
+    match info.server_limit {
+        Some(limit) => format!("{}/{limit}, server limit", info.sessions),
+        None if info.sessions == 1 => "1 session".to_owned(),
+        None => format!("{} sessions", info.sessions),
+    }
+}
+
+pub fn state_text(state: &TabState) -> String {
+    match state {
+        TabState::Connecting => "connecting".to_owned(),
+        TabState::Opening => "opening session".to_owned(),
+        TabState::Open => "connected".to_owned(),
+        TabState::Ended(why) => format!("ended: {why}"),
+        TabState::Failed(why) => format!("failed: {why}"),
+        TabState::Cancelled(why) => format!("cancelled: {why}"),
+    }
+}
+
+impl Widget for StatusBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let model = self.model;
+        buf.set_style(area, Style::new().on_blue());
+        let separator = || Span::raw(" │ ").light_blue().on_blue();
+        let mut spans = Vec::new();
+        if let Some(tab) = model.active_tab() {
+            spans.push(Span::raw(format!(" {}", tab.profile.display_name())).white().bold().on_blue());
+            if !tab.target.is_empty() {
+                spans.push(separator());
+                spans.push(Span::raw(tab.target.clone()).white().on_blue());
+            }
+            spans.push(separator());
+            let state = Span::raw(state_text(&tab.state));
+            spans.push(match tab.state {
+                TabState::Open => state.light_green().on_blue(),
+                TabState::Connecting | TabState::Opening => state.yellow().on_blue(),
+                _ => state.light_red().on_blue(),
+            });
+            if let Some(info) = tab.connection.and_then(|c| model.connections.get(&c)) {
+                spans.push(separator());
+                spans.push(Span::raw(session_count(info)).white().on_blue());
+            }
+            spans.push(separator());
+            let anti_idle = tab.profile.profile.anti_idle.enabled;
+            spans.push(
+                Span::raw(format!("anti-idle {}", if anti_idle { "on" } else { "off" })).white().on_blue(),
+            );
+        }
+        let hint = match &model.notice {
+            Some(notice) => Span::raw(format!("{notice} ")).black().on_yellow(),
+            None => Span::raw(format!("{} ? help ", model.keymap.prefix)).light_blue().on_blue(),
+        };
+        let hint_width = (hint.width() as u16).min(area.width);
+        Line::from(spans).render(area, buf);
+        // Notices win over the right end of the connection details.
+        let x = area.right() - hint_width;
+        Line::from(hint).render(Rect::new(x, area.y, hint_width, 1), buf);
+    }
+}

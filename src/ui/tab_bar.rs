@@ -1,0 +1,67 @@
+//! The top row: one label per tab, the active one highlighted, with markers for tabs that wait
+//! for an answer or have ended.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::app::{Model, TabState};
+
+pub struct TabBar<'a> {
+    pub model: &'a Model,
+}
+
+/// Longest title shown before it is shortened with an ellipsis.
+const MAX_TITLE: usize = 24;
+
+impl Widget for TabBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let model = self.model;
+        buf.set_style(area, Style::new().on_dark_gray());
+        let mut spans = Vec::new();
+        for (index, tab) in model.tabs.iter().enumerate() {
+            let marker = if !tab.prompts.is_empty() {
+                "?"
+            } else {
+                match tab.state {
+                    TabState::Open => "",
+                    TabState::Connecting | TabState::Opening => "…",
+                    _ => "✕",
+                }
+            };
+            let label = format!(" {} {}{marker} ", index + 1, shorten(tab.title(), MAX_TITLE));
+            let style = if index == model.active {
+                Style::new().black().on_white().add_modifier(Modifier::BOLD)
+            } else if tab.state.is_live() {
+                Style::new().white().on_dark_gray()
+            } else {
+                Style::new().gray().on_dark_gray().add_modifier(Modifier::DIM)
+            };
+            spans.push(Span::styled(label, style));
+            spans.push(Span::raw("│").dark_gray().on_dark_gray());
+        }
+        if model.tabs.is_empty() {
+            spans.push(Span::raw(" tabsh ").white().on_dark_gray());
+        }
+        Line::from(spans).render(area, buf);
+        if model.prefix_pending {
+            let text = format!(" {} … ", model.keymap.prefix);
+            let width = text.chars().count() as u16;
+            if width < area.width {
+                let at = Rect::new(area.right() - width, area.y, width, 1);
+                Line::from(text).black().on_yellow().render(at, buf);
+            }
+        }
+    }
+}
+
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{kept}…")
+    }
+}
