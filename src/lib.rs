@@ -5,3 +5,4 @@ pub mod demo;
 pub mod patterns;
 pub mod profiles;
 pub mod ssh;
+pub mod ui;
