@@ -13,6 +13,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
+use super::text_input::types_text;
 use crate::profiles::{LoadError, StoredProfile};
 
 /// What the app should do after a key. Ids are profile ids (file stems), never display names.
@@ -177,23 +178,24 @@ impl SessionManager {
             Row::Session { stored, .. } => Some(stored.id.clone()),
             Row::Folder { .. } => None,
         });
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let typing = types_text(key.modifiers);
 
         match key.code {
-            KeyCode::Char(c) if ctrl => match c.to_ascii_lowercase() {
-                'n' => ManagerOutcome::New,
-                'e' => selected_session.map_or(ManagerOutcome::None, ManagerOutcome::Edit),
-                'd' => selected_session.map_or(ManagerOutcome::None, ManagerOutcome::Duplicate),
-                'x' => self.ask_delete(selected_session),
-                'a' => {
-                    selected_session.map_or(ManagerOutcome::None, ManagerOutcome::ToggleAntiIdle)
+            KeyCode::Char(c) if !typing && key.modifiers.contains(KeyModifiers::CONTROL) => {
+                match c.to_ascii_lowercase() {
+                    'n' => ManagerOutcome::New,
+                    'e' => selected_session.map_or(ManagerOutcome::None, ManagerOutcome::Edit),
+                    'd' => selected_session.map_or(ManagerOutcome::None, ManagerOutcome::Duplicate),
+                    'x' => self.ask_delete(selected_session),
+                    'a' => selected_session
+                        .map_or(ManagerOutcome::None, ManagerOutcome::ToggleAntiIdle),
+                    _ => ManagerOutcome::None,
                 }
-                _ => ManagerOutcome::None,
-            },
+            }
             KeyCode::Insert => ManagerOutcome::New,
             KeyCode::F(2) => selected_session.map_or(ManagerOutcome::None, ManagerOutcome::Edit),
             KeyCode::Delete => self.ask_delete(selected_session),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::ALT) => {
+            KeyCode::Char(c) if typing => {
                 self.filter.push(c);
                 self.keep_selection_visible(profiles);
                 ManagerOutcome::None
@@ -381,7 +383,7 @@ impl SessionManager {
         };
         buf.set_line(area.x, area.y, &line, area.width);
         let count = if self.filter.is_empty() {
-            format!("{total} sessions")
+            format!("{total} session{}", if total == 1 { "" } else { "s" })
         } else {
             format!("{shown} of {total}")
         };

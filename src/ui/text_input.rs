@@ -2,6 +2,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// Whether a character key with these modifiers is typing rather than a shortcut. AltGr arrives
+/// as Ctrl+Alt on some terminals, and is how many layouts type `@`, `\\` or `|`.
+pub fn types_text(modifiers: KeyModifiers) -> bool {
+    let ctrl = modifiers.contains(KeyModifiers::CONTROL);
+    let alt = modifiers.contains(KeyModifiers::ALT);
+    ctrl == alt
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextInput {
     text: String,
@@ -30,13 +38,7 @@ impl TextInput {
     /// give it another meaning.
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
         match key.code {
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                self.insert(c);
-            }
+            KeyCode::Char(c) if types_text(key.modifiers) => self.insert(c),
             KeyCode::Backspace if self.cursor > 0 => {
                 self.cursor -= 1;
                 self.remove_at_cursor();
@@ -114,5 +116,20 @@ mod tests {
         assert!(!press(&mut input, KeyCode::Tab));
         assert!(!press(&mut input, KeyCode::Up));
         assert_eq!(input.text(), "a");
+    }
+
+    #[test]
+    fn altgr_characters_are_typed() {
+        let mut input = TextInput::new("");
+        let altgr_at = KeyEvent::new(
+            KeyCode::Char('@'),
+            KeyModifiers::CONTROL | KeyModifiers::ALT,
+        );
+        assert!(input.handle_key(altgr_at));
+        let shifted = KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT);
+        assert!(input.handle_key(shifted));
+        assert_eq!(input.text(), "@A");
+        let alt_x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT);
+        assert!(!input.handle_key(alt_x));
     }
 }
