@@ -358,8 +358,8 @@ impl SessionManager {
             buf,
         );
         self.render_rows(&rows, profiles.is_empty(), list_area, buf);
-        for (line, y) in failure_lines.iter().zip(failures_area.rows()) {
-            buf.set_line(y.x, y.y, line, y.width);
+        for (line, row) in failure_lines.iter().zip(failures_area.rows()) {
+            buf.set_line(row.x, row.y, line, row.width);
         }
         self.render_footer(profiles, footer_area, buf);
     }
@@ -1047,6 +1047,26 @@ mod tests {
             .draw(|frame| manager.render(profiles, failures, frame.area(), frame.buffer_mut()))
             .expect("draw");
         terminal
+    }
+
+    #[test]
+    fn the_list_scrolls_to_keep_the_selection_visible() {
+        let profiles = sample();
+        let mut manager = SessionManager::new();
+        manager.handle_key(key(KeyCode::End), &profiles);
+        let mut terminal = Terminal::new(TestBackend::new(60, 8)).expect("test backend");
+        terminal
+            .draw(|frame| manager.render(&profiles, &[], frame.area(), frame.buffer_mut()))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        let line = |y: u16| -> String {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        };
+        // Border, filter, four list rows, footer, border: the last list row is y = 5.
+        assert!(line(5).starts_with("│›   jump"), "{:?}", line(5));
+        assert!(line(2).contains("Web 1"), "{:?}", line(2));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Whether a character key with these modifiers is typing rather than a shortcut. AltGr arrives
-/// as Ctrl+Alt on some terminals, and is how many layouts type `@`, `\\` or `|`.
+/// as Ctrl+Alt on some terminals, and is how many layouts type `@`, `\` or `|`.
 pub fn types_text(modifiers: KeyModifiers) -> bool {
     let ctrl = modifiers.contains(KeyModifiers::CONTROL);
     let alt = modifiers.contains(KeyModifiers::ALT);
