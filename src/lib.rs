@@ -2,6 +2,8 @@
 //! so integration tests drive the same code the binary runs.
 
 pub mod demo;
+pub mod input;
 pub mod patterns;
 pub mod profiles;
 pub mod ssh;
+pub mod terminal;
