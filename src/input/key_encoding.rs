@@ -60,7 +60,11 @@ fn function_key(code: KeyCode) -> Option<FunctionKey> {
     Some(key)
 }
 
-fn encode_function_key(key: FunctionKey, modifiers: KeyModifiers, application_cursor: bool) -> Vec<u8> {
+fn encode_function_key(
+    key: FunctionKey,
+    modifiers: KeyModifiers,
+    application_cursor: bool,
+) -> Vec<u8> {
     let modifier = modifier_parameter(modifiers);
     match (key, modifier) {
         (FunctionKey::Tilde(number), None) => format!("\x1b[{number}~").into_bytes(),

@@ -183,7 +183,12 @@ fn releases_and_keys_without_a_sequence_send_nothing() {
     let repeat = KeyEvent::new_with_kind(KeyCode::Char('a'), NONE, KeyEventKind::Repeat);
     assert_eq!(encode_key(repeat, false).as_deref(), Some(&b"a"[..]));
 
-    for code in [KeyCode::F(13), KeyCode::CapsLock, KeyCode::Menu, KeyCode::Pause] {
+    for code in [
+        KeyCode::F(13),
+        KeyCode::CapsLock,
+        KeyCode::Menu,
+        KeyCode::Pause,
+    ] {
         assert_eq!(encode_key(press(code, NONE), false), None, "{code:?}");
     }
 }
@@ -199,12 +204,20 @@ fn pastes_are_encoded_like_xterm() {
         ("", true, b"\x1b[200~\x1b[201~"),
         ("caf\u{e9}", true, "\x1b[200~caf\u{e9}\x1b[201~".as_bytes()),
         // An end marker inside the paste would let the rest run as typed input.
-        ("a\x1b[201~rm -rf ~\n", true, b"\x1b[200~arm -rf ~\r\x1b[201~"),
+        (
+            "a\x1b[201~rm -rf ~\n",
+            true,
+            b"\x1b[200~arm -rf ~\r\x1b[201~",
+        ),
         ("a\x1b[201~b", false, b"ab"),
         // Removing the inner marker must not leave a new one assembled from the outer pieces.
         ("x\x1b[20\x1b[201~1~y", true, b"\x1b[200~xy\x1b[201~"),
         // Other escape sequences, including the start marker, are harmless inside a bracket.
-        ("\x1b[200~\x1b[31m", true, b"\x1b[200~\x1b[200~\x1b[31m\x1b[201~"),
+        (
+            "\x1b[200~\x1b[31m",
+            true,
+            b"\x1b[200~\x1b[200~\x1b[31m\x1b[201~",
+        ),
     ];
     for &(text, bracketed, expected) in table {
         assert_eq!(

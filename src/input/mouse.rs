@@ -41,8 +41,7 @@ pub fn encode_mouse(event: MouseEvent, terminal: &Terminal, origin: (u16, u16)) 
     };
     let reporting = terminal.mouse_reporting();
     if reporting.is_enabled() {
-        return report(&event, position, reporting)
-            .map_or(MouseAction::Ignore, MouseAction::Send);
+        return report(&event, position, reporting).map_or(MouseAction::Ignore, MouseAction::Send);
     }
     let towards_older = match event.kind {
         MouseEventKind::ScrollUp => true,
@@ -50,7 +49,10 @@ pub fn encode_mouse(event: MouseEvent, terminal: &Terminal, origin: (u16, u16)) 
         _ => return MouseAction::Ignore,
     };
     if terminal.alternate_screen() {
-        return MouseAction::Send(wheel_as_arrows(towards_older, terminal.application_cursor()));
+        return MouseAction::Send(wheel_as_arrows(
+            towards_older,
+            terminal.application_cursor(),
+        ));
     }
     MouseAction::ScrollBack(if towards_older {
         WHEEL_LINES
@@ -135,7 +137,11 @@ fn modifier_bits(modifiers: KeyModifiers, mode: MouseProtocolMode) -> u8 {
     bits
 }
 
-fn report(event: &MouseEvent, (column, row): (u16, u16), reporting: MouseReporting) -> Option<Vec<u8>> {
+fn report(
+    event: &MouseEvent,
+    (column, row): (u16, u16),
+    reporting: MouseReporting,
+) -> Option<Vec<u8>> {
     let Report { button, released } = classify(event.kind, reporting.mode)?;
     let modifiers = modifier_bits(event.modifiers, reporting.mode);
     // The protocol counts cells from 1.

@@ -50,17 +50,47 @@ fn sgr_reports_presses_releases_and_the_wheel() {
         vec![
             (Down(LEFT), 0, 0, NONE, sent(b"\x1b[<0;1;1M")),
             (Up(LEFT), 0, 0, NONE, sent(b"\x1b[<0;1;1m")),
-            (Down(MouseButton::Middle), 4, 9, NONE, sent(b"\x1b[<1;5;10M")),
-            (Down(MouseButton::Right), 79, 23, NONE, sent(b"\x1b[<2;80;24M")),
-            (Up(MouseButton::Right), 79, 23, NONE, sent(b"\x1b[<2;80;24m")),
+            (
+                Down(MouseButton::Middle),
+                4,
+                9,
+                NONE,
+                sent(b"\x1b[<1;5;10M"),
+            ),
+            (
+                Down(MouseButton::Right),
+                79,
+                23,
+                NONE,
+                sent(b"\x1b[<2;80;24M"),
+            ),
+            (
+                Up(MouseButton::Right),
+                79,
+                23,
+                NONE,
+                sent(b"\x1b[<2;80;24m"),
+            ),
             (ScrollUp, 3, 3, NONE, sent(b"\x1b[<64;4;4M")),
             (ScrollDown, 3, 3, NONE, sent(b"\x1b[<65;4;4M")),
             (ScrollLeft, 3, 3, NONE, sent(b"\x1b[<66;4;4M")),
             (ScrollRight, 3, 3, NONE, sent(b"\x1b[<67;4;4M")),
             (Down(LEFT), 0, 0, KeyModifiers::SHIFT, sent(b"\x1b[<4;1;1M")),
             (Down(LEFT), 0, 0, KeyModifiers::ALT, sent(b"\x1b[<8;1;1M")),
-            (Down(LEFT), 0, 0, KeyModifiers::CONTROL, sent(b"\x1b[<16;1;1M")),
-            (ScrollUp, 0, 0, KeyModifiers::CONTROL, sent(b"\x1b[<80;1;1M")),
+            (
+                Down(LEFT),
+                0,
+                0,
+                KeyModifiers::CONTROL,
+                sent(b"\x1b[<16;1;1M"),
+            ),
+            (
+                ScrollUp,
+                0,
+                0,
+                KeyModifiers::CONTROL,
+                sent(b"\x1b[<80;1;1M"),
+            ),
             // Mode 1000 does not report motion.
             (Drag(LEFT), 1, 1, NONE, MouseAction::Ignore),
             (Moved, 1, 1, NONE, MouseAction::Ignore),
@@ -112,7 +142,10 @@ fn legacy_encoding_drops_reports_beyond_column_223() {
         let event = event_at(MouseEventKind::Down(LEFT), column, 0, NONE);
         encode_mouse(event, terminal, ORIGIN)
     };
-    assert_eq!(click(&terminal, 222), sent(&[0x1b, b'[', b'M', 32, 255, 33]));
+    assert_eq!(
+        click(&terminal, 222),
+        sent(&[0x1b, b'[', b'M', 32, 255, 33])
+    );
     assert_eq!(click(&terminal, 223), MouseAction::Ignore);
 
     // UTF-8 encoding (mode 1005) writes values above 127 as two-byte characters.
@@ -140,7 +173,13 @@ fn without_reporting_the_wheel_scrolls_history_on_the_primary_screen() {
         b"",
         vec![
             (ScrollUp, 5, 5, NONE, MouseAction::ScrollBack(WHEEL_LINES)),
-            (ScrollDown, 5, 5, NONE, MouseAction::ScrollBack(-WHEEL_LINES)),
+            (
+                ScrollDown,
+                5,
+                5,
+                NONE,
+                MouseAction::ScrollBack(-WHEEL_LINES),
+            ),
             (ScrollLeft, 5, 5, NONE, MouseAction::Ignore),
             (Down(LEFT), 5, 5, NONE, MouseAction::Ignore),
             (Moved, 5, 5, NONE, MouseAction::Ignore),

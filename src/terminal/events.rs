@@ -43,8 +43,7 @@ impl vt100::Callbacks for TerminalEvents {
         let Some((command, pieces)) = params.split_first() else {
             return;
         };
-        if (*command == OSC_SET_ICON_AND_TITLE || *command == OSC_SET_TITLE) && !pieces.is_empty()
-        {
+        if (*command == OSC_SET_ICON_AND_TITLE || *command == OSC_SET_TITLE) && !pieces.is_empty() {
             self.set_title(&pieces.join(&b';'));
         }
     }

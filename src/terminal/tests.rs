@@ -50,10 +50,23 @@ fn sequences_split_across_feeds_are_parsed() {
 fn indexed_and_true_colours_are_kept_per_cell() {
     let terminal = terminal_with(b"\x1b[38;5;196mA\x1b[0m\x1b[38;2;1;2;3mB\x1b[48;5;21mC");
     let screen = terminal.screen();
-    let colour_of = |col| screen.cell(0, col).map(|cell| (cell.fgcolor(), cell.bgcolor()));
-    assert_eq!(colour_of(0), Some((vt100::Color::Idx(196), vt100::Color::Default)));
-    assert_eq!(colour_of(1), Some((vt100::Color::Rgb(1, 2, 3), vt100::Color::Default)));
-    assert_eq!(colour_of(2), Some((vt100::Color::Rgb(1, 2, 3), vt100::Color::Idx(21))));
+    let colour_of = |col| {
+        screen
+            .cell(0, col)
+            .map(|cell| (cell.fgcolor(), cell.bgcolor()))
+    };
+    assert_eq!(
+        colour_of(0),
+        Some((vt100::Color::Idx(196), vt100::Color::Default))
+    );
+    assert_eq!(
+        colour_of(1),
+        Some((vt100::Color::Rgb(1, 2, 3), vt100::Color::Default))
+    );
+    assert_eq!(
+        colour_of(2),
+        Some((vt100::Color::Rgb(1, 2, 3), vt100::Color::Idx(21)))
+    );
 }
 
 #[test]
@@ -62,7 +75,13 @@ fn attributes_are_set_and_reset() {
     let screen = terminal.screen();
     let attributes = |col| {
         let cell = screen.cell(0, col).expect("cell exists");
-        (cell.bold(), cell.dim(), cell.italic(), cell.underline(), cell.inverse())
+        (
+            cell.bold(),
+            cell.dim(),
+            cell.italic(),
+            cell.underline(),
+            cell.inverse(),
+        )
     };
     // SGR 2 after SGR 1 replaces bold with dim: they share the intensity setting.
     let table = [
@@ -131,9 +150,24 @@ fn alternate_screen_is_left_with_the_primary_screen_intact() {
 fn input_modes_follow_decset_and_decrst() {
     type Probe = fn(&Terminal) -> bool;
     let cases: [(&str, &[u8], &[u8], Probe); 3] = [
-        ("application cursor", b"\x1b[?1h", b"\x1b[?1l", Terminal::application_cursor),
-        ("bracketed paste", b"\x1b[?2004h", b"\x1b[?2004l", Terminal::bracketed_paste),
-        ("cursor visible", b"\x1b[?25h", b"\x1b[?25l", Terminal::cursor_visible),
+        (
+            "application cursor",
+            b"\x1b[?1h",
+            b"\x1b[?1l",
+            Terminal::application_cursor,
+        ),
+        (
+            "bracketed paste",
+            b"\x1b[?2004h",
+            b"\x1b[?2004l",
+            Terminal::bracketed_paste,
+        ),
+        (
+            "cursor visible",
+            b"\x1b[?25h",
+            b"\x1b[?25l",
+            Terminal::cursor_visible,
+        ),
     ];
     for (name, set, reset, probe) in cases {
         let mut terminal = terminal_with(reset);

@@ -90,11 +90,15 @@ impl<'a> TerminalView<'a> {
         if !self.terminal.is_scrolled() {
             return;
         }
-        let label = format!(
-            "[scrollback {}/{}]",
-            self.terminal.scrollback_offset(),
-            self.terminal.scrollback_len()
-        );
+        let offset = self.terminal.scrollback_offset();
+        let length = self.terminal.scrollback_len();
+        let full_label = format!("[scrollback {offset}/{length}]");
+        // A narrow pane still gets the numbers, which matter more than the word.
+        let label = if full_label.len() <= usize::from(area.width) {
+            full_label
+        } else {
+            format!("[{offset}/{length}]")
+        };
         let width = u16::try_from(label.len())
             .unwrap_or(u16::MAX)
             .min(area.width);
