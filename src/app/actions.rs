@@ -69,13 +69,16 @@ pub fn close_active_tab(model: &mut Model, effects: &mut Vec<Effect>) {
         return;
     }
     let tab = model.tabs.remove(model.active);
-    if tab.state.is_live()
+    if matches!(tab.state, TabState::Open | TabState::Opening)
         && let Some(connection) = tab.connection
     {
-        if matches!(tab.state, TabState::Open | TabState::Opening) {
-            effects.push(Effect::CloseChannel { tab: tab.id });
-            release_slot(model, connection, tab.profile.profile.clone.linger_secs, effects);
-        }
+        effects.push(Effect::CloseChannel { tab: tab.id });
+        release_slot(
+            model,
+            connection,
+            tab.profile.profile.clone.linger_secs,
+            effects,
+        );
     }
     // Unanswered prompts are cancelled by dropping their replies with the tab.
     model.active = model.active.min(model.tabs.len().saturating_sub(1));
@@ -150,9 +153,12 @@ fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
     }
     let id = tab.id;
     let profile = tab.profile.clone();
-    let live_connection = tab
-        .connection
-        .filter(|c| model.connections.get(c).is_some_and(|info| info.lost.is_none()));
+    let live_connection = tab.connection.filter(|c| {
+        model
+            .connections
+            .get(c)
+            .is_some_and(|info| info.lost.is_none())
+    });
     let pty = pty_for(model, &profile);
     let Some(tab) = model.tab_mut(id) else {
         return;
@@ -191,15 +197,21 @@ fn toggle_anti_idle(model: &mut Model, effects: &mut Vec<Effect>) {
 
 /// Flips the profile's anti-idle switch in every open tab and saves it.
 pub fn toggle_anti_idle_of(model: &mut Model, id: &str, effects: &mut Vec<Effect>) {
-    let Some(mut profile) = model
-        .profile(id)
-        .map(|p| p.profile.clone())
-        .or_else(|| model.tabs.iter().find(|t| t.profile.id == id).map(|t| t.profile.profile.clone()))
-    else {
+    let Some(mut profile) = model.profile(id).map(|p| p.profile.clone()).or_else(|| {
+        model
+            .tabs
+            .iter()
+            .find(|t| t.profile.id == id)
+            .map(|t| t.profile.profile.clone())
+    }) else {
         return;
     };
     profile.anti_idle.enabled = !profile.anti_idle.enabled;
-    let state = if profile.anti_idle.enabled { "on" } else { "off" };
+    let state = if profile.anti_idle.enabled {
+        "on"
+    } else {
+        "off"
+    };
     for tab in model.tabs.iter_mut().filter(|t| t.profile.id == id) {
         tab.profile.profile.anti_idle.enabled = profile.anti_idle.enabled;
     }

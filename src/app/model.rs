@@ -30,7 +30,10 @@ pub enum TabState {
 
 impl TabState {
     pub fn is_live(&self) -> bool {
-        matches!(self, TabState::Connecting | TabState::Opening | TabState::Open)
+        matches!(
+            self,
+            TabState::Connecting | TabState::Opening | TabState::Open
+        )
     }
 }
 
@@ -141,7 +144,10 @@ impl Model {
 
     /// The size every tab's terminal gets: the screen less the tab bar and status bar.
     pub fn terminal_size(&self) -> (u16, u16) {
-        (self.rows.saturating_sub(CHROME_ROWS).max(1), self.cols.max(1))
+        (
+            self.rows.saturating_sub(CHROME_ROWS).max(1),
+            self.cols.max(1),
+        )
     }
 
     pub fn active_tab(&self) -> Option<&Tab> {

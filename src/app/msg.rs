@@ -12,11 +12,16 @@ use crate::ssh::{Answer, Prompt};
 #[derive(Debug)]
 pub enum Msg {
     /// The app starts: open these sessions, or show the session manager when there are none.
-    Start { open: Vec<StoredProfile> },
+    Start {
+        open: Vec<StoredProfile>,
+    },
     Key(KeyEvent),
     Mouse(MouseEvent),
     Paste(String),
-    Resize { cols: u16, rows: u16 },
+    Resize {
+        cols: u16,
+        rows: u16,
+    },
     Net(NetEvent),
     /// The store after a load or a change.
     Profiles {

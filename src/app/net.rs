@@ -71,7 +71,9 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             connection,
             error,
         } => {
-            let linger = model.tab_mut(tab).map_or(0, |t| t.profile.profile.clone.linger_secs);
+            let linger = model
+                .tab_mut(tab)
+                .map_or(0, |t| t.profile.profile.clone.linger_secs);
             if let Some(info) = model.connections.get_mut(&connection) {
                 // The refused channel was counted when asked for; what is left is the limit.
                 let open = info.sessions.saturating_sub(1);

@@ -75,7 +75,10 @@ fn on_manager(
             }
             None
         }
-        ManagerOutcome::New => Some(Overlay::ProfileForm(ProfileForm::new(&Profile::default(), None))),
+        ManagerOutcome::New => Some(Overlay::ProfileForm(ProfileForm::new(
+            &Profile::default(),
+            None,
+        ))),
         ManagerOutcome::Edit(id) => {
             let profile = model.profile(&id).map(|p| p.profile.clone())?;
             Some(Overlay::ProfileForm(ProfileForm::new(&profile, Some(id))))

@@ -47,7 +47,12 @@ fn net(model: &mut Model, event: NetEvent) -> Vec<Effect> {
 
 /// A model with one open tab on connection 1; returns the tab id.
 fn connected(model: &mut Model) -> TabId {
-    let effects = update(model, Msg::Start { open: vec![stored("web")] });
+    let effects = update(
+        model,
+        Msg::Start {
+            open: vec![stored("web")],
+        },
+    );
     let Some(Effect::Connect { tab, .. }) = effects.first() else {
         panic!("expected Connect, got {effects:?}");
     };
@@ -61,13 +66,27 @@ fn connected(model: &mut Model) -> TabId {
         },
     );
     match effects.as_slice() {
-        [Effect::OpenChannel { connection, pty, .. }] => {
+        [
+            Effect::OpenChannel {
+                connection, pty, ..
+            },
+        ] => {
             assert_eq!(*connection, ConnectionId(1));
-            assert_eq!((pty.cols, pty.rows), (100, 28), "screen less tab bar and status bar");
+            assert_eq!(
+                (pty.cols, pty.rows),
+                (100, 28),
+                "screen less tab bar and status bar"
+            );
         }
         other => panic!("expected OpenChannel, got {other:?}"),
     }
-    net(model, NetEvent::ChannelOpened { tab, connection: ConnectionId(1) });
+    net(
+        model,
+        NetEvent::ChannelOpened {
+            tab,
+            connection: ConnectionId(1),
+        },
+    );
     assert_eq!(model.tab_mut(tab).unwrap().state, TabState::Open);
     tab
 }
@@ -85,7 +104,9 @@ fn keys_go_to_the_remote_and_the_prefix_twice_sends_the_prefix() {
     let mut model = model();
     let tab = connected(&mut model);
     let effects = update(&mut model, key(KeyCode::Char('a')));
-    assert!(matches!(effects.as_slice(), [Effect::Write { tab: t, bytes }] if *t == tab && bytes == b"a"));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Write { tab: t, bytes }] if *t == tab && bytes == b"a")
+    );
     let effects = update(&mut model, key(KeyCode::Up));
     assert!(matches!(effects.as_slice(), [Effect::Write { bytes, .. }] if bytes == b"\x1b[A"));
 
@@ -102,7 +123,12 @@ fn clone_opens_a_channel_on_the_same_connection_and_counts_it() {
     let source = connected(&mut model);
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('c')));
-    let [Effect::OpenChannel { tab, connection, .. }] = effects.as_slice() else {
+    let [
+        Effect::OpenChannel {
+            tab, connection, ..
+        },
+    ] = effects.as_slice()
+    else {
         panic!("expected OpenChannel, got {effects:?}");
     };
     assert_eq!(*connection, ConnectionId(1));
@@ -127,7 +153,8 @@ fn a_refused_clone_leaves_no_tab_and_learns_the_limit() {
         NetEvent::ChannelRefused {
             tab: *clone,
             connection: ConnectionId(1),
-            error: "the server refused to open a session channel: connect failed (open failed)".to_owned(),
+            error: "the server refused to open a session channel: connect failed (open failed)"
+                .to_owned(),
         },
     );
     assert_eq!(model.tabs.len(), 1, "no half-made tab");
@@ -139,7 +166,15 @@ fn a_refused_clone_leaves_no_tab_and_learns_the_limit() {
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('c')));
     assert!(effects.is_empty());
-    assert!(model.notice.as_deref().unwrap().contains("allows 1 session"), "{:?}", model.notice);
+    assert!(
+        model
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("allows 1 session"),
+        "{:?}",
+        model.notice
+    );
 }
 
 #[test]
@@ -149,7 +184,13 @@ fn closing_tabs_closes_channels_and_the_last_releases_the_connection() {
     update(&mut model, prefix());
     update(&mut model, key(KeyCode::Char('c')));
     let clone = model.tabs[1].id;
-    net(&mut model, NetEvent::ChannelOpened { tab: clone, connection: ConnectionId(1) });
+    net(
+        &mut model,
+        NetEvent::ChannelOpened {
+            tab: clone,
+            connection: ConnectionId(1),
+        },
+    );
 
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('x')));
@@ -160,7 +201,13 @@ fn closing_tabs_closes_channels_and_the_last_releases_the_connection() {
     let effects = update(&mut model, key(KeyCode::Char('x')));
     assert!(matches!(
         effects.as_slice(),
-        [Effect::CloseChannel { .. }, Effect::ReleaseConnection { connection: ConnectionId(1), linger_secs: 0 }]
+        [
+            Effect::CloseChannel { .. },
+            Effect::ReleaseConnection {
+                connection: ConnectionId(1),
+                linger_secs: 0
+            }
+        ]
     ));
     assert!(model.tabs.is_empty());
 }
@@ -172,21 +219,54 @@ fn an_ended_channel_says_why_and_leaves_other_tabs_alone() {
     update(&mut model, prefix());
     update(&mut model, key(KeyCode::Char('c')));
     let clone = model.tabs[1].id;
-    net(&mut model, NetEvent::ChannelOpened { tab: clone, connection: ConnectionId(1) });
-    net(&mut model, NetEvent::ChannelEnded { tab: first, reason: "exited with status 3".to_owned() });
-    assert_eq!(model.tab_mut(first).unwrap().state, TabState::Ended("exited with status 3".to_owned()));
+    net(
+        &mut model,
+        NetEvent::ChannelOpened {
+            tab: clone,
+            connection: ConnectionId(1),
+        },
+    );
+    net(
+        &mut model,
+        NetEvent::ChannelEnded {
+            tab: first,
+            reason: "exited with status 3".to_owned(),
+        },
+    );
+    assert_eq!(
+        model.tab_mut(first).unwrap().state,
+        TabState::Ended("exited with status 3".to_owned())
+    );
     assert_eq!(model.tab_mut(clone).unwrap().state, TabState::Open);
 
-    net(&mut model, NetEvent::ConnectionLost { connection: ConnectionId(1), reason: "reset".to_owned() });
-    assert_eq!(model.tab_mut(clone).unwrap().state, TabState::Ended("connection lost: reset".to_owned()));
-    assert_eq!(model.tab_mut(first).unwrap().state, TabState::Ended("exited with status 3".to_owned()));
+    net(
+        &mut model,
+        NetEvent::ConnectionLost {
+            connection: ConnectionId(1),
+            reason: "reset".to_owned(),
+        },
+    );
+    assert_eq!(
+        model.tab_mut(clone).unwrap().state,
+        TabState::Ended("connection lost: reset".to_owned())
+    );
+    assert_eq!(
+        model.tab_mut(first).unwrap().state,
+        TabState::Ended("exited with status 3".to_owned())
+    );
 }
 
 #[test]
 fn output_reaches_the_terminal_and_the_remote_title_names_the_tab() {
     let mut model = model();
     let tab = connected(&mut model);
-    net(&mut model, NetEvent::Output { tab, bytes: Bytes::from_static(b"\x1b]2;vim notes.txt\x07hello") });
+    net(
+        &mut model,
+        NetEvent::Output {
+            tab,
+            bytes: Bytes::from_static(b"\x1b]2;vim notes.txt\x07hello"),
+        },
+    );
     let tab = model.tab_mut(tab).unwrap();
     assert!(tab.terminal.contents().contains("hello"));
     assert_eq!(tab.title(), "vim notes.txt");
@@ -195,15 +275,36 @@ fn output_reaches_the_terminal_and_the_remote_title_names_the_tab() {
 #[test]
 fn secrets_are_typed_into_the_prompt_and_esc_cancels() {
     let mut model = model();
-    let effects = update(&mut model, Msg::Start { open: vec![stored("web")] });
-    let [Effect::Connect { tab, .. }] = effects.as_slice() else { panic!() };
+    let effects = update(
+        &mut model,
+        Msg::Start {
+            open: vec![stored("web")],
+        },
+    );
+    let [Effect::Connect { tab, .. }] = effects.as_slice() else {
+        panic!()
+    };
     let tab = *tab;
 
     let (sender, mut receiver) = oneshot::channel();
-    let prompt = Prompt::Password { user: "me".into(), host_port: "web.example".into(), attempt: 1 };
-    net(&mut model, NetEvent::Prompt { tab, prompt: prompt.clone(), reply: PromptReply::new(sender) });
+    let prompt = Prompt::Password {
+        user: "me".into(),
+        host_port: "web.example".into(),
+        attempt: 1,
+    };
+    net(
+        &mut model,
+        NetEvent::Prompt {
+            tab,
+            prompt: prompt.clone(),
+            reply: PromptReply::new(sender),
+        },
+    );
     for c in "s3cret".chars() {
-        assert!(update(&mut model, key(KeyCode::Char(c))).is_empty(), "typing sends nothing");
+        assert!(
+            update(&mut model, key(KeyCode::Char(c))).is_empty(),
+            "typing sends nothing"
+        );
     }
     update(&mut model, key(KeyCode::Backspace));
     update(&mut model, key(KeyCode::Char('T')));
@@ -213,10 +314,20 @@ fn secrets_are_typed_into_the_prompt_and_esc_cancels() {
             reply.send(answer);
         }
     }
-    assert_eq!(receiver.try_recv().unwrap(), Answer::Secret("s3creT".to_owned()));
+    assert_eq!(
+        receiver.try_recv().unwrap(),
+        Answer::Secret("s3creT".to_owned())
+    );
 
     let (sender, mut receiver) = oneshot::channel();
-    net(&mut model, NetEvent::Prompt { tab, prompt, reply: PromptReply::new(sender) });
+    net(
+        &mut model,
+        NetEvent::Prompt {
+            tab,
+            prompt,
+            reply: PromptReply::new(sender),
+        },
+    );
     let effects = update(&mut model, key(KeyCode::Esc));
     for effect in effects {
         if let Effect::Answer { reply, answer } = effect {
@@ -224,15 +335,32 @@ fn secrets_are_typed_into_the_prompt_and_esc_cancels() {
         }
     }
     assert_eq!(receiver.try_recv().unwrap(), Answer::Cancel);
-    net(&mut model, NetEvent::ConnectFailed { tab, error: "password was not answered".into(), cancelled: true });
-    assert!(matches!(model.tab_mut(tab).unwrap().state, TabState::Cancelled(_)));
+    net(
+        &mut model,
+        NetEvent::ConnectFailed {
+            tab,
+            error: "password was not answered".into(),
+            cancelled: true,
+        },
+    );
+    assert!(matches!(
+        model.tab_mut(tab).unwrap().state,
+        TabState::Cancelled(_)
+    ));
 }
 
 #[test]
 fn host_key_questions_take_y_o_n() {
     let mut model = model();
-    let effects = update(&mut model, Msg::Start { open: vec![stored("web")] });
-    let [Effect::Connect { tab, .. }] = effects.as_slice() else { panic!() };
+    let effects = update(
+        &mut model,
+        Msg::Start {
+            open: vec![stored("web")],
+        },
+    );
+    let [Effect::Connect { tab, .. }] = effects.as_slice() else {
+        panic!()
+    };
     let (sender, mut receiver) = oneshot::channel();
     let prompt = Prompt::UnknownHostKey {
         host_port: "web.example".into(),
@@ -241,21 +369,37 @@ fn host_key_questions_take_y_o_n() {
         known_hosts: "/k".into(),
         other_types: Vec::new(),
     };
-    net(&mut model, NetEvent::Prompt { tab: *tab, prompt, reply: PromptReply::new(sender) });
+    net(
+        &mut model,
+        NetEvent::Prompt {
+            tab: *tab,
+            prompt,
+            reply: PromptReply::new(sender),
+        },
+    );
     assert!(update(&mut model, key(KeyCode::Char('z'))).is_empty());
     for effect in update(&mut model, key(KeyCode::Char('o'))) {
         if let Effect::Answer { reply, answer } = effect {
             reply.send(answer);
         }
     }
-    assert_eq!(receiver.try_recv().unwrap(), Answer::HostKey(HostKeyDecision::AcceptOnce));
+    assert_eq!(
+        receiver.try_recv().unwrap(),
+        Answer::HostKey(HostKeyDecision::AcceptOnce)
+    );
 }
 
 #[test]
 fn resizing_resizes_every_terminal_and_open_channel() {
     let mut model = model();
     let tab = connected(&mut model);
-    let effects = update(&mut model, Msg::Resize { cols: 120, rows: 40 });
+    let effects = update(
+        &mut model,
+        Msg::Resize {
+            cols: 120,
+            rows: 40,
+        },
+    );
     assert!(matches!(
         effects.as_slice(),
         [Effect::ResizeChannel { tab: t, cols: 120, rows: 38 }] if *t == tab
@@ -274,7 +418,10 @@ fn quitting_with_open_sessions_asks_first() {
     assert!(model.overlay.is_none());
     update(&mut model, prefix());
     update(&mut model, key(KeyCode::Char('q')));
-    assert!(matches!(update(&mut model, key(KeyCode::Char('y'))).as_slice(), [Effect::Quit]));
+    assert!(matches!(
+        update(&mut model, key(KeyCode::Char('y'))).as_slice(),
+        [Effect::Quit]
+    ));
 }
 
 #[test]
@@ -304,8 +451,15 @@ fn tabs_switch_rename_and_toggle_anti_idle_saves_the_profile() {
 
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('a')));
-    let [Effect::SaveProfile { id, profile }] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::SaveProfile { id, profile }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
     assert_eq!(id.as_deref(), Some("web"));
     assert!(!profile.anti_idle.enabled);
-    assert!(model.tabs.iter().all(|t| !t.profile.profile.anti_idle.enabled));
+    assert!(
+        model
+            .tabs
+            .iter()
+            .all(|t| !t.profile.profile.anti_idle.enabled)
+    );
 }

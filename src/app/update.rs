@@ -5,12 +5,12 @@ use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 
 use super::actions;
 use super::effect::Effect;
+use super::ids::TabId;
 use super::model::{Model, Overlay, Tab, TabState};
 use super::msg::Msg;
 use super::net;
 use super::overlays;
 use super::prompts;
-use super::ids::TabId;
 use crate::input::key_encoding::{encode_key, encode_paste};
 use crate::input::mouse::{MouseAction, encode_mouse};
 use crate::profiles::StoredProfile;
@@ -25,7 +25,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 open_profile(model, profile, &mut effects);
             }
             if model.tabs.is_empty() {
-                show(model, Overlay::SessionManager(crate::ui::session_manager::SessionManager::new()));
+                show(
+                    model,
+                    Overlay::SessionManager(crate::ui::session_manager::SessionManager::new()),
+                );
             }
         }
         Msg::Key(key) => on_key(model, key, &mut effects),
@@ -46,7 +49,10 @@ fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     if key.kind == KeyEventKind::Release {
         return;
     }
-    if model.active_tab().is_some_and(|tab| !tab.prompts.is_empty()) {
+    if model
+        .active_tab()
+        .is_some_and(|tab| !tab.prompts.is_empty())
+    {
         prompts::on_key(model, key, effects);
         return;
     }
@@ -58,7 +64,13 @@ fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         model.prefix_pending = false;
         match model.keymap.action_for(&key) {
             Some(action) => actions::run(model, action, effects),
-            None => model.notice = Some(format!("{} is not bound; {} ? shows the keys", describe(&key), model.keymap.prefix)),
+            None => {
+                model.notice = Some(format!(
+                    "{} is not bound; {} ? shows the keys",
+                    describe(&key),
+                    model.keymap.prefix
+                ))
+            }
         }
         return;
     }
@@ -102,21 +114,29 @@ fn on_mouse(model: &mut Model, event: MouseEvent, effects: &mut Vec<Effect>) {
         MouseAction::Send(bytes) if tab.state == TabState::Open => {
             effects.push(Effect::Write { tab: tab.id, bytes })
         }
-        MouseAction::ScrollBack(lines) if lines > 0 => tab.terminal.scroll_up(lines.unsigned_abs() as usize),
+        MouseAction::ScrollBack(lines) if lines > 0 => {
+            tab.terminal.scroll_up(lines.unsigned_abs() as usize)
+        }
         MouseAction::ScrollBack(lines) => tab.terminal.scroll_down(lines.unsigned_abs() as usize),
         _ => {}
     }
 }
 
 fn on_paste(model: &mut Model, text: &str, effects: &mut Vec<Effect>) {
-    if let Some(prompt) = model.active_tab_mut().and_then(|tab| tab.prompts.first_mut()) {
+    if let Some(prompt) = model
+        .active_tab_mut()
+        .and_then(|tab| tab.prompts.first_mut())
+    {
         prompt.input.push_str(text.trim_end_matches(['\r', '\n']));
         return;
     }
     if model.overlay.is_some() {
         return;
     }
-    if let Some(tab) = model.active_tab_mut().filter(|tab| tab.state == TabState::Open) {
+    if let Some(tab) = model
+        .active_tab_mut()
+        .filter(|tab| tab.state == TabState::Open)
+    {
         let bytes = encode_paste(text, tab.terminal.bracketed_paste());
         effects.push(Effect::Write { tab: tab.id, bytes });
     }
@@ -129,7 +149,11 @@ fn on_resize(model: &mut Model, cols: u16, rows: u16, effects: &mut Vec<Effect>)
     for tab in &mut model.tabs {
         tab.terminal.resize(rows, cols);
         if tab.state == TabState::Open {
-            effects.push(Effect::ResizeChannel { tab: tab.id, cols, rows });
+            effects.push(Effect::ResizeChannel {
+                tab: tab.id,
+                cols,
+                rows,
+            });
         }
     }
 }
@@ -159,7 +183,11 @@ pub fn add_tab(model: &mut Model, profile: StoredProfile, state: TabState) -> Ta
         terminal: Terminal::new(rows, cols, DEFAULT_SCROLLBACK),
         prompts: Vec::new(),
     };
-    let at = if model.tabs.is_empty() { 0 } else { model.active + 1 };
+    let at = if model.tabs.is_empty() {
+        0
+    } else {
+        model.active + 1
+    };
     model.tabs.insert(at, tab);
     model.active = at;
     model.scrollback_mode = false;

@@ -15,6 +15,8 @@ pub async fn run(store: Store, wanted: &[String]) -> anyhow::Result<()> {
         .map(|name| find_profile(&store, name).cloned())
         .collect::<anyhow::Result<Vec<_>>>()?;
     let keys_file = store.config_dir().join("keys.toml");
-    let keymap = Keymap::load(&keys_file).map_err(anyhow::Error::msg).context("bad key bindings")?;
+    let keymap = Keymap::load(&keys_file)
+        .map_err(anyhow::Error::msg)
+        .context("bad key bindings")?;
     tabsh::runtime::run(store, keymap, open).await
 }

@@ -31,20 +31,52 @@ pub enum Action {
 }
 
 const NAMED_ACTIONS: [(&str, Action, &str); 14] = [
-    ("session-manager", Action::SessionManager, "open the session manager"),
-    ("new-tab", Action::NewTab, "open a saved session in a new tab"),
-    ("close-tab", Action::CloseTab, "close the active tab (its channel)"),
+    (
+        "session-manager",
+        Action::SessionManager,
+        "open the session manager",
+    ),
+    (
+        "new-tab",
+        Action::NewTab,
+        "open a saved session in a new tab",
+    ),
+    (
+        "close-tab",
+        Action::CloseTab,
+        "close the active tab (its channel)",
+    ),
     ("next-tab", Action::NextTab, "next tab"),
     ("previous-tab", Action::PreviousTab, "previous tab"),
     ("rename-tab", Action::RenameTab, "rename the active tab"),
-    ("clone-session", Action::CloneSession, "clone: new tab on the same connection"),
-    ("duplicate-session", Action::DuplicateSession, "duplicate on a new connection"),
+    (
+        "clone-session",
+        Action::CloneSession,
+        "clone: new tab on the same connection",
+    ),
+    (
+        "duplicate-session",
+        Action::DuplicateSession,
+        "duplicate on a new connection",
+    ),
     ("reopen-tab", Action::ReopenTab, "reconnect an ended tab"),
-    ("toggle-anti-idle", Action::ToggleAntiIdle, "anti-idle on/off for the tab's profile"),
-    ("scrollback", Action::Scrollback, "scroll back (arrows, PgUp/PgDn, q to leave)"),
+    (
+        "toggle-anti-idle",
+        Action::ToggleAntiIdle,
+        "anti-idle on/off for the tab's profile",
+    ),
+    (
+        "scrollback",
+        Action::Scrollback,
+        "scroll back (arrows, PgUp/PgDn, q to leave)",
+    ),
     ("help", Action::Help, "this help"),
     ("quit", Action::Quit, "quit (asks while sessions are open)"),
-    ("send-prefix", Action::SendPrefix, "send the prefix key to the remote"),
+    (
+        "send-prefix",
+        Action::SendPrefix,
+        "send the prefix key to the remote",
+    ),
 ];
 
 impl Action {
@@ -90,7 +122,10 @@ impl FromStr for Action {
             .map(|(_, action, _)| *action)
             .ok_or_else(|| {
                 let names: Vec<&str> = NAMED_ACTIONS.iter().map(|(n, _, _)| *n).collect();
-                format!("unknown action `{text}`; known: {}, goto-tab-N", names.join(", "))
+                format!(
+                    "unknown action `{text}`; known: {}, goto-tab-N",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -152,7 +187,12 @@ impl KeyChord {
             }
             other => KeyCodeOrd::Named(NAMED_KEYS.iter().find(|(_, c)| *c == other)?.0),
         };
-        Some(Self { code, ctrl, alt, shift })
+        Some(Self {
+            code,
+            ctrl,
+            alt,
+            shift,
+        })
     }
 }
 
@@ -184,7 +224,10 @@ impl fmt::Display for KeyChord {
             KeyCodeOrd::F(n) => write!(f, "F{n}"),
             KeyCodeOrd::Named(name) => {
                 let mut chars = name.chars();
-                let first = chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or_default();
+                let first = chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase())
+                    .unwrap_or_default();
                 write!(f, "{first}{}", chars.as_str())
             }
         }
@@ -228,7 +271,11 @@ impl FromStr for KeyChord {
                 KeyCodeOrd::Char(c)
             }
             _ if lower == "space" => KeyCodeOrd::Char(' '),
-            _ if lower.starts_with('f') && lower[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+            _ if lower.starts_with('f')
+                && lower[1..]
+                    .parse::<u8>()
+                    .is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
                 KeyCodeOrd::F(lower[1..].parse().unwrap_or(1))
             }
             _ => KeyCodeOrd::Named(
@@ -347,7 +394,9 @@ impl Keymap {
             if action == "none" {
                 keymap.bindings.remove(&chord);
             } else {
-                let action = action.parse().map_err(|e| format!("bindings.\"{key}\": {e}"))?;
+                let action = action
+                    .parse()
+                    .map_err(|e| format!("bindings.\"{key}\": {e}"))?;
                 keymap.bindings.insert(chord, action);
             }
         }
@@ -401,24 +450,48 @@ mod tests {
             keymap.action_for(&key(KeyCode::Char('k'), KeyModifiers::NONE)),
             Some(Action::CloneSession)
         );
-        assert_eq!(keymap.action_for(&key(KeyCode::Char('c'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            keymap.action_for(&key(KeyCode::Char('c'), KeyModifiers::NONE)),
+            None
+        );
         assert_eq!(
             keymap.action_for(&key(KeyCode::F(5), KeyModifiers::NONE)),
             Some(Action::GotoTab(12))
         );
 
         let error = Keymap::parse("[bindings]\n\"k\" = \"clone\"\n").unwrap_err();
-        assert!(error.contains("bindings.\"k\"") && error.contains("unknown action `clone`"), "{error}");
+        assert!(
+            error.contains("bindings.\"k\"") && error.contains("unknown action `clone`"),
+            "{error}"
+        );
         let error = Keymap::parse("prefix = \"hyper-q\"\n").unwrap_err();
         assert!(error.contains("prefix"), "{error}");
-        assert!(Keymap::parse("prefx = \"ctrl-a\"\n").unwrap_err().contains("prefx"));
+        assert!(
+            Keymap::parse("prefx = \"ctrl-a\"\n")
+                .unwrap_err()
+                .contains("prefx")
+        );
     }
 
     #[test]
     fn help_lists_every_action_with_its_keys() {
         let lines = Keymap::default().help_lines();
-        assert!(lines.iter().any(|(keys, what)| keys == "c" && what.contains("clone")));
-        assert!(lines.iter().any(|(keys, what)| keys.contains("Right") && what == "next tab"));
-        assert_eq!(lines.iter().filter(|(_, what)| what.starts_with("go to tab")).count(), 9);
+        assert!(
+            lines
+                .iter()
+                .any(|(keys, what)| keys == "c" && what.contains("clone"))
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(keys, what)| keys.contains("Right") && what == "next tab")
+        );
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|(_, what)| what.starts_with("go to tab"))
+                .count(),
+            9
+        );
     }
 }

@@ -52,13 +52,14 @@ impl fmt::Display for FileLocation {
 }
 
 /// Why one profile file could not be loaded.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum LoadError {
     #[error("{}: cannot read: {source}", path.display())]
     Read {
         path: PathBuf,
+        /// Shared so the error can be cloned into the UI's model.
         #[source]
-        source: io::Error,
+        source: std::sync::Arc<io::Error>,
     },
     #[error("{}: file name is not valid UTF-8; rename it", path.display())]
     NonUtf8Name { path: PathBuf },

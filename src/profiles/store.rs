@@ -293,7 +293,7 @@ fn load_file(path: &Path) -> Result<StoredProfile, Vec<LoadError>> {
     let text = fs::read_to_string(path).map_err(|source| {
         vec![LoadError::Read {
             path: path.to_owned(),
-            source,
+            source: source.into(),
         }]
     })?;
     let profile = parse_profile(path, &text)?;

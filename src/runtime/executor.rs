@@ -13,8 +13,8 @@ use crate::app::{ConnectionId, Effect, Msg, NetEvent, TabId};
 use crate::demo::BuiltinDemo;
 use crate::profiles::{Store, StoredProfile};
 use crate::ssh::{
-    ChannelEvent, ChannelHandle, ConnectOptions, Connection, LinkState, PtyRequest,
-    SessionChannel, SessionRequest, SshError,
+    ChannelEvent, ChannelHandle, ConnectOptions, Connection, LinkState, PtyRequest, SessionChannel,
+    SessionRequest, SshError,
 };
 
 pub struct Executor {
@@ -87,7 +87,10 @@ impl Executor {
                 self.after_store_change(result);
             }
             Effect::DuplicateProfile { id } => {
-                let result = self.store.duplicate(&id).map(|new| format!("duplicated {id} as {new}"));
+                let result = self
+                    .store
+                    .duplicate(&id)
+                    .map(|new| format!("duplicated {id} as {new}"));
                 self.after_store_change(result);
             }
             Effect::Quit => {
@@ -254,7 +257,11 @@ async fn forward_channel(
             }
             ChannelEvent::ExitStatus(status) => exit = Some(format!("exited with status {status}")),
             ChannelEvent::ExitSignal { signal, message } => {
-                exit = Some(format!("killed by signal {signal} {message}").trim_end().to_owned())
+                exit = Some(
+                    format!("killed by signal {signal} {message}")
+                        .trim_end()
+                        .to_owned(),
+                )
             }
             ChannelEvent::Eof => {}
             ChannelEvent::Closed => break,

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use crate::app::{self, ConnectionId, Model, Msg, NetEvent, TabId};
 use crate::input::keymap::Keymap;
-use crate::profiles::{StoredProfile, Store};
+use crate::profiles::{Store, StoredProfile};
 use crate::ssh::{ChannelHandle, Connection};
 use executor::Executor;
 use screen::ScreenGuard;

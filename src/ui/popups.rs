@@ -55,13 +55,18 @@ pub fn render_prompt(pending: &PendingPrompt, area: Rect, buf: &mut Buffer) {
             other_types,
         } => {
             let mut lines = vec![
-                Line::from(format!("The authenticity of {host_port} can't be established.")),
+                Line::from(format!(
+                    "The authenticity of {host_port} can't be established."
+                )),
                 Line::from(format!("{key_type} key fingerprint is {fingerprint}.")),
             ];
             if !other_types.is_empty() {
                 lines.push(
-                    Line::from(format!("Known with other key types: {}", other_types.join(", ")))
-                        .yellow(),
+                    Line::from(format!(
+                        "Known with other key types: {}",
+                        other_types.join(", ")
+                    ))
+                    .yellow(),
                 );
             }
             lines.push(Line::from(""));
@@ -89,7 +94,10 @@ pub fn render_prompt(pending: &PendingPrompt, area: Rect, buf: &mut Buffer) {
             if *attempt > 1 {
                 lines.push(Line::from("Wrong passphrase, try again.").light_red());
             }
-            lines.push(Line::from(format!("Passphrase for {}:", key_file.display())));
+            lines.push(Line::from(format!(
+                "Passphrase for {}:",
+                key_file.display()
+            )));
             lines.push(Line::from(hidden));
             ("Key passphrase", lines)
         }
@@ -125,7 +133,9 @@ pub fn render_tab_state(tab: &Tab, model: &Model, area: Rect, buf: &mut Buffer) 
     let prefix = model.keymap.prefix;
     let (title, style, hint) = match &tab.state {
         TabState::Open => return,
-        TabState::Connecting | TabState::Opening => ("Connecting", Style::new().yellow(), String::new()),
+        TabState::Connecting | TabState::Opening => {
+            ("Connecting", Style::new().yellow(), String::new())
+        }
         TabState::Ended(_) => (
             "Session ended",
             Style::new().light_red(),
@@ -169,7 +179,9 @@ pub fn render_help(model: &Model, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(format!("{keys:>18}  {what}")));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from("Mouse wheel scrolls back. Change keys in <config dir>/keys.toml.").dark_gray());
+    lines.push(
+        Line::from("Mouse wheel scrolls back. Change keys in <config dir>/keys.toml.").dark_gray(),
+    );
     lines.push(Line::from("Any key closes this help.").dark_gray());
     boxed("Keys", lines, area, buf, Style::new().cyan());
 }
@@ -184,7 +196,10 @@ pub fn render_rename(text: &str, area: Rect, buf: &mut Buffer) {
 
 pub fn render_confirm_quit(model: &Model, area: Rect, buf: &mut Buffer) {
     let lines = vec![
-        Line::from(format!("{} session(s) are open. Quit and close them?", model.live_sessions())),
+        Line::from(format!(
+            "{} session(s) are open. Quit and close them?",
+            model.live_sessions()
+        )),
         Line::from("y: quit   any other key: stay").dark_gray(),
     ];
     boxed("Quit tabsh", lines, area, buf, Style::new().light_red());

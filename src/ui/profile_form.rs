@@ -265,6 +265,8 @@ pub struct ProfileForm {
     focus: FieldId,
     /// From the last save attempt, in form order.
     problems: Vec<FieldProblem>,
+    /// Not editable here (only the shipped demo profile sets it), so carried through as is.
+    builtin_demo: bool,
 }
 
 impl ProfileForm {
@@ -316,6 +318,7 @@ impl ProfileForm {
             values,
             focus: FieldId::Name,
             problems: Vec::new(),
+            builtin_demo: profile.builtin_demo,
         }
     }
 
@@ -533,6 +536,7 @@ impl ProfileForm {
             terminal_type: trimmed(FieldId::TerminalType),
             known_hosts_file: optional(FieldId::KnownHostsFile).map(PathBuf::from),
             command: optional(FieldId::Command),
+            builtin_demo: self.builtin_demo,
             anti_idle: crate::profiles::AntiIdle {
                 enabled: toggle(FieldId::AntiIdleEnabled),
                 noop: crate::profiles::NoopMode {
@@ -1114,6 +1118,7 @@ mod tests {
         set_text(&mut form, FieldId::LingerSecs, "600");
 
         let expected = Profile {
+            builtin_demo: false,
             name: "Prod DB".to_owned(),
             folder: "work/db".to_owned(),
             host: "db.example.net".to_owned(),

@@ -39,7 +39,12 @@ impl Widget for StatusBar<'_> {
         let separator = || Span::raw(" │ ").light_blue().on_blue();
         let mut spans = Vec::new();
         if let Some(tab) = model.active_tab() {
-            spans.push(Span::raw(format!(" {}", tab.profile.display_name())).white().bold().on_blue());
+            spans.push(
+                Span::raw(format!(" {}", tab.profile.display_name()))
+                    .white()
+                    .bold()
+                    .on_blue(),
+            );
             if !tab.target.is_empty() {
                 spans.push(separator());
                 spans.push(Span::raw(tab.target.clone()).white().on_blue());
@@ -58,12 +63,19 @@ impl Widget for StatusBar<'_> {
             spans.push(separator());
             let anti_idle = tab.profile.profile.anti_idle.enabled;
             spans.push(
-                Span::raw(format!("anti-idle {}", if anti_idle { "on" } else { "off" })).white().on_blue(),
+                Span::raw(format!(
+                    "anti-idle {}",
+                    if anti_idle { "on" } else { "off" }
+                ))
+                .white()
+                .on_blue(),
             );
         }
         let hint = match &model.notice {
             Some(notice) => Span::raw(format!("{notice} ")).black().on_yellow(),
-            None => Span::raw(format!("{} ? help ", model.keymap.prefix)).light_blue().on_blue(),
+            None => Span::raw(format!("{} ? help ", model.keymap.prefix))
+                .light_blue()
+                .on_blue(),
         };
         let hint_width = (hint.width() as u16).min(area.width);
         Line::from(spans).render(area, buf);

@@ -31,13 +31,20 @@ impl Widget for TabBar<'_> {
                     _ => "✕",
                 }
             };
-            let label = format!(" {} {}{marker} ", index + 1, shorten(tab.title(), MAX_TITLE));
+            let label = format!(
+                " {} {}{marker} ",
+                index + 1,
+                shorten(tab.title(), MAX_TITLE)
+            );
             let style = if index == model.active {
                 Style::new().black().on_white().add_modifier(Modifier::BOLD)
             } else if tab.state.is_live() {
                 Style::new().white().on_dark_gray()
             } else {
-                Style::new().gray().on_dark_gray().add_modifier(Modifier::DIM)
+                Style::new()
+                    .gray()
+                    .on_dark_gray()
+                    .add_modifier(Modifier::DIM)
             };
             spans.push(Span::styled(label, style));
             spans.push(Span::raw("│").dark_gray().on_dark_gray());

@@ -25,16 +25,15 @@ pub fn view(model: &Model, frame: &mut Frame) {
 
     match model.active_tab() {
         Some(tab) => {
-            frame.render_widget(TerminalView::new(&tab.terminal), body);
             let typing_into_terminal = tab.state == TabState::Open
                 && model.overlay.is_none()
                 && tab.prompts.is_empty()
                 && !model.scrollback_mode;
-            if typing_into_terminal
-                && !tab.terminal.is_scrolled()
-                && let Some((row, col)) = tab.terminal.cursor_position()
-            {
-                frame.set_cursor_position((body.x + col, body.y + row));
+            // The host terminal's own cursor marks where typing goes; a drawn one would double it.
+            let terminal_view = TerminalView::new(&tab.terminal).show_cursor(false);
+            frame.render_widget(terminal_view, body);
+            if typing_into_terminal && let Some(position) = terminal_view.cursor_position(body) {
+                frame.set_cursor_position(position);
             }
             popups::render_tab_state(tab, model, body, frame.buffer_mut());
             if let Some(pending) = tab.prompts.first() {
@@ -42,8 +41,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
             }
         }
         None => {
-            let hint = format!("No open sessions. {} s opens the session manager.", model.keymap.prefix);
-            frame.render_widget(Paragraph::new(Line::from(hint).dark_gray()).centered(), body);
+            let hint = format!(
+                "No open sessions. {} s opens the session manager.",
+                model.keymap.prefix
+            );
+            frame.render_widget(
+                Paragraph::new(Line::from(hint).dark_gray()).centered(),
+                body,
+            );
         }
     }
     if model.scrollback_mode {

@@ -1,0 +1,51 @@
+//! Translation of vt100's cell colours and attributes into ratatui styles.
+
+use ratatui::style::{Color, Modifier, Style};
+
+/// The 16 base colours map to ratatui's named colours so they reach the host terminal as plain
+/// SGR 30–37/90–97 and follow its palette; the rest stay indexed or true colour.
+pub(crate) fn to_ratatui_color(color: vt100::Color) -> Color {
+    match color {
+        vt100::Color::Default => Color::Reset,
+        vt100::Color::Idx(index) => match index {
+            0 => Color::Black,
+            1 => Color::Red,
+            2 => Color::Green,
+            3 => Color::Yellow,
+            4 => Color::Blue,
+            5 => Color::Magenta,
+            6 => Color::Cyan,
+            7 => Color::Gray,
+            8 => Color::DarkGray,
+            9 => Color::LightRed,
+            10 => Color::LightGreen,
+            11 => Color::LightYellow,
+            12 => Color::LightBlue,
+            13 => Color::LightMagenta,
+            14 => Color::LightCyan,
+            15 => Color::White,
+            other => Color::Indexed(other),
+        },
+        vt100::Color::Rgb(red, green, blue) => Color::Rgb(red, green, blue),
+    }
+}
+
+/// A complete style (not a patch): every cell overwrites whatever the buffer held before.
+pub(crate) fn cell_style(cell: &vt100::Cell) -> Style {
+    let mut modifier = Modifier::empty();
+    for (enabled, flag) in [
+        (cell.bold(), Modifier::BOLD),
+        (cell.dim(), Modifier::DIM),
+        (cell.italic(), Modifier::ITALIC),
+        (cell.underline(), Modifier::UNDERLINED),
+        (cell.inverse(), Modifier::REVERSED),
+    ] {
+        if enabled {
+            modifier |= flag;
+        }
+    }
+    Style::reset()
+        .fg(to_ratatui_color(cell.fgcolor()))
+        .bg(to_ratatui_color(cell.bgcolor()))
+        .add_modifier(modifier)
+}

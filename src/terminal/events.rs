@@ -1,0 +1,50 @@
+//! Side effects of the remote byte stream that do not change the screen grid: the window title
+//! and the bell. vt100 reports them through its `Callbacks` trait; we keep the latest state so the
+//! tab bar can poll it after each `feed`.
+
+/// Operating System Command numbers that set the window title (OSC 0 also sets the icon name,
+/// which a tab has no use for).
+const OSC_SET_ICON_AND_TITLE: &[u8] = b"0";
+const OSC_SET_TITLE: &[u8] = b"2";
+
+#[derive(Debug, Default)]
+pub(crate) struct TerminalEvents {
+    pub(crate) title: Option<String>,
+    pub(crate) bell_count: u64,
+}
+
+impl TerminalEvents {
+    fn set_title(&mut self, raw: &[u8]) {
+        // An empty title is how programs ask for the default back (xterm does the same).
+        self.title = if raw.is_empty() {
+            None
+        } else {
+            Some(String::from_utf8_lossy(raw).into_owned())
+        };
+    }
+}
+
+impl vt100::Callbacks for TerminalEvents {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bell_count = self.bell_count.wrapping_add(1);
+    }
+
+    fn visual_bell(&mut self, _: &mut vt100::Screen) {
+        self.bell_count = self.bell_count.wrapping_add(1);
+    }
+
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.set_title(title);
+    }
+
+    /// vt100 only recognises a title OSC with exactly one argument; the OSC parser splits on `;`,
+    /// so a title such as `user@host: ~; make` arrives here in pieces and must be rejoined.
+    fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
+        let Some((command, pieces)) = params.split_first() else {
+            return;
+        };
+        if (*command == OSC_SET_ICON_AND_TITLE || *command == OSC_SET_TITLE) && !pieces.is_empty() {
+            self.set_title(&pieces.join(&b';'));
+        }
+    }
+}

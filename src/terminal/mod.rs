@@ -1,0 +1,209 @@
+//! The terminal emulator behind each tab: the remote byte stream goes in through
+//! [`Terminal::feed`], and [`TerminalView`] draws the result into a ratatui buffer.
+//!
+//! Parsing and the screen grid are vt100's; this module adds what a tab needs on top of it: the
+//! remote window title, a bell counter, scrollback navigation and the input modes that decide how
+//! keys, pastes and the mouse are encoded (see [`crate::input`]).
+
+mod cell_style;
+mod events;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::num::NonZeroU16;
+
+use events::TerminalEvents;
+pub use view::TerminalView;
+pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
+
+/// Lines of history kept per tab unless the profile asks for another amount.
+///
+/// Memory cost with vt100's own scrollback (from its data layout, not measured): each history
+/// line is a `Row` (32 bytes in the ring buffer) plus a heap array of 32-byte cells, trimmed of
+/// trailing blanks when the line leaves the screen. A full 80-column line therefore costs about
+/// 2.6 KB, so 10,000 such lines are about 26 MB per tab; typical shell output (half-filled lines)
+/// is nearer 13 MB, and blank lines cost almost nothing. Lines scrolled into view are widened
+/// back to the screen width and stay that size. tmux stores a cell in a few bytes, so it will be
+/// several times smaller; a compact history store is future work if tabs get numerous.
+pub const DEFAULT_SCROLLBACK: usize = 10_000;
+
+/// Which mouse events the remote program asked for (DECSET 9/1000/1002/1003) and how it wants
+/// them encoded (DECSET 1005/1006).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MouseReporting {
+    pub mode: MouseProtocolMode,
+    pub encoding: MouseProtocolEncoding,
+}
+
+impl MouseReporting {
+    pub fn is_enabled(&self) -> bool {
+        self.mode != MouseProtocolMode::None
+    }
+}
+
+/// One tab's emulated terminal.
+///
+/// Scrollback behaviour: while the user is scrolled back, new output does not move the view;
+/// the lines being looked at stay put (the offset grows as lines are added), as in xterm with
+/// `scrollTtyOutput` off and most modern terminals. Only when history is full and the oldest
+/// lines are discarded does the view drift. Returning to the live screen is the caller's call,
+/// typically [`Terminal::scroll_to_bottom`] on a keystroke sent to the remote. A resize always
+/// returns to the live screen (vt100 follows xterm there). The alternate screen has no history,
+/// so scrolling is a no-op while it is active.
+pub struct Terminal {
+    parser: vt100::Parser<TerminalEvents>,
+}
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Terminal")
+            .field("size", &self.size())
+            .field("scrollback_offset", &self.scrollback_offset())
+            .field("title", &self.title())
+            .finish_non_exhaustive()
+    }
+}
+
+/// vt100 cannot hold a zero-sized screen, and a pane can be squeezed to nothing for a frame while
+/// the layout settles; one row or column is the nearest size it can hold.
+fn at_least_one(cells: u16) -> NonZeroU16 {
+    NonZeroU16::new(cells).unwrap_or(NonZeroU16::MIN)
+}
+
+impl Terminal {
+    /// A blank terminal of `rows` x `cols` keeping up to `scrollback_lines` of history.
+    /// Zero dimensions are raised to one.
+    pub fn new(rows: u16, cols: u16, scrollback_lines: usize) -> Self {
+        Self {
+            parser: vt100::Parser::new_with_callbacks(
+                at_least_one(rows),
+                at_least_one(cols),
+                scrollback_lines,
+                TerminalEvents::default(),
+            ),
+        }
+    }
+
+    /// Parses output from the remote side. Escape sequences may be split across calls.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.parser.process(bytes);
+    }
+
+    /// Resizes the screen (zero dimensions are raised to one) and returns to the live view.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.parser.set_size(at_least_one(rows), at_least_one(cols));
+    }
+
+    /// `(rows, cols)`.
+    pub fn size(&self) -> (u16, u16) {
+        let (rows, cols) = self.screen().size();
+        (rows.get(), cols.get())
+    }
+
+    /// The title last set by the remote with OSC 0 or OSC 2, if any.
+    pub fn title(&self) -> Option<&str> {
+        self.parser.callbacks().title.as_deref()
+    }
+
+    /// How many bells (BEL or visual bell) the remote has rung since the terminal was created.
+    /// Callers remember the last value they saw to notice new ones.
+    pub fn bell_count(&self) -> u64 {
+        self.parser.callbacks().bell_count
+    }
+
+    /// DECCKM: arrows, Home and End send `ESC O x` instead of `ESC [ x`.
+    pub fn application_cursor(&self) -> bool {
+        self.screen().application_cursor()
+    }
+
+    /// DECSET 2004: pastes must be wrapped in `ESC [200~` ... `ESC [201~`.
+    pub fn bracketed_paste(&self) -> bool {
+        self.screen().bracketed_paste()
+    }
+
+    /// Whether a full-screen program (vim, less, htop) switched to the alternate screen.
+    pub fn alternate_screen(&self) -> bool {
+        self.screen().alternate_screen()
+    }
+
+    pub fn mouse_reporting(&self) -> MouseReporting {
+        MouseReporting {
+            mode: self.screen().mouse_protocol_mode(),
+            encoding: self.screen().mouse_protocol_encoding(),
+        }
+    }
+
+    /// False after DECTCEM reset (`ESC [?25l`).
+    pub fn cursor_visible(&self) -> bool {
+        !self.screen().hide_cursor()
+    }
+
+    /// `(row, col)` of the cursor on the live screen, ignoring any scrollback offset.
+    pub fn cursor_position(&self) -> (u16, u16) {
+        self.screen().cursor_position()
+    }
+
+    /// `(row, col)` of the cursor within what is currently displayed: shifted down by the
+    /// scrollback offset, and `None` once it has scrolled off the bottom or is hidden.
+    pub fn cursor_in_view(&self) -> Option<(u16, u16)> {
+        if !self.cursor_visible() {
+            return None;
+        }
+        let (row, col) = self.cursor_position();
+        let (rows, _) = self.size();
+        let shifted_row = usize::from(row) + self.scrollback_offset();
+        u16::try_from(shifted_row)
+            .ok()
+            .filter(|shifted| *shifted < rows)
+            .map(|shifted| (shifted, col))
+    }
+
+    /// Moves the view `lines` further into history, stopping at the oldest line.
+    pub fn scroll_up(&mut self, lines: usize) {
+        let target = self.scrollback_offset().saturating_add(lines);
+        self.parser.screen_mut().set_scrollback(target);
+    }
+
+    /// Moves the view `lines` back towards the live screen.
+    pub fn scroll_down(&mut self, lines: usize) {
+        let target = self.scrollback_offset().saturating_sub(lines);
+        self.parser.screen_mut().set_scrollback(target);
+    }
+
+    pub fn scroll_to_bottom(&mut self) {
+        self.parser.screen_mut().set_scrollback(0);
+    }
+
+    /// How many lines above the live screen the view starts; 0 when showing the live screen.
+    pub fn scrollback_offset(&self) -> usize {
+        self.screen().scrollback()
+    }
+
+    /// Lines currently held in history (at most the capacity given to [`Terminal::new`]).
+    pub fn scrollback_len(&self) -> usize {
+        self.screen().scrollback_len()
+    }
+
+    pub fn is_scrolled(&self) -> bool {
+        self.scrollback_offset() > 0
+    }
+
+    /// The displayed text (at the current scrollback offset), rows joined with newlines and
+    /// trailing blanks dropped; wrapped lines are joined without a newline.
+    pub fn contents(&self) -> String {
+        self.screen().contents()
+    }
+
+    /// The text of one displayed row, or `None` past the last row.
+    pub fn row_text(&self, row: u16) -> Option<String> {
+        let (_, cols) = self.size();
+        self.screen().rows(0, cols).nth(usize::from(row))
+    }
+
+    pub(crate) fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
+}

@@ -1,0 +1,135 @@
+//! Drawing a [`Terminal`] into a ratatui buffer.
+//!
+//! This is our own widget rather than tui-term's `PseudoTerminal`: with tui-term's vt100 feature
+//! off (it targets another vt100 release) we would have to write the cell-to-style translation
+//! anyway, and we also need things it does not do: a scrollback indicator, a cursor that follows
+//! the scrollback offset and leaves the cell's own character in place, and a cursor position the
+//! caller can hand to `Frame::set_cursor_position`. What remains is a loop over cells.
+
+use ratatui::{
+    buffer::Buffer,
+    layout::{Position, Rect},
+    style::{Color, Modifier, Style},
+    widgets::Widget,
+};
+
+use super::{Terminal, cell_style::cell_style};
+
+/// Draws the displayed part of a terminal (live screen or scrollback) with its colours and
+/// attributes. Cells of `area` beyond the terminal's size are blanked.
+#[derive(Clone, Copy, Debug)]
+pub struct TerminalView<'a> {
+    pub terminal: &'a Terminal,
+    /// Draw the cursor as a reverse-video cell. Turn this off when the caller places the host
+    /// terminal's real cursor with [`TerminalView::cursor_position`] instead.
+    pub show_cursor: bool,
+}
+
+impl<'a> TerminalView<'a> {
+    pub fn new(terminal: &'a Terminal) -> Self {
+        Self {
+            terminal,
+            show_cursor: true,
+        }
+    }
+
+    pub fn show_cursor(mut self, show_cursor: bool) -> Self {
+        self.show_cursor = show_cursor;
+        self
+    }
+
+    /// Where the cursor lands when the view is drawn in `area`, in buffer coordinates, or `None`
+    /// when it is hidden, scrolled out of view or clipped by `area`.
+    pub fn cursor_position(&self, area: Rect) -> Option<Position> {
+        let (row, col) = self.terminal.cursor_in_view()?;
+        (row < area.height && col < area.width).then(|| Position::new(area.x + col, area.y + row))
+    }
+
+    fn draw_cells(&self, area: Rect, buf: &mut Buffer) {
+        let screen = self.terminal.screen();
+        for row in 0..area.height {
+            for col in 0..area.width {
+                let target = &mut buf[(area.x + col, area.y + row)];
+                let Some(cell) = screen.cell(row, col) else {
+                    target.reset();
+                    continue;
+                };
+                if cell.is_wide_continuation() {
+                    // ratatui skips the cell after a wide symbol when diffing; a reset cell keeps
+                    // stale text out of it if the wide character is later overwritten.
+                    target.reset();
+                    target.set_style(cell_style(cell));
+                    continue;
+                }
+                let symbol = if cell.has_contents() {
+                    cell.contents()
+                } else {
+                    " "
+                };
+                target.set_symbol(symbol);
+                target.set_style(cell_style(cell));
+            }
+        }
+    }
+
+    fn draw_cursor(&self, area: Rect, buf: &mut Buffer) {
+        let Some(position) = self.cursor_position(area) else {
+            return;
+        };
+        let target = &mut buf[position];
+        // Toggling keeps the cursor visible on text that is already in reverse video.
+        let modifier = target.modifier;
+        if modifier.contains(Modifier::REVERSED) {
+            target.set_style(Style::new().remove_modifier(Modifier::REVERSED));
+        } else {
+            target.set_style(Style::new().add_modifier(Modifier::REVERSED));
+        }
+    }
+
+    fn draw_scrollback_indicator(&self, area: Rect, buf: &mut Buffer) {
+        if !self.terminal.is_scrolled() {
+            return;
+        }
+        let offset = self.terminal.scrollback_offset();
+        let length = self.terminal.scrollback_len();
+        let full_label = format!("[scrollback {offset}/{length}]");
+        // A narrow pane still gets the numbers, which matter more than the word.
+        let label = if full_label.len() <= usize::from(area.width) {
+            full_label
+        } else {
+            format!("[{offset}/{length}]")
+        };
+        let width = u16::try_from(label.len())
+            .unwrap_or(u16::MAX)
+            .min(area.width);
+        let style = Style::new()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(Modifier::BOLD);
+        buf.set_stringn(
+            area.right() - width,
+            area.y,
+            &label,
+            usize::from(width),
+            style,
+        );
+    }
+}
+
+impl Widget for TerminalView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        self.draw_cells(area, buf);
+        if self.show_cursor {
+            self.draw_cursor(area, buf);
+        }
+        self.draw_scrollback_indicator(area, buf);
+    }
+}
+
+#[cfg(test)]
+#[path = "view_tests.rs"]
+mod tests;
