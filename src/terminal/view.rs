@@ -61,7 +61,10 @@ impl<'a> TerminalView<'a> {
                     target.set_style(cell_style(cell));
                     continue;
                 }
-                let symbol = if cell.has_contents() {
+                // A wide character in the last column of a clipped view would spill into
+                // whatever is drawn to the right of the pane.
+                let spills_over_the_edge = cell.is_wide() && col + 1 == area.width;
+                let symbol = if cell.has_contents() && !spills_over_the_edge {
                     cell.contents()
                 } else {
                     " "

@@ -208,3 +208,21 @@ fn renders_the_alternate_screen_and_comes_back() {
     insta::assert_snapshot!("alternate_screen_active", alternate);
     insta::assert_snapshot!("primary_screen_restored", primary);
 }
+
+#[test]
+fn a_wide_character_cut_by_the_view_edge_is_blanked() {
+    let terminal = terminal_with(1, 10, "ab\u{65e5}c".as_bytes());
+    let clipped = render_to_buffer(
+        TerminalView::new(&terminal).show_cursor(false),
+        Rect::new(0, 0, 3, 1),
+    );
+    let symbols: Vec<&str> = (0..3).map(|column| clipped[(column, 0)].symbol()).collect();
+    assert_eq!(symbols, ["a", "b", " "]);
+
+    let whole = render_to_buffer(
+        TerminalView::new(&terminal).show_cursor(false),
+        Rect::new(0, 0, 5, 1),
+    );
+    assert_eq!(whole[(2, 0)].symbol(), "\u{65e5}");
+    assert_eq!(whole[(4, 0)].symbol(), "c");
+}
