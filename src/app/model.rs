@@ -70,6 +70,9 @@ pub struct Tab {
     pub state: TabState,
     pub terminal: Terminal,
     pub prompts: Vec<PendingPrompt>,
+    /// Keys typed while the session was still opening, sent once it is open (like a
+    /// terminal's typeahead).
+    pub typeahead: Vec<u8>,
 }
 
 impl Tab {

@@ -60,7 +60,13 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             }
         }
         NetEvent::ChannelOpened { tab, connection } => match model.tab_mut(tab) {
-            Some(tab) => tab.state = TabState::Open,
+            Some(tab) => {
+                tab.state = TabState::Open;
+                if !tab.typeahead.is_empty() {
+                    let bytes = std::mem::take(&mut tab.typeahead);
+                    effects.push(Effect::Write { tab: tab.id, bytes });
+                }
+            }
             None => {
                 effects.push(Effect::CloseChannel { tab });
                 release_slot(model, connection, 0, effects);

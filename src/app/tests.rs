@@ -463,3 +463,41 @@ fn tabs_switch_rename_and_toggle_anti_idle_saves_the_profile() {
             .all(|t| !t.profile.profile.anti_idle.enabled)
     );
 }
+
+#[test]
+fn keys_typed_while_the_channel_opens_are_sent_once_it_is_open() {
+    let mut model = model();
+    let effects = update(
+        &mut model,
+        Msg::Start {
+            open: vec![stored("web")],
+        },
+    );
+    let [Effect::Connect { tab, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    let tab = *tab;
+    // While connecting, keys are dropped: they may be a password for a prompt still to come.
+    assert!(update(&mut model, key(KeyCode::Char('x'))).is_empty());
+    net(
+        &mut model,
+        NetEvent::Connected {
+            tab,
+            connection: ConnectionId(1),
+            target: "t".into(),
+        },
+    );
+    assert!(update(&mut model, key(KeyCode::Char('l'))).is_empty());
+    assert!(update(&mut model, key(KeyCode::Char('s'))).is_empty());
+    let effects = net(
+        &mut model,
+        NetEvent::ChannelOpened {
+            tab,
+            connection: ConnectionId(1),
+        },
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::Write { bytes, .. }] if bytes == b"ls"),
+        "{effects:?}"
+    );
+}

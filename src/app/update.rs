@@ -87,13 +87,22 @@ fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         actions::run(model, crate::input::keymap::Action::SessionManager, effects);
         return;
     };
-    if tab.state == TabState::Open {
-        if tab.terminal.is_scrolled() {
-            tab.terminal.scroll_to_bottom();
-        }
-        if let Some(bytes) = encode_key(key, tab.terminal.application_cursor()) {
-            effects.push(Effect::Write { tab: tab.id, bytes });
-        }
+    if tab.terminal.is_scrolled() {
+        tab.terminal.scroll_to_bottom();
+    }
+    if let Some(bytes) = encode_key(key, tab.terminal.application_cursor()) {
+        send_or_hold(tab, bytes, effects);
+    }
+}
+
+/// Input goes to an open channel, waits for one that is opening, and is dropped otherwise.
+/// Nothing is held while still connecting: it could be a password meant for a prompt that
+/// has not shown yet, and must never reach the shell.
+fn send_or_hold(tab: &mut Tab, bytes: Vec<u8>, effects: &mut Vec<Effect>) {
+    match tab.state {
+        TabState::Open => effects.push(Effect::Write { tab: tab.id, bytes }),
+        TabState::Opening => tab.typeahead.extend(bytes),
+        _ => {}
     }
 }
 
@@ -182,6 +191,7 @@ pub fn add_tab(model: &mut Model, profile: StoredProfile, state: TabState) -> Ta
         state,
         terminal: Terminal::new(rows, cols, DEFAULT_SCROLLBACK),
         prompts: Vec::new(),
+        typeahead: Vec::new(),
     };
     let at = if model.tabs.is_empty() {
         0

@@ -65,7 +65,7 @@ pub enum SshError {
         server_accepts: Vec<String>,
     },
 
-    #[error("{what} was not answered (cancelled, or nobody could be asked)")]
+    #[error("{what}: not answered (cancelled, or nobody could be asked)")]
     Cancelled { what: String, tried: Vec<String> },
 
     #[error("the server refused to open a session channel: {reason} ({description}){hint}",

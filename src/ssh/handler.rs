@@ -103,14 +103,12 @@ impl ClientHandler {
                         fingerprint: offered,
                         why: "it is not in known_hosts and was rejected".to_owned(),
                     }),
-                    _ => Err(SshError::HostKeyNotTrusted {
-                        host_port,
-                        fingerprint: offered,
-                        why: format!(
-                            "it is not in {} and nobody accepted it (batch mode, no terminal, \
-                             or the question was cancelled)",
+                    _ => Err(SshError::Cancelled {
+                        what: format!(
+                            "trusting the host key of {host_port} ({offered}, not in {})",
                             self.known_hosts.display()
                         ),
+                        tried: Vec::new(),
                     }),
                 }
             }

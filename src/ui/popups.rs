@@ -85,7 +85,14 @@ pub fn render_prompt(pending: &PendingPrompt, area: Rect, buf: &mut Buffer) {
             if *attempt > 1 {
                 lines.push(Line::from("Permission denied, please try again.").light_red());
             }
-            lines.push(Line::from(format!("Password for {user}@{host_port}:")));
+            let attempt = if *attempt > 1 {
+                format!(" (attempt {attempt})")
+            } else {
+                String::new()
+            };
+            lines.push(Line::from(format!(
+                "Password for {user}@{host_port}{attempt}:"
+            )));
             lines.push(Line::from(hidden));
             ("Password", lines)
         }

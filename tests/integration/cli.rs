@@ -86,7 +86,8 @@ fn exec_in_batch_mode_refuses_an_unknown_host_without_asking() {
     let out = tabsh(config.path(), &["exec", "--batch", "target", "--", "true"]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(255), "{stderr}");
-    assert!(stderr.contains("not trusted"), "{stderr}");
+    assert!(stderr.contains("trusting the host key"), "{stderr}");
+    assert!(stderr.contains("nobody could be asked"), "{stderr}");
     assert!(
         stderr.contains(&format!("[127.0.0.1]:{}", sshd.port())),
         "{stderr}"

@@ -6,3 +6,4 @@ mod demo_client;
 mod ssh_client;
 mod support;
 mod testbed_smoke;
+mod tui;

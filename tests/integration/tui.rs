@@ -1,0 +1,259 @@
+//! The real `tabsh` binary in tmux, driven with keys and read from the screen, against the
+//! built-in demo server and a real OpenSSH sshd.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::support::{Sshd, SshdOptions, TEST_USER_PASSWORD, Tmux, test_user, user_keys};
+
+const WAIT: Duration = Duration::from_secs(20);
+const PREFIX: &str = "C-\\";
+
+fn tabsh_in_tmux(config_dir: &Path, args: &str, cols: u16, rows: u16) -> Tmux {
+    let command = format!(
+        "{} --config-dir {} {args}; echo tabsh-exited=$?; sleep 60",
+        env!("CARGO_BIN_EXE_tabsh"),
+        config_dir.display()
+    );
+    Tmux::start(&command, cols, rows)
+}
+
+/// A screen line at `row`, for asserting on the tab bar and the status bar.
+fn line(screen: &str, row: usize) -> String {
+    screen.lines().nth(row).unwrap_or_default().to_owned()
+}
+
+fn last_line(screen: &str) -> String {
+    screen.lines().last().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn demo_tabs_echo_clone_vim_resize_close_and_quit() {
+    let config = tempfile::tempdir().unwrap();
+    let tmux = tabsh_in_tmux(config.path(), "open demo", 100, 30);
+    tmux.wait_for("1 session", WAIT);
+
+    tmux.type_text("echo hello-$((40+2))");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("hello-42", WAIT);
+
+    // Clone: a second tab on the same connection.
+    tmux.press(&[PREFIX, "c"]);
+    let screen = tmux.wait_for("2 sessions", WAIT);
+    assert!(
+        line(&screen, 0).contains("1 demo") && line(&screen, 0).contains("2 demo"),
+        "{screen}"
+    );
+    tmux.type_text("echo in-the-clone");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("in-the-clone", WAIT);
+
+    // A full-screen program takes over and leaves cleanly.
+    tmux.type_text("vim -u NONE -N");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("~", WAIT);
+    tmux.press(&["i"]);
+    tmux.type_text("written-in-vim");
+    tmux.press(&["Escape"]);
+    tmux.wait_for("written-in-vim", WAIT);
+    tmux.type_text(":q!");
+    tmux.press(&["Enter"]);
+    let screen = tmux.wait_for("in-the-clone", WAIT);
+    assert!(
+        !screen.contains("written-in-vim"),
+        "vim's screen is gone: {screen}"
+    );
+
+    // less too.
+    tmux.type_text("seq 1 200 | less");
+    tmux.press(&["Enter"]);
+    tmux.wait_for(":", WAIT);
+    tmux.press(&["q"]);
+    tmux.wait_for("seq 1 200 | less", WAIT);
+
+    // Resizing the window resizes the remote pty (less the tab bar and status bar).
+    tmux.resize(120, 40);
+    tmux.press(&["C-l"]);
+    tmux.type_text("stty size");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("38 120", WAIT);
+
+    // Switch back to the first tab: its own screen.
+    tmux.press(&[PREFIX, "1"]);
+    let screen = tmux.wait_for("hello-42", WAIT);
+    assert!(!screen.contains("in-the-clone"), "{screen}");
+
+    // Close it: the connection keeps one session.
+    tmux.press(&[PREFIX, "x"]);
+    let screen = tmux.wait_for("1 session", WAIT);
+    assert!(!line(&screen, 0).contains("2 demo"), "{screen}");
+
+    // Quit asks while a session is open.
+    tmux.press(&[PREFIX, "q"]);
+    tmux.wait_for("Quit and close them?", WAIT);
+    tmux.press(&["y"]);
+    tmux.wait_for("tabsh-exited=0", WAIT);
+}
+
+#[test]
+fn the_session_manager_opens_sessions_and_help_lists_keys() {
+    let config = tempfile::tempdir().unwrap();
+    let tmux = tabsh_in_tmux(config.path(), "", 100, 30);
+    // No sessions given: the session manager shows the seeded examples.
+    tmux.wait_for("Sessions", WAIT);
+    tmux.type_text("dem");
+    let screen = tmux.wait_for("1 of 3", WAIT);
+    assert!(!screen.contains("Example server"), "filtered out: {screen}");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("1 session", WAIT);
+    tmux.type_text("echo from-manager");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("from-manager", WAIT);
+
+    tmux.press(&[PREFIX, "?"]);
+    let screen = tmux.wait_for("clone: new tab on the same connection", WAIT);
+    assert!(screen.contains("twice sends"), "{screen}");
+    tmux.press(&["Escape"]);
+
+    // The prefix twice reaches the remote as the raw byte (with the tty's SIGQUIT off, so od
+    // sees it instead of being killed by it).
+    tmux.type_text("stty -isig; echo od-$((1+1))-reads; od -c; stty isig");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("od-2-reads", WAIT);
+    tmux.press(&[PREFIX, PREFIX]);
+    tmux.press(&["Enter", "C-d"]);
+    tmux.wait_for("034", WAIT);
+}
+
+fn sshd_profile(config: &Path, sshd: &Sshd, body: &str) {
+    let sessions = config.join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::write(
+        sessions.join("real.toml"),
+        format!(
+            "name = \"real-sshd\"\nhost = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\nknown_hosts_file = \"{}\"\n{body}",
+            sshd.port(),
+            test_user().name,
+            sshd.write_known_hosts().display()
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn against_openssh_sshd_a_key_login_runs_commands_and_window_changes_reach_it() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let config = tempfile::tempdir().unwrap();
+    sshd_profile(
+        config.path(),
+        &sshd,
+        &format!(
+            "auth = [\"key\"]\nidentity_file = \"{}\"\n",
+            user_keys().ed25519.private.display()
+        ),
+    );
+    let tmux = tabsh_in_tmux(config.path(), "open real", 90, 25);
+    let screen = tmux.wait_for("1 session", WAIT);
+    assert!(
+        last_line(&screen).contains(&format!("{}@[127.0.0.1]:{}", test_user().name, sshd.port())),
+        "{screen}"
+    );
+    tmux.type_text("echo sshd-says-$((6*7)); stty size");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("sshd-says-42", WAIT);
+    tmux.wait_for("23 90", WAIT);
+    tmux.resize(100, 30);
+    tmux.type_text("stty size");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("28 100", WAIT);
+
+    // The remote shell exits: the tab says why and the app stays up.
+    tmux.type_text("exit 3");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("exited with status 3", WAIT);
+    tmux.press(&[PREFIX, "r"]);
+    tmux.wait_for("connected", WAIT);
+    tmux.type_text("echo reopened");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("reopened", WAIT);
+}
+
+#[test]
+fn a_wrong_password_shows_an_error_and_the_app_stays_up() {
+    let sshd = Sshd::start(SshdOptions {
+        kbd_interactive: false,
+        ..SshdOptions::default()
+    });
+    let config = tempfile::tempdir().unwrap();
+    sshd_profile(config.path(), &sshd, "auth = [\"password\"]\n");
+    let tmux = tabsh_in_tmux(config.path(), "open real", 100, 30);
+    for attempt in 1..=3 {
+        let shown = if attempt > 1 {
+            format!(" (attempt {attempt}):")
+        } else {
+            ":".to_owned()
+        };
+        let question = format!(
+            "Password for {}@[127.0.0.1]:{}{shown}",
+            test_user().name,
+            sshd.port()
+        );
+        let screen = tmux.wait_for(&question, WAIT);
+        assert!(screen.contains("typing is hidden"), "{screen}");
+        tmux.type_text("not-the-password");
+        let screen = tmux.screen();
+        assert!(
+            !screen.contains("not-the-password"),
+            "secrets are not echoed: {screen}"
+        );
+        tmux.press(&["Enter"]);
+    }
+    let screen = tmux.wait_for("authentication failed", WAIT);
+    assert!(screen.contains("password (rejected)"), "{screen}");
+    assert!(screen.contains("Connection failed"), "{screen}");
+
+    // Still alive: try again with the right password.
+    tmux.press(&[PREFIX, "r"]);
+    tmux.wait_for("Password for", WAIT);
+    tmux.type_text(TEST_USER_PASSWORD);
+    tmux.press(&["Enter"]);
+    tmux.wait_for("connected", WAIT);
+    tmux.type_text("whoami");
+    tmux.press(&["Enter"]);
+    tmux.wait_for(&format!("\n{}", test_user().name), WAIT);
+}
+
+#[test]
+fn esc_cancels_a_host_key_question_and_the_tab_says_so() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let config = tempfile::tempdir().unwrap();
+    let sessions = config.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::write(
+        sessions.join("new.toml"),
+        format!(
+            "host = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\nauth = [\"key\"]\nidentity_file = \"{}\"\nknown_hosts_file = \"{}\"\n",
+            sshd.port(),
+            test_user().name,
+            user_keys().ed25519.private.display(),
+            config.path().join("known_hosts").display()
+        ),
+    )
+    .unwrap();
+    let tmux = tabsh_in_tmux(config.path(), "open new", 110, 30);
+    let screen = tmux.wait_for("Unknown host key", WAIT);
+    assert!(screen.contains("SHA256:"), "{screen}");
+    tmux.press(&["Escape"]);
+    tmux.wait_for("Cancelled", WAIT);
+    assert!(!config.path().join("known_hosts").exists());
+
+    tmux.press(&[PREFIX, "r"]);
+    tmux.wait_for("Unknown host key", WAIT);
+    tmux.press(&["y"]);
+    tmux.wait_for("connected", WAIT);
+    assert!(
+        std::fs::read_to_string(config.path().join("known_hosts"))
+            .unwrap()
+            .contains("ssh-ed25519")
+    );
+}
