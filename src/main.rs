@@ -18,6 +18,11 @@ struct Args {
     #[arg(long, global = true, env = "TABSH_CONFIG_DIR", value_name = "DIR")]
     config_dir: Option<PathBuf>,
 
+    /// Sessions per connection on the built-in demo server, like sshd's MaxSessions
+    #[arg(long, global = true, env = "TABSH_DEMO_MAX_SESSIONS", value_name = "N",
+          default_value_t = tabsh::demo::DEFAULT_MAX_SESSIONS)]
+    demo_max_sessions: u32,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -59,7 +64,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(cli::run(args.config_dir.as_deref(), args.command));
+    let result = runtime.block_on(cli::run(
+        args.config_dir.as_deref(),
+        args.demo_max_sessions,
+        args.command,
+    ));
     // Stdin forwarding may still block a worker thread on a terminal read; do not wait for it.
     runtime.shutdown_background();
     match result {

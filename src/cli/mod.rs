@@ -14,7 +14,11 @@ use tabsh::profiles::{Store, StoredProfile, resolve_config_dir};
 use crate::Command;
 
 /// Runs one subcommand and returns the process exit status.
-pub async fn run(config_dir: Option<&Path>, command: Option<Command>) -> anyhow::Result<u8> {
+pub async fn run(
+    config_dir: Option<&Path>,
+    demo_max_sessions: u32,
+    command: Option<Command>,
+) -> anyhow::Result<u8> {
     let open_store = || -> anyhow::Result<Store> {
         let dir = resolve_config_dir(config_dir)?;
         Store::open(&dir)
@@ -22,11 +26,11 @@ pub async fn run(config_dir: Option<&Path>, command: Option<Command>) -> anyhow:
     };
     match command {
         None => {
-            tui::run(open_store()?, &[]).await?;
+            tui::run(open_store()?, &[], demo_max_sessions).await?;
             Ok(0)
         }
         Some(Command::Open { profiles }) => {
-            tui::run(open_store()?, &profiles).await?;
+            tui::run(open_store()?, &profiles, demo_max_sessions).await?;
             Ok(0)
         }
         Some(Command::List) => Ok(list::run(&open_store()?)),

@@ -3,10 +3,11 @@
 use anyhow::Context;
 use tabsh::input::keymap::Keymap;
 use tabsh::profiles::Store;
+use tabsh::runtime::RunOptions;
 
 use super::find_profile;
 
-pub async fn run(store: Store, wanted: &[String]) -> anyhow::Result<()> {
+pub async fn run(store: Store, wanted: &[String], demo_max_sessions: u32) -> anyhow::Result<()> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!("the TUI needs a terminal; for scripts use `tabsh exec` or `tabsh list`");
     }
@@ -18,5 +19,9 @@ pub async fn run(store: Store, wanted: &[String]) -> anyhow::Result<()> {
     let keymap = Keymap::load(&keys_file)
         .map_err(anyhow::Error::msg)
         .context("bad key bindings")?;
-    tabsh::runtime::run(store, keymap, open).await
+    let options = RunOptions {
+        keymap,
+        demo_max_sessions,
+    };
+    tabsh::runtime::run(store, options, open).await
 }

@@ -17,10 +17,14 @@ pub struct BuiltinDemo {
 }
 
 impl BuiltinDemo {
-    pub async fn start() -> Result<Self, DemoError> {
+    /// `max_sessions` is the per-connection session limit, like sshd's MaxSessions.
+    pub async fn start(max_sessions: u32) -> Result<Self, DemoError> {
         let client_key =
             PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).map_err(DemoError::HostKey)?;
-        let config = DemoConfig::with_authorized_key(client_key.public_key().clone());
+        let config = DemoConfig {
+            max_sessions,
+            ..DemoConfig::with_authorized_key(client_key.public_key().clone())
+        };
         let server = DemoServer::start(config).await?;
         Ok(Self {
             server,

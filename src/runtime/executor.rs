@@ -24,10 +24,15 @@ pub struct Executor {
     next_connection: u64,
     store: Store,
     demo: Arc<OnceCell<Result<BuiltinDemo, String>>>,
+    demo_max_sessions: u32,
 }
 
 impl Executor {
-    pub fn new(incoming: mpsc::UnboundedSender<Incoming>, store: Store) -> Self {
+    pub fn new(
+        incoming: mpsc::UnboundedSender<Incoming>,
+        store: Store,
+        demo_max_sessions: u32,
+    ) -> Self {
         Self {
             incoming,
             connections: HashMap::new(),
@@ -35,6 +40,7 @@ impl Executor {
             next_connection: 1,
             store,
             demo: Arc::new(OnceCell::new()),
+            demo_max_sessions,
         }
     }
 
@@ -115,8 +121,9 @@ impl Executor {
     fn connect(&mut self, tab: TabId, profile: StoredProfile) {
         let incoming = self.incoming.clone();
         let demo = Arc::clone(&self.demo);
+        let demo_max_sessions = self.demo_max_sessions;
         tokio::spawn(async move {
-            let options = match connect_options(&profile, &demo).await {
+            let options = match connect_options(&profile, &demo, demo_max_sessions).await {
                 Ok(options) => options,
                 Err(error) => {
                     let _ = incoming.send(Incoming::Net(NetEvent::ConnectFailed {
@@ -225,13 +232,14 @@ impl Executor {
 async fn connect_options(
     profile: &StoredProfile,
     demo: &OnceCell<Result<BuiltinDemo, String>>,
+    demo_max_sessions: u32,
 ) -> Result<ConnectOptions, String> {
     if !profile.profile.builtin_demo {
         return Ok(ConnectOptions::from_profile(&profile.profile));
     }
     let demo = demo
         .get_or_init(|| async {
-            BuiltinDemo::start()
+            BuiltinDemo::start(demo_max_sessions)
                 .await
                 .map_err(|e| format!("the built-in demo server did not start: {e}"))
         })

@@ -42,12 +42,23 @@ pub enum Incoming {
 
 /// Runs the TUI until the person quits. `open` are the sessions to open at start; with none,
 /// the session manager shows.
-pub async fn run(store: Store, keymap: Keymap, open: Vec<StoredProfile>) -> anyhow::Result<()> {
+/// Settings of a TUI run that do not live in profiles.
+pub struct RunOptions {
+    pub keymap: Keymap,
+    /// Sessions per connection on the built-in demo server (like sshd's MaxSessions).
+    pub demo_max_sessions: u32,
+}
+
+pub async fn run(
+    store: Store,
+    options: RunOptions,
+    open: Vec<StoredProfile>,
+) -> anyhow::Result<()> {
     let mut guard = ScreenGuard::enter()?;
     let size = guard.screen.size()?;
     let (incoming_tx, mut incoming) = mpsc::unbounded_channel();
-    let mut executor = Executor::new(incoming_tx, store);
-    let mut model = Model::new(keymap, size.width, size.height);
+    let mut executor = Executor::new(incoming_tx, store, options.demo_max_sessions);
+    let mut model = Model::new(options.keymap, size.width, size.height);
     let mut effects = app::update(&mut model, executor.profiles_msg());
     effects.extend(app::update(&mut model, Msg::Start { open }));
     let mut events = EventStream::new();

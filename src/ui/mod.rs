@@ -10,3 +10,6 @@ pub mod text_input;
 mod view;
 
 pub use view::view;
+
+#[cfg(test)]
+mod view_tests;

@@ -87,7 +87,9 @@ async fn the_demo_servers_session_limit_is_refused_like_sshd() {
 
 #[tokio::test]
 async fn the_builtin_demo_profile_logs_in_with_its_in_memory_key() {
-    let demo = tabsh::demo::BuiltinDemo::start().await.unwrap();
+    let demo = tabsh::demo::BuiltinDemo::start(tabsh::demo::DEFAULT_MAX_SESSIONS)
+        .await
+        .unwrap();
     let profile = tabsh::profiles::Profile {
         builtin_demo: true,
         host: "ignored.example".to_owned(),
@@ -102,7 +104,9 @@ async fn the_builtin_demo_profile_logs_in_with_its_in_memory_key() {
     assert_eq!(output.stdout, "demo-42\n");
 
     // A server showing another key is refused even though nothing is in known_hosts.
-    let other = tabsh::demo::BuiltinDemo::start().await.unwrap();
+    let other = tabsh::demo::BuiltinDemo::start(tabsh::demo::DEFAULT_MAX_SESSIONS)
+        .await
+        .unwrap();
     let mut wrong = demo.connect_options(&profile);
     wrong.port = other.port();
     let error = Connection::connect(&wrong, Arc::new(tabsh::ssh::BatchPrompter))
