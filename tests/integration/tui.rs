@@ -257,3 +257,55 @@ fn esc_cancels_a_host_key_question_and_the_tab_says_so() {
             .contains("ssh-ed25519")
     );
 }
+
+#[test]
+fn profiles_are_edited_in_the_form_validated_and_saved() {
+    let config = tempfile::tempdir().unwrap();
+    let tmux = tabsh_in_tmux(config.path(), "", 100, 34);
+    tmux.wait_for("Sessions", WAIT);
+    tmux.type_text("demo");
+    tmux.wait_for("1 of 3", WAIT);
+    tmux.press(&["C-e"]);
+    tmux.wait_for("Ctrl-s", WAIT);
+    for _ in 0.."demo".len() {
+        tmux.press(&["BSpace"]);
+    }
+    tmux.type_text("renamed-demo");
+    tmux.press(&["C-s"]);
+    tmux.wait_for("saved demo", WAIT);
+    let saved = std::fs::read_to_string(config.path().join("sessions/demo.toml")).unwrap();
+    assert!(saved.contains("name = \"renamed-demo\""), "{saved}");
+    assert!(
+        saved.contains("builtin_demo = true"),
+        "the form keeps fields it does not show: {saved}"
+    );
+
+    // Back in the session manager: a new profile with no host is refused with the field named.
+    tmux.wait_for("renamed-demo", WAIT);
+    tmux.press(&["C-n"]);
+    tmux.wait_for("Ctrl-s", WAIT);
+    tmux.press(&["C-s"]);
+    let screen = tmux.wait_for("problem", WAIT);
+    assert!(screen.to_lowercase().contains("host"), "{screen}");
+    tmux.press(&["Escape"]);
+    tmux.wait_for("Sessions", WAIT);
+}
+
+#[test]
+fn scrollback_is_viewed_with_keys_and_left_with_any_other() {
+    let config = tempfile::tempdir().unwrap();
+    let tmux = tabsh_in_tmux(config.path(), "open demo", 80, 24);
+    tmux.wait_for("1 session", WAIT);
+    tmux.type_text("seq 1 300 | sed 's/^/line-/'");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("line-300", WAIT);
+    tmux.press(&[PREFIX, "["]);
+    tmux.press(&["PPage", "PPage", "PPage"]);
+    let screen = tmux.wait_for("scrollback", WAIT);
+    assert!(!screen.contains("line-300"), "{screen}");
+    // Three pages of 21 rows (the 22-row terminal less one line of overlap) back.
+    assert!(screen.contains("line-217") && screen.contains("line-237"), "{screen}");
+    tmux.press(&["q"]);
+    let screen = tmux.wait_for("line-300", WAIT);
+    assert!(!screen.contains("[scrollback"), "{screen}");
+}
