@@ -304,7 +304,10 @@ fn scrollback_is_viewed_with_keys_and_left_with_any_other() {
     let screen = tmux.wait_for("scrollback", WAIT);
     assert!(!screen.contains("line-300"), "{screen}");
     // Three pages of 21 rows (the 22-row terminal less one line of overlap) back.
-    assert!(screen.contains("line-217") && screen.contains("line-237"), "{screen}");
+    assert!(
+        screen.contains("line-217") && screen.contains("line-237"),
+        "{screen}"
+    );
     tmux.press(&["q"]);
     let screen = tmux.wait_for("line-300", WAIT);
     assert!(!screen.contains("[scrollback"), "{screen}");
