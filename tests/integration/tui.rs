@@ -301,9 +301,9 @@ fn scrollback_is_viewed_with_keys_and_left_with_any_other() {
     tmux.wait_for("line-300", WAIT);
     tmux.press(&[PREFIX, "["]);
     tmux.press(&["PPage", "PPage", "PPage"]);
-    let screen = tmux.wait_for("scrollback", WAIT);
+    // Three pages of 21 rows: the indicator shows the offset once all three are handled.
+    let screen = tmux.wait_for("[scrollback 63/", WAIT);
     assert!(!screen.contains("line-300"), "{screen}");
-    // Three pages of 21 rows (the 22-row terminal less one line of overlap) back.
     assert!(
         screen.contains("line-217") && screen.contains("line-237"),
         "{screen}"
