@@ -2,9 +2,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::clone::{clone_session, open_new_connection};
+use super::connections::release_slot;
 use super::effect::Effect;
 use super::model::{Model, Overlay, TabState};
-use super::update::{add_tab, open_profile, pty_for};
+use super::update::pty_for;
 use crate::input::key_encoding::encode_key;
 use crate::input::keymap::{Action, KeyChord, KeyCodeOrd};
 use crate::ui::session_manager::SessionManager;
@@ -34,7 +36,7 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
         Action::CloneSession => clone_session(model, effects),
         Action::DuplicateSession => {
             if let Some(profile) = model.active_tab().map(|tab| tab.profile.clone()) {
-                open_profile(model, profile, effects);
+                open_new_connection(model, profile, effects);
             }
         }
         Action::ReopenTab => reopen(model, effects),
@@ -83,64 +85,6 @@ pub fn close_active_tab(model: &mut Model, effects: &mut Vec<Effect>) {
     // Unanswered prompts are cancelled by dropping their replies with the tab.
     model.active = model.active.min(model.tabs.len().saturating_sub(1));
     model.scrollback_mode = false;
-}
-
-/// One session fewer on `connection`; the last one out releases the connection.
-pub fn release_slot(
-    model: &mut Model,
-    connection: super::ids::ConnectionId,
-    linger_secs: u64,
-    effects: &mut Vec<Effect>,
-) {
-    if let Some(info) = model.connections.get_mut(&connection) {
-        info.sessions = info.sessions.saturating_sub(1);
-        if info.sessions == 0 {
-            effects.push(Effect::ReleaseConnection {
-                connection,
-                linger_secs,
-            });
-            model.connections.remove(&connection);
-        }
-    }
-}
-
-fn clone_session(model: &mut Model, effects: &mut Vec<Effect>) {
-    let Some(source) = model.active_tab() else {
-        return;
-    };
-    let (Some(connection), TabState::Open) = (source.connection, &source.state) else {
-        model.notice = Some("clone needs a connected tab; this one is not connected".to_owned());
-        return;
-    };
-    let Some(info) = model.connections.get(&connection) else {
-        return;
-    };
-    if let Some(limit) = info.server_limit.filter(|&limit| info.sessions >= limit) {
-        model.notice = Some(format!(
-            "clone: {} allows {limit} session(s) per connection and all are in use; \
-             use duplicate ({} C) for a new connection",
-            info.target, model.keymap.prefix
-        ));
-        return;
-    }
-    let profile = source.profile.clone();
-    let target = source.target.clone();
-    let command = profile.profile.command.clone();
-    let pty = pty_for(model, &profile);
-    let tab = add_tab(model, profile, TabState::Opening);
-    if let Some(new_tab) = model.tab_mut(tab) {
-        new_tab.connection = Some(connection);
-        new_tab.target = target;
-    }
-    if let Some(info) = model.connections.get_mut(&connection) {
-        info.sessions += 1;
-    }
-    effects.push(Effect::OpenChannel {
-        tab,
-        connection,
-        pty,
-        command,
-    });
 }
 
 fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {

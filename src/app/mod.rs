@@ -1,6 +1,8 @@
 //! The application state and its single `update`: model, messages, effects. Pure: no I/O.
 
 mod actions;
+mod clone;
+mod connections;
 pub mod effect;
 pub mod ids;
 pub mod model;

@@ -73,6 +73,9 @@ pub struct Tab {
     /// Keys typed while the session was still opening, sent once it is open (like a
     /// terminal's typeahead).
     pub typeahead: Vec<u8>,
+    /// Made by clone: if the server refuses its channel, the tab goes away rather than stay
+    /// half-made.
+    pub cloned: bool,
 }
 
 impl Tab {
@@ -89,7 +92,8 @@ impl Tab {
 pub struct ConnectionInfo {
     pub profile_id: String,
     pub target: String,
-    /// Session channels open (or opening) on this connection.
+    /// Session channels open (or opening) on this connection. Zero while the connection
+    /// lingers after its last tab closed, ready to be reused.
     pub sessions: u32,
     /// Learned from a refusal: the server allows this many sessions per connection.
     pub server_limit: Option<u32>,
@@ -101,8 +105,16 @@ pub enum Overlay {
     SessionManager(SessionManager),
     ProfileForm(ProfileForm),
     Help,
-    Rename { tab: TabId, text: String },
+    Rename {
+        tab: TabId,
+        text: String,
+    },
     ConfirmQuit,
+    /// The server refused a clone: open the tab on a new connection, or cancel.
+    SpillOver {
+        profile: Box<StoredProfile>,
+        message: String,
+    },
 }
 
 #[derive(Debug)]

@@ -30,6 +30,10 @@ pub enum Msg {
     },
     /// A one-line message for the status bar (results of background work).
     Notice(String),
+    /// A connection kept after its last tab closed has waited its linger time.
+    LingerExpired {
+        connection: ConnectionId,
+    },
 }
 
 /// What the network tasks report. A connection's own object stays with the runtime; the model
@@ -54,6 +58,8 @@ pub enum NetEvent {
     ChannelRefused {
         tab: TabId,
         connection: ConnectionId,
+        /// SSH_MSG_CHANNEL_OPEN_FAILURE reason code; 0 when the open failed otherwise.
+        code: u32,
         error: String,
     },
     Output {

@@ -1,6 +1,7 @@
 //! How events from the network tasks change the model.
 
-use super::actions::release_slot;
+use super::clone::refused;
+use super::connections::release_slot;
 use super::effect::Effect;
 use super::model::{ConnectionInfo, Model, PendingPrompt, TabState};
 use super::msg::NetEvent;
@@ -75,35 +76,9 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
         NetEvent::ChannelRefused {
             tab,
             connection,
+            code,
             error,
-        } => {
-            let linger = model
-                .tab_mut(tab)
-                .map_or(0, |t| t.profile.profile.clone.linger_secs);
-            if let Some(info) = model.connections.get_mut(&connection) {
-                // The refused channel was counted when asked for; what is left is the limit.
-                let open = info.sessions.saturating_sub(1);
-                info.server_limit = Some(open);
-            }
-            let Some(index) = model.tab_index(tab) else {
-                release_slot(model, connection, linger, effects);
-                return;
-            };
-            let was_clone = model.tabs[index].terminal.contents().trim().is_empty()
-                && model
-                    .tabs
-                    .iter()
-                    .any(|other| other.id != tab && other.connection == Some(connection));
-            if was_clone {
-                // Never leave a half-made tab: the refusal goes to the status bar.
-                model.tabs.remove(index);
-                model.active = model.active.min(model.tabs.len().saturating_sub(1));
-                model.notice = Some(format!("clone refused: {error}"));
-            } else {
-                model.tabs[index].state = TabState::Failed(error);
-            }
-            release_slot(model, connection, linger, effects);
-        }
+        } => refused(model, tab, connection, code, error, effects),
         NetEvent::Output { tab, bytes } => {
             if let Some(tab) = model.tab_mut(tab) {
                 tab.terminal.feed(&bytes);

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::actions::toggle_anti_idle_of;
+use super::clone::open_new_connection;
 use super::effect::Effect;
 use super::model::{Model, Overlay};
 use super::update::open_profile;
@@ -49,6 +50,17 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
                 Some(Overlay::Rename { tab, text })
             }
             _ => Some(Overlay::Rename { tab, text }),
+        },
+        Overlay::SpillOver { profile, message } => match key.code {
+            KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('n') => {
+                open_new_connection(model, *profile, effects);
+                None
+            }
+            KeyCode::Esc | KeyCode::Char('c') => {
+                model.notice = Some("clone cancelled".to_owned());
+                None
+            }
+            _ => Some(Overlay::SpillOver { profile, message }),
         },
         Overlay::ConfirmQuit => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => {

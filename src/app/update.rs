@@ -4,6 +4,7 @@
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 
 use super::actions;
+use super::connections;
 use super::effect::Effect;
 use super::ids::TabId;
 use super::model::{Model, Overlay, Tab, TabState};
@@ -41,6 +42,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.load_failures = failures;
         }
         Msg::Notice(text) => model.notice = Some(text),
+        Msg::LingerExpired { connection } => {
+            connections::linger_expired(model, connection, &mut effects)
+        }
     }
     effects
 }
@@ -192,6 +196,7 @@ pub fn add_tab(model: &mut Model, profile: StoredProfile, state: TabState) -> Ta
         terminal: Terminal::new(rows, cols, DEFAULT_SCROLLBACK),
         prompts: Vec::new(),
         typeahead: Vec::new(),
+        cloned: false,
     };
     let at = if model.tabs.is_empty() {
         0
@@ -204,8 +209,30 @@ pub fn add_tab(model: &mut Model, profile: StoredProfile, state: TabState) -> Ta
     id
 }
 
-/// Opens a saved session in a new tab on a new connection.
+/// Opens a saved session in a new tab: on a connection to it that lingers after its last tab
+/// closed (instant, no new login), else on a new connection.
 pub fn open_profile(model: &mut Model, profile: StoredProfile, effects: &mut Vec<Effect>) {
+    if let Some(connection) = connections::lingering(model, &profile.id) {
+        let pty = pty_for(model, &profile);
+        let command = profile.profile.command.clone();
+        let tab = add_tab(model, profile, TabState::Opening);
+        let Some(info) = model.connections.get_mut(&connection) else {
+            return;
+        };
+        info.sessions += 1;
+        let target = info.target.clone();
+        if let Some(new_tab) = model.tab_mut(tab) {
+            new_tab.connection = Some(connection);
+            new_tab.target = target;
+        }
+        effects.push(Effect::OpenChannel {
+            tab,
+            connection,
+            pty,
+            command,
+        });
+        return;
+    }
     let tab = add_tab(model, profile.clone(), TabState::Connecting);
     effects.push(Effect::Connect {
         tab,

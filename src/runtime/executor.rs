@@ -186,6 +186,7 @@ impl Executor {
             let _ = self.incoming.send(Incoming::Net(NetEvent::ChannelRefused {
                 tab,
                 connection: connection_id,
+                code: 0,
                 error: "the connection is gone".to_owned(),
             }));
             return;
@@ -207,9 +208,14 @@ impl Executor {
                     forward_channel(tab, events, &connection, &incoming).await;
                 }
                 Err(error) => {
+                    let code = match &error {
+                        SshError::ChannelRefused { code, .. } => *code,
+                        _ => 0,
+                    };
                     let _ = incoming.send(Incoming::Net(NetEvent::ChannelRefused {
                         tab,
                         connection: connection_id,
+                        code,
                         error: error.to_string(),
                     }));
                 }
@@ -217,15 +223,20 @@ impl Executor {
         });
     }
 
+    /// Closes a connection no tab uses, or (with a linger time, like ControlPersist) asks the
+    /// model again once the time is up, since a tab may have taken it up meanwhile.
     fn release(&mut self, connection: ConnectionId, linger_secs: u64) {
-        let Some(conn) = self.connections.remove(&connection) else {
+        if linger_secs > 0 {
+            let incoming = self.incoming.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs(linger_secs)).await;
+                let _ = incoming.send(Incoming::Msg(Msg::LingerExpired { connection }));
+            });
             return;
-        };
-        tokio::spawn(async move {
-            // Like ControlPersist: keep the connection a while after its last tab closed.
-            tokio::time::sleep(Duration::from_secs(linger_secs)).await;
-            conn.disconnect().await;
-        });
+        }
+        if let Some(conn) = self.connections.remove(&connection) {
+            tokio::spawn(async move { conn.disconnect().await });
+        }
     }
 }
 

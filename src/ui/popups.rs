@@ -211,3 +211,12 @@ pub fn render_confirm_quit(model: &Model, area: Rect, buf: &mut Buffer) {
     ];
     boxed("Quit tabsh", lines, area, buf, Style::new().light_red());
 }
+
+pub fn render_spill_over(message: &str, area: Rect, buf: &mut Buffer) {
+    let lines = vec![
+        Line::from(message.to_owned()),
+        Line::from(""),
+        Line::from("Enter: open it on a new connection (logs in again)   Esc: cancel").dark_gray(),
+    ];
+    boxed("Clone refused", lines, area, buf, Style::new().yellow());
+}

@@ -79,5 +79,6 @@ fn render_overlay(model: &Model, body: Rect, frame: &mut Frame) {
         Overlay::Help => popups::render_help(model, body, buf),
         Overlay::Rename { text, .. } => popups::render_rename(text, body, buf),
         Overlay::ConfirmQuit => popups::render_confirm_quit(model, body, buf),
+        Overlay::SpillOver { message, .. } => popups::render_spill_over(message, body, buf),
     }
 }
