@@ -16,7 +16,9 @@ pub fn clone_session(model: &mut Model, effects: &mut Vec<Effect>) {
     let Some(source) = model.active_tab() else {
         return;
     };
-    let (Some(connection), TabState::Open) = (source.connection, &source.state) else {
+    // Once the connection is authenticated its tab is Opening or Open; either can be cloned.
+    let (Some(connection), TabState::Open | TabState::Opening) = (source.connection, &source.state)
+    else {
         model.notice = Some("clone needs a connected tab; this one is not connected".to_owned());
         return;
     };

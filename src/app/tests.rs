@@ -644,3 +644,41 @@ fn keys_typed_while_the_channel_opens_are_sent_once_it_is_open() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn a_tab_still_opening_its_channel_can_be_cloned() {
+    let mut model = model();
+    let effects = update(
+        &mut model,
+        Msg::Start {
+            open: vec![stored("web")],
+        },
+    );
+    let [Effect::Connect { tab, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    let tab = *tab;
+    update(&mut model, prefix());
+    assert!(
+        update(&mut model, key(KeyCode::Char('c'))).is_empty(),
+        "not connected yet"
+    );
+    net(
+        &mut model,
+        NetEvent::Connected {
+            tab,
+            connection: ConnectionId(1),
+            target: "t".into(),
+        },
+    );
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('c')));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::OpenChannel {
+            connection: ConnectionId(1),
+            ..
+        }]
+    ));
+    assert_eq!(model.connections[&ConnectionId(1)].sessions, 2);
+}

@@ -2,6 +2,7 @@
 //! servers) is set up once per process and shared by every test module.
 
 mod cli;
+mod clone;
 mod demo_client;
 mod ssh_client;
 mod support;

@@ -312,3 +312,43 @@ fn scrollback_is_viewed_with_keys_and_left_with_any_other() {
     let screen = tmux.wait_for("line-300", WAIT);
     assert!(!screen.contains("[scrollback"), "{screen}");
 }
+
+#[test]
+fn clone_until_the_server_limit_then_spill_over_to_a_new_connection() {
+    let config = tempfile::tempdir().unwrap();
+    let tmux = tabsh_in_tmux(config.path(), "--demo-max-sessions 2 open demo", 110, 30);
+    tmux.wait_for("1 session", WAIT);
+
+    tmux.press(&[PREFIX, "c"]);
+    tmux.wait_for("2 sessions", WAIT);
+
+    // The third is refused by the server: explained, no half-made tab, and a choice.
+    tmux.press(&[PREFIX, "c"]);
+    let screen = tmux.wait_for("Clone refused", WAIT);
+    assert!(
+        screen.contains("allows 2 sessions per connection"),
+        "{screen}"
+    );
+    assert!(screen.contains("2/2, server limit"), "{screen}");
+    assert!(!line(&screen, 0).contains(" 3 "), "no third tab: {screen}");
+
+    // Spill over: a new connection, which then serves its own clones.
+    tmux.press(&["Enter"]);
+    let screen = tmux.wait_for("1 session", WAIT);
+    assert!(line(&screen, 0).contains("3 demo"), "{screen}");
+    tmux.type_text("echo on-the-new-connection");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("on-the-new-connection", WAIT);
+    tmux.press(&[PREFIX, "c"]);
+    tmux.wait_for("2 sessions", WAIT);
+
+    // Closing a tab on the first connection frees a slot there: clone works again.
+    tmux.press(&[PREFIX, "1"]);
+    tmux.wait_for("2/2, server limit", WAIT);
+    tmux.press(&[PREFIX, "x"]);
+    tmux.wait_for("1/2, server limit", WAIT);
+    tmux.press(&[PREFIX, "c"]);
+    tmux.wait_for("2/2, server limit", WAIT);
+    let screen = tmux.screen();
+    assert!(!screen.contains("Clone refused"), "{screen}");
+}
