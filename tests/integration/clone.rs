@@ -123,7 +123,7 @@ async fn sshd_limit(max_sessions: u32) {
         "exactly MaxSessions open"
     );
     assert_eq!(refused.len(), 1);
-    assert_sshd_refusal(refused[0].as_ref().err().expect("refused"));
+    assert_sshd_refusal(refused[0].as_ref().expect_err("refused"));
     let mut open: Vec<SessionChannel> = open.drain(..).map(Result::unwrap).collect();
     each_answers(&mut open).await;
     assert!(sshd.log().contains("no more sessions"));
@@ -192,7 +192,7 @@ async fn the_demo_server_limits_sessions_like_sshd() {
     let results = open_at_once(&connection, 4).await;
     let (open, refused): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
     assert_eq!((open.len(), refused.len()), (3, 1));
-    assert_sshd_refusal(refused[0].as_ref().err().unwrap());
+    assert_sshd_refusal(refused[0].as_ref().expect_err("refused"));
     let mut open: Vec<SessionChannel> = open.into_iter().map(Result::unwrap).collect();
     close_one(open.remove(0)).await;
     let mut reopened = vec![open_when_freed(&connection).await];
