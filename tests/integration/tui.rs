@@ -352,3 +352,38 @@ fn clone_until_the_server_limit_then_spill_over_to_a_new_connection() {
     let screen = tmux.screen();
     assert!(!screen.contains("Clone refused"), "{screen}");
 }
+
+#[test]
+fn a_lingering_connection_is_reused_without_logging_in_again() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let config = tempfile::tempdir().unwrap();
+    sshd_profile(
+        config.path(),
+        &sshd,
+        &format!(
+            "auth = [\"key\"]\nidentity_file = \"{}\"\n[clone]\nlinger_secs = 60\n",
+            user_keys().ed25519.private.display()
+        ),
+    );
+    let logins = || sshd.log().matches("Accepted publickey").count();
+    let tmux = tabsh_in_tmux(config.path(), "open real", 100, 30);
+    tmux.wait_for("connected", WAIT);
+    assert_eq!(logins(), 1);
+
+    // Close the only tab; the connection stays for its linger time.
+    tmux.press(&[PREFIX, "x"]);
+    tmux.wait_for("No open sessions", WAIT);
+    tmux.press(&[PREFIX, "s"]);
+    tmux.type_text("real");
+    tmux.wait_for("1 of", WAIT);
+    tmux.press(&["Enter"]);
+    tmux.wait_for("connected", WAIT);
+    tmux.type_text("echo reused-$((2*21))");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("reused-42", WAIT);
+    assert_eq!(
+        logins(),
+        1,
+        "reopened on the kept connection: no second login"
+    );
+}
