@@ -571,6 +571,16 @@ fn machine_info() -> Vec<String> {
                 .map(|(_, name)| name.trim().to_owned())
         })
         .unwrap_or_else(|| "unknown".to_owned());
+    // Other work on the machine skews every row, so the report says how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|loadavg| {
+            loadavg
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".to_owned());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .map(|release| release.trim().to_owned())
         .unwrap_or_else(|_| "unknown".to_owned());
@@ -582,6 +592,7 @@ fn machine_info() -> Vec<String> {
         format!("CPUs (nproc): {cpus}, model: {model}"),
         format!("kernel: Linux {kernel}"),
         format!("OpenSSH: {}", command_output("ssh", &["-V"])),
+        format!("load average (1, 5, 15 min) at the end: {load}"),
     ]
 }
 
