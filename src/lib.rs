@@ -1,6 +1,7 @@
 //! tabsh: a terminal-UI SSH session manager. The library holds everything but the command line,
 //! so integration tests drive the same code the binary runs.
 
+pub mod anti_idle;
 pub mod app;
 pub mod demo;
 pub mod input;

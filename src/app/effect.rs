@@ -28,6 +28,11 @@ pub enum Effect {
         cols: u16,
         rows: u16,
     },
+    /// Pause (or resume) the tab's anti-idle string: a full-screen program is showing.
+    HoldIdleString {
+        tab: TabId,
+        hold: bool,
+    },
     /// Send CLOSE so the server frees the session slot.
     CloseChannel {
         tab: TabId,

@@ -1,12 +1,14 @@
 //! The whole state of the TUI. Only `update` changes it; the view only reads it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
 use crate::input::keymap::Keymap;
 use crate::profiles::{LoadError, StoredProfile};
-use crate::ssh::Prompt;
+use crate::ssh::{Activity, Prompt};
 use crate::terminal::Terminal;
 use crate::ui::profile_form::ProfileForm;
 use crate::ui::session_manager::SessionManager;
@@ -88,7 +90,7 @@ impl Tab {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ConnectionInfo {
     pub profile_id: String,
     pub target: String,
@@ -98,6 +100,12 @@ pub struct ConnectionInfo {
     /// Learned from a refusal: the server allows this many sessions per connection.
     pub server_limit: Option<u32>,
     pub lost: Option<String>,
+    /// When traffic last flowed (read when drawing the status bar).
+    pub activity: Option<Arc<Activity>>,
+    /// The last keepalive's round trip.
+    pub rtt: Option<Duration>,
+    /// Keepalives unanswered in a row, and the limit.
+    pub misses: (u32, u32),
 }
 
 #[derive(Debug)]

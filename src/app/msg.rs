@@ -1,13 +1,16 @@
 //! Everything that can change the model: input from the person, events from the network tasks,
 //! and results of store operations.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use crossterm::event::{KeyEvent, MouseEvent};
 use tokio::sync::oneshot;
 
 use super::ids::{ConnectionId, TabId};
+use crate::anti_idle::Report;
 use crate::profiles::{LoadError, StoredProfile};
-use crate::ssh::{Answer, Prompt};
+use crate::ssh::{Activity, Answer, Prompt};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -44,6 +47,7 @@ pub enum NetEvent {
         tab: TabId,
         connection: ConnectionId,
         target: String,
+        activity: Arc<Activity>,
     },
     ConnectFailed {
         tab: TabId,
@@ -73,6 +77,10 @@ pub enum NetEvent {
     ConnectionLost {
         connection: ConnectionId,
         reason: String,
+    },
+    AntiIdle {
+        connection: ConnectionId,
+        report: Report,
     },
     Prompt {
         tab: TabId,

@@ -6,6 +6,7 @@ use super::effect::Effect;
 use super::model::{ConnectionInfo, Model, PendingPrompt, TabState};
 use super::msg::NetEvent;
 use super::update::pty_for;
+use crate::anti_idle::Report;
 
 pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
     match event {
@@ -13,6 +14,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             tab,
             connection,
             target,
+            activity,
         } => {
             let Some(index) = model.tab_index(tab) else {
                 // The tab was closed while connecting: nobody needs the connection.
@@ -33,6 +35,9 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                     sessions: 0,
                     server_limit: None,
                     lost: None,
+                    activity: Some(activity),
+                    rtt: None,
+                    misses: (0, 0),
                 })
                 .sessions += 1;
             let tab_state = &mut model.tabs[index];
@@ -81,7 +86,39 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
         } => refused(model, tab, connection, code, error, effects),
         NetEvent::Output { tab, bytes } => {
             if let Some(tab) = model.tab_mut(tab) {
+                let was_full_screen = tab.terminal.alternate_screen();
                 tab.terminal.feed(&bytes);
+                let full_screen = tab.terminal.alternate_screen();
+                if full_screen != was_full_screen {
+                    effects.push(Effect::HoldIdleString {
+                        tab: tab.id,
+                        hold: full_screen,
+                    });
+                }
+            }
+        }
+        NetEvent::AntiIdle { connection, report } => {
+            let Some(info) = model.connections.get_mut(&connection) else {
+                return;
+            };
+            match report {
+                Report::Reply { rtt } => {
+                    info.rtt = Some(rtt);
+                    info.misses.0 = 0;
+                }
+                Report::Miss { misses, max } => info.misses = (misses, max),
+                Report::NoopSent => {}
+                Report::Dead { reason } => {
+                    let reason = format!("declared dead by anti-idle: {reason}");
+                    info.lost = Some(reason.clone());
+                    for tab in model
+                        .tabs
+                        .iter_mut()
+                        .filter(|t| t.connection == Some(connection) && t.state.is_live())
+                    {
+                        tab.state = TabState::Ended(reason.clone());
+                    }
+                }
             }
         }
         NetEvent::ChannelEnded { tab, reason } => {
@@ -98,6 +135,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             }
         }
         NetEvent::ConnectionLost { connection, reason } => {
+            // A connection anti-idle declared dead keeps that (more telling) reason.
             for tab in model
                 .tabs
                 .iter_mut()

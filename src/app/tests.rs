@@ -60,6 +60,7 @@ fn connected(model: &mut Model) -> TabId {
     let effects = net(
         model,
         NetEvent::Connected {
+            activity: Default::default(),
             tab,
             connection: ConnectionId(1),
             target: "me@web.example".to_owned(),
@@ -625,6 +626,7 @@ fn keys_typed_while_the_channel_opens_are_sent_once_it_is_open() {
     net(
         &mut model,
         NetEvent::Connected {
+            activity: Default::default(),
             tab,
             connection: ConnectionId(1),
             target: "t".into(),
@@ -666,6 +668,7 @@ fn a_tab_still_opening_its_channel_can_be_cloned() {
     net(
         &mut model,
         NetEvent::Connected {
+            activity: Default::default(),
             tab,
             connection: ConnectionId(1),
             target: "t".into(),

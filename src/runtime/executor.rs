@@ -5,22 +5,36 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{OnceCell, mpsc};
+use bytes::Bytes;
+use tokio::sync::{OnceCell, mpsc, watch};
 
 use super::Incoming;
 use super::prompter::TuiPrompter;
+use crate::anti_idle;
 use crate::app::{ConnectionId, Effect, Msg, NetEvent, TabId};
 use crate::demo::BuiltinDemo;
-use crate::profiles::{Store, StoredProfile};
+use crate::profiles::{AntiIdle, Store, StoredProfile};
 use crate::ssh::{
-    ChannelEvent, ChannelHandle, ConnectOptions, Connection, LinkState, PtyRequest, SessionChannel,
-    SessionRequest, SshError,
+    ChannelEvent, ChannelHandle, ConnectOptions, Connection, IdleString, LinkState, PtyRequest,
+    SessionChannel, SessionRequest, SshError,
 };
+
+/// A connection with what anti-idle needs to change on it while it lives.
+struct LiveConnection {
+    connection: Connection,
+    profile_id: String,
+    anti_idle: watch::Sender<AntiIdle>,
+}
+
+struct LiveChannel {
+    handle: ChannelHandle,
+    connection: ConnectionId,
+}
 
 pub struct Executor {
     incoming: mpsc::UnboundedSender<Incoming>,
-    connections: HashMap<ConnectionId, Connection>,
-    channels: HashMap<TabId, ChannelHandle>,
+    connections: HashMap<ConnectionId, LiveConnection>,
+    channels: HashMap<TabId, LiveChannel>,
     next_connection: u64,
     store: Store,
     demo: Arc<OnceCell<Result<BuiltinDemo, String>>>,
@@ -63,17 +77,22 @@ impl Executor {
             } => self.open_channel(tab, connection, pty, command),
             Effect::Write { tab, bytes } => {
                 if let Some(channel) = self.channels.get(&tab) {
-                    channel.write(bytes);
+                    channel.handle.write(bytes);
                 }
             }
             Effect::ResizeChannel { tab, cols, rows } => {
                 if let Some(channel) = self.channels.get(&tab) {
-                    channel.resize(cols, rows);
+                    channel.handle.resize(cols, rows);
+                }
+            }
+            Effect::HoldIdleString { tab, hold } => {
+                if let Some(channel) = self.channels.get(&tab) {
+                    channel.handle.hold_idle_string(hold);
                 }
             }
             Effect::CloseChannel { tab } => {
                 if let Some(channel) = self.channels.remove(&tab) {
-                    channel.close();
+                    channel.handle.close();
                 }
             }
             Effect::ReleaseConnection {
@@ -82,6 +101,9 @@ impl Executor {
             } => self.release(connection, linger_secs),
             Effect::Answer { reply, answer } => reply.send(answer),
             Effect::SaveProfile { id, profile } => {
+                if let Some(id) = &id {
+                    self.apply_anti_idle(id, &profile.anti_idle);
+                }
                 let result = match id {
                     Some(id) => self.store.save(&id, *profile).map(|()| id),
                     None => self.store.create(*profile),
@@ -101,7 +123,7 @@ impl Executor {
             }
             Effect::Quit => {
                 for channel in self.channels.values() {
-                    channel.close();
+                    channel.handle.close();
                 }
                 return false;
             }
@@ -139,7 +161,12 @@ impl Executor {
                 incoming: incoming.clone(),
             });
             let event = match Connection::connect(&options, prompter).await {
-                Ok(connection) => Incoming::ConnectionUp { tab, connection },
+                Ok(connection) => Incoming::ConnectionUp {
+                    tab,
+                    connection,
+                    profile_id: profile.id.clone(),
+                    anti_idle: profile.profile.anti_idle.clone(),
+                },
                 Err(error) => Incoming::Net(NetEvent::ConnectFailed {
                     tab,
                     cancelled: matches!(error, SshError::Cancelled { .. }),
@@ -150,8 +177,13 @@ impl Executor {
         });
     }
 
-    /// Registers a new connection and watches it for loss.
-    pub fn adopt_connection(&mut self, connection: Connection) -> (ConnectionId, String) {
+    /// Registers a new connection, watches it for loss and starts its anti-idle task.
+    pub fn adopt_connection(
+        &mut self,
+        connection: Connection,
+        profile_id: String,
+        anti_idle: AntiIdle,
+    ) -> (ConnectionId, String) {
         let id = ConnectionId(self.next_connection);
         self.next_connection += 1;
         let target = format!("{}@{}", connection.user(), connection.host_port());
@@ -167,12 +199,53 @@ impl Executor {
                 }));
             }
         });
-        self.connections.insert(id, connection);
+        let (settings, settings_rx) = watch::channel(anti_idle);
+        let incoming = self.incoming.clone();
+        tokio::spawn(anti_idle::run(
+            connection.clone(),
+            settings_rx,
+            move |report| {
+                let _ = incoming.send(Incoming::Net(NetEvent::AntiIdle {
+                    connection: id,
+                    report,
+                }));
+            },
+        ));
+        self.connections.insert(
+            id,
+            LiveConnection {
+                connection,
+                profile_id,
+                anti_idle: settings,
+            },
+        );
         (id, target)
     }
 
-    pub fn adopt_channel(&mut self, tab: TabId, channel: ChannelHandle) {
-        self.channels.insert(tab, channel);
+    pub fn adopt_channel(&mut self, tab: TabId, connection: ConnectionId, handle: ChannelHandle) {
+        if let Some(live) = self.connections.get(&connection) {
+            handle.set_idle_string(idle_string(&live.anti_idle.borrow()));
+        }
+        self.channels
+            .insert(tab, LiveChannel { handle, connection });
+    }
+
+    /// A profile's new anti-idle settings reach its live connections at once: their tasks,
+    /// their sockets' TCP keepalive and their channels' idle strings.
+    fn apply_anti_idle(&mut self, profile_id: &str, settings: &AntiIdle) {
+        for (id, live) in self
+            .connections
+            .iter()
+            .filter(|(_, l)| l.profile_id == profile_id)
+        {
+            live.anti_idle.send_replace(settings.clone());
+            if let Some(socket) = live.connection.socket() {
+                let _ = socket.apply_keepalive(&settings.tcp, settings.enabled);
+            }
+            for channel in self.channels.values().filter(|c| c.connection == *id) {
+                channel.handle.set_idle_string(idle_string(settings));
+            }
+        }
     }
 
     fn open_channel(
@@ -182,7 +255,11 @@ impl Executor {
         pty: PtyRequest,
         command: Option<String>,
     ) {
-        let Some(connection) = self.connections.get(&connection_id).cloned() else {
+        let Some(connection) = self
+            .connections
+            .get(&connection_id)
+            .map(|live| live.connection.clone())
+        else {
             let _ = self.incoming.send(Incoming::Net(NetEvent::ChannelRefused {
                 tab,
                 connection: connection_id,
@@ -234,8 +311,8 @@ impl Executor {
             });
             return;
         }
-        if let Some(conn) = self.connections.remove(&connection) {
-            tokio::spawn(async move { conn.disconnect().await });
+        if let Some(live) = self.connections.remove(&connection) {
+            tokio::spawn(async move { live.connection.disconnect().await });
         }
     }
 }
@@ -291,4 +368,13 @@ async fn forward_channel(
         LinkState::Up => "closed by the server".to_owned(),
     });
     let _ = incoming.send(Incoming::Net(NetEvent::ChannelEnded { tab, reason }));
+}
+
+/// The idle string a channel should type, if anti-idle and that mode are on.
+fn idle_string(settings: &AntiIdle) -> Option<IdleString> {
+    (settings.enabled && settings.idle_string.enabled && !settings.idle_string.string.is_empty())
+        .then(|| IdleString {
+            interval: Duration::from_secs(settings.idle_string.interval_secs.max(1)),
+            bytes: Bytes::from(settings.idle_string.string.clone().into_bytes()),
+        })
 }

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use crate::app::{self, ConnectionId, Model, Msg, NetEvent, TabId};
 use crate::input::keymap::Keymap;
-use crate::profiles::{Store, StoredProfile};
+use crate::profiles::{AntiIdle, Store, StoredProfile};
 use crate::ssh::{ChannelHandle, Connection};
 use executor::Executor;
 use screen::ScreenGuard;
@@ -32,6 +32,8 @@ pub enum Incoming {
     ConnectionUp {
         tab: TabId,
         connection: Connection,
+        profile_id: String,
+        anti_idle: AntiIdle,
     },
     ChannelUp {
         tab: TabId,
@@ -118,12 +120,19 @@ fn absorb(model: &mut Model, executor: &mut Executor, item: Incoming) -> Vec<app
     let msg = match item {
         Incoming::Msg(msg) => msg,
         Incoming::Net(event) => Msg::Net(event),
-        Incoming::ConnectionUp { tab, connection } => {
-            let (connection, target) = executor.adopt_connection(connection);
+        Incoming::ConnectionUp {
+            tab,
+            connection,
+            profile_id,
+            anti_idle,
+        } => {
+            let activity = connection.activity();
+            let (connection, target) = executor.adopt_connection(connection, profile_id, anti_idle);
             Msg::Net(NetEvent::Connected {
                 tab,
                 connection,
                 target,
+                activity,
             })
         }
         Incoming::ChannelUp {
@@ -131,7 +140,7 @@ fn absorb(model: &mut Model, executor: &mut Executor, item: Incoming) -> Vec<app
             connection,
             channel,
         } => {
-            executor.adopt_channel(tab, channel);
+            executor.adopt_channel(tab, connection, channel);
             Msg::Net(NetEvent::ChannelOpened { tab, connection })
         }
     };

@@ -2,10 +2,16 @@
 //! cloneable handle. The reader never waits on anyone, because russh stalls every channel of a
 //! connection (keepalives and rekeying too) while one channel's queue is full.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use bytes::Bytes;
 use russh::client::Msg;
 use russh::{Channel, ChannelId, ChannelMsg, ChannelReadHalf, ChannelWriteHalf};
+use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
+
+use super::activity::Activity;
 
 /// What happened on a channel, in arrival order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +29,25 @@ pub enum ChannelEvent {
     Closed,
 }
 
+/// Bytes typed into the channel by anti-idle after this long without input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdleString {
+    pub interval: Duration,
+    pub bytes: Bytes,
+}
+
 #[derive(Debug)]
 enum Command {
     Write(Bytes),
-    Resize { cols: u16, rows: u16 },
+    Resize {
+        cols: u16,
+        rows: u16,
+    },
     Eof,
     Close,
+    SetIdleString(Option<IdleString>),
+    /// Full-screen programs get no idle string: it would land in the editor.
+    HoldIdleString(bool),
 }
 
 /// Sends input, resizes and close requests to a channel. Dropping every clone closes it.
@@ -61,6 +80,15 @@ impl ChannelHandle {
     pub fn close(&self) -> bool {
         self.commands.send(Command::Close).is_ok()
     }
+
+    /// Starts (or with `None` stops) the anti-idle string for this channel.
+    pub fn set_idle_string(&self, idle: Option<IdleString>) -> bool {
+        self.commands.send(Command::SetIdleString(idle)).is_ok()
+    }
+
+    pub fn hold_idle_string(&self, hold: bool) -> bool {
+        self.commands.send(Command::HoldIdleString(hold)).is_ok()
+    }
 }
 
 /// A running session channel: its handle and the stream of its events.
@@ -73,7 +101,11 @@ pub struct SessionChannel {
 impl SessionChannel {
     /// Starts the tasks for a channel that is already set up (pty, shell or exec). `early` holds
     /// events read while waiting for the server's replies to those requests.
-    pub(crate) fn spawn(channel: Channel<Msg>, early: Vec<ChannelEvent>) -> Self {
+    pub(crate) fn spawn(
+        channel: Channel<Msg>,
+        early: Vec<ChannelEvent>,
+        activity: Arc<Activity>,
+    ) -> Self {
         let id = channel.id();
         let (read_half, write_half) = channel.split();
         let (event_tx, events) = mpsc::unbounded_channel();
@@ -82,8 +114,8 @@ impl SessionChannel {
         }
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (closed_tx, closed_rx) = oneshot::channel();
-        tokio::spawn(drain(read_half, event_tx, closed_rx));
-        tokio::spawn(write(write_half, command_rx, closed_tx));
+        tokio::spawn(drain(read_half, event_tx, closed_rx, Arc::clone(&activity)));
+        tokio::spawn(write(write_half, command_rx, closed_tx, activity));
         Self {
             handle: ChannelHandle { id, commands },
             events,
@@ -115,11 +147,13 @@ async fn drain(
     mut read_half: ChannelReadHalf,
     events: mpsc::UnboundedSender<ChannelEvent>,
     mut closed_locally: oneshot::Receiver<()>,
+    activity: Arc<Activity>,
 ) {
     loop {
         tokio::select! {
             message = read_half.wait() => {
                 let Some(message) = message else { break };
+                activity.received();
                 let Some(event) = event_of(message) else { continue };
                 let closed = event == ChannelEvent::Closed;
                 // A receiver that went away must not stop the draining: keep reading to CLOSE.
@@ -140,10 +174,36 @@ async fn write(
     write_half: ChannelWriteHalf<Msg>,
     mut commands: mpsc::UnboundedReceiver<Command>,
     closed_locally: oneshot::Sender<()>,
+    activity: Arc<Activity>,
 ) {
-    while let Some(command) = commands.recv().await {
+    let mut idle: Option<IdleString> = None;
+    let mut held = false;
+    let mut last_input = Instant::now();
+    loop {
+        let idle_due = idle
+            .as_ref()
+            .filter(|_| !held)
+            .map(|idle| last_input + idle.interval);
+        let command = tokio::select! {
+            command = commands.recv() => command,
+            () = sleep_until_opt(idle_due) => {
+                // Idle long enough: type the string, as a person would.
+                let bytes = idle.as_ref().map(|i| i.bytes.clone()).unwrap_or_default();
+                last_input = Instant::now();
+                if write_half.data_bytes(bytes).await.is_err() {
+                    return;
+                }
+                activity.sent();
+                continue;
+            }
+        };
+        let Some(command) = command else { break };
         let result = match command {
-            Command::Write(bytes) => write_half.data_bytes(bytes).await,
+            Command::Write(bytes) => {
+                last_input = Instant::now();
+                activity.sent();
+                write_half.data_bytes(bytes).await
+            }
             Command::Resize { cols, rows } => {
                 write_half
                     .window_change(u32::from(cols), u32::from(rows), 0, 0)
@@ -151,6 +211,16 @@ async fn write(
             }
             Command::Eof => write_half.eof().await,
             Command::Close => break,
+            Command::SetIdleString(new) => {
+                idle = new;
+                Ok(())
+            }
+            Command::HoldIdleString(hold) => {
+                held = hold;
+                // The idle time counts from when the full-screen program left.
+                last_input = Instant::now();
+                Ok(())
+            }
         };
         if result.is_err() {
             // The channel or connection is gone; the reader reports how.
@@ -161,4 +231,12 @@ async fn write(
     // session slot stays taken until the connection ends.
     let _ = write_half.close().await;
     let _ = closed_locally.send(());
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
 }

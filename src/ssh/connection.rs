@@ -9,6 +9,7 @@ use russh::client;
 use russh::keys::{PrivateKey, PublicKey};
 use tokio::sync::watch;
 
+use super::activity::Activity;
 use super::auth::{self, AuthPlan};
 use super::channel::{ChannelEvent, SessionChannel, event_of};
 use super::error::{SshError, channel_open_failure_text};
@@ -109,6 +110,7 @@ pub struct Connection {
 
 struct Inner {
     handle: client::Handle<ClientHandler>,
+    activity: Arc<Activity>,
     shared: Arc<Shared>,
     socket: Option<SocketControl>,
     host_port: String,
@@ -177,6 +179,7 @@ impl Connection {
         Ok(Self {
             inner: Arc::new(Inner {
                 handle,
+                activity: Arc::new(Activity::default()),
                 shared,
                 socket,
                 host_port,
@@ -204,6 +207,39 @@ impl Connection {
 
     pub fn socket(&self) -> Option<&SocketControl> {
         self.inner.socket.as_ref()
+    }
+
+    /// When this connection last carried traffic.
+    pub fn activity(&self) -> Arc<Activity> {
+        Arc::clone(&self.inner.activity)
+    }
+
+    /// Sends a global request and, with `want_reply`, waits for the answer. A refusal
+    /// (REQUEST_FAILURE) is an answer too: what anti-idle needs is that the peer replied.
+    pub async fn global_request(&self, name: &str, want_reply: bool) -> Result<(), SshError> {
+        self.inner.activity.sent();
+        match self
+            .inner
+            .handle
+            .send_global_request(name, &[], want_reply)
+            .await
+        {
+            Ok(_) | Err(russh::Error::RequestDenied) => {
+                if want_reply {
+                    self.inner.activity.received();
+                }
+                Ok(())
+            }
+            Err(error) => Err(self.lost_or(error)),
+        }
+    }
+
+    /// Drops the connection at once, without waiting on a peer that may never answer:
+    /// shutting the socket ends russh's session loop, which closes every channel.
+    pub fn kill(&self) {
+        if let Some(socket) = &self.inner.socket {
+            socket.shutdown();
+        }
     }
 
     /// Opens a session channel, asks for a pty and starts the shell or command. A refusal
@@ -285,7 +321,11 @@ impl Connection {
                 }
             }
         }
-        Ok(SessionChannel::spawn(channel, early))
+        Ok(SessionChannel::spawn(
+            channel,
+            early,
+            Arc::clone(&self.inner.activity),
+        ))
     }
 
     /// The reason the connection was lost if it was, else the error itself.

@@ -1,6 +1,7 @@
 //! The SSH transport: TCP with socket options, host keys, authentication, connections shared by
 //! many session channels, and the prompts all of these need.
 
+pub mod activity;
 mod auth;
 pub mod channel;
 pub mod connection;
@@ -10,7 +11,8 @@ pub mod known_hosts;
 pub mod prompt;
 pub mod tcp;
 
-pub use channel::{ChannelEvent, ChannelHandle, SessionChannel};
+pub use activity::Activity;
+pub use channel::{ChannelEvent, ChannelHandle, IdleString, SessionChannel};
 pub use connection::{ConnectOptions, Connection, PtyRequest, SessionRequest};
 pub use error::SshError;
 pub use handler::LinkState;

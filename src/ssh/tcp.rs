@@ -70,6 +70,11 @@ impl SocketControl {
         Ok(Self(Socket::from(fd)))
     }
 
+    /// Shuts the socket in both directions (every descriptor of it sees the end).
+    pub fn shutdown(&self) {
+        let _ = self.0.shutdown(std::net::Shutdown::Both);
+    }
+
     pub fn apply_keepalive(
         &self,
         settings: &TcpKeepaliveSettings,

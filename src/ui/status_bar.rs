@@ -21,6 +21,27 @@ pub fn session_count(info: &ConnectionInfo) -> String {
     }
 }
 
+/// "anti-idle on, idle 12s, rtt 3ms", with misses once a keepalive went unanswered.
+pub fn anti_idle_text(enabled: bool, info: Option<&ConnectionInfo>) -> String {
+    let mut text = format!("anti-idle {}", if enabled { "on" } else { "off" });
+    let Some(info) = info else {
+        return text;
+    };
+    if let Some(activity) = &info.activity {
+        // Read when drawing: it does not tick by itself, nothing redraws an idle screen.
+        let idle = activity.last_traffic().elapsed().as_secs();
+        text += &format!(", idle {idle}s");
+    }
+    if let Some(rtt) = info.rtt {
+        text += &format!(", rtt {}ms", rtt.as_millis());
+    }
+    let (misses, max) = info.misses;
+    if misses > 0 {
+        text += &format!(", missed {misses}/{max}");
+    }
+    text
+}
+
 pub fn state_text(state: &TabState) -> String {
     match state {
         TabState::Connecting => "connecting".to_owned(),

@@ -43,6 +43,7 @@ fn one_open_tab() -> Model {
     update(
         &mut model,
         Msg::Net(NetEvent::Connected {
+            activity: Default::default(),
             tab,
             connection,
             target: "deploy@web.example".into(),

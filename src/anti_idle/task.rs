@@ -1,0 +1,126 @@
+//! The per-connection anti-idle loop.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use crate::profiles::AntiIdle;
+use crate::ssh::{Connection, LinkState};
+
+/// OpenSSH's own name; sshd answers it (REQUEST_FAILURE is an answer) and drops it silently
+/// without want-reply.
+pub const KEEPALIVE_REQUEST: &str = "keepalive@openssh.com";
+
+/// What the task tells the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    /// A keepalive was answered.
+    Reply { rtt: Duration },
+    /// A keepalive went unanswered: `misses` in a row out of `max`.
+    Miss { misses: u32, max: u32 },
+    /// A NO-OP went out after silence.
+    NoopSent,
+    /// The connection is declared dead; the text says which check failed and after how long.
+    Dead { reason: String },
+}
+
+fn secs(value: u64) -> Duration {
+    Duration::from_secs(value.max(1))
+}
+
+/// Runs until the connection ends or is declared dead.
+pub async fn run(
+    connection: Connection,
+    mut settings: watch::Receiver<AntiIdle>,
+    report: impl Fn(Report) + Send,
+) {
+    let activity = connection.activity();
+    let lost = link_lost(connection.link_state());
+    tokio::pin!(lost);
+    let mut misses = 0u32;
+    let mut last_keepalive = Instant::now();
+    loop {
+        let current = settings.borrow_and_update().clone();
+        let noop_due = (current.enabled && current.noop.enabled)
+            .then(|| activity.last_traffic() + secs(current.noop.interval_secs));
+        let keepalive_interval = secs(current.keepalive.interval_secs);
+        // Like OpenSSH's ServerAliveInterval: only when nothing came from the server lately.
+        let keepalive_due = (current.enabled && current.keepalive.enabled)
+            .then(|| activity.last_received().max(last_keepalive) + keepalive_interval);
+
+        tokio::select! {
+            changed = settings.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                misses = 0;
+            }
+            () = &mut lost => return,
+            () = sleep_until(noop_due) => {
+                // Only if still silent: traffic may have flowed while we slept.
+                if noop_due.is_some_and(|due| activity.last_traffic() + secs(current.noop.interval_secs) <= due) {
+                    if connection.global_request(KEEPALIVE_REQUEST, false).await.is_err() {
+                        return;
+                    }
+                    report(Report::NoopSent);
+                }
+            }
+            () = sleep_until(keepalive_due) => {
+                if activity.last_received() + keepalive_interval > Instant::now() {
+                    // Something arrived meanwhile: the server is alive; plan again.
+                    continue;
+                }
+                last_keepalive = Instant::now();
+                let asked = Instant::now();
+                let reply = tokio::time::timeout(
+                    keepalive_interval,
+                    connection.global_request(KEEPALIVE_REQUEST, true),
+                );
+                tokio::select! {
+                    answer = reply => match answer {
+                        Ok(Ok(())) => {
+                            misses = 0;
+                            report(Report::Reply { rtt: asked.elapsed() });
+                        }
+                        Ok(Err(_)) => return,
+                        Err(_elapsed) => {
+                            misses += 1;
+                            let max = current.keepalive.max_misses.max(1);
+                            report(Report::Miss { misses, max });
+                            if misses >= max {
+                                let silent = activity.last_received().elapsed().as_secs();
+                                report(Report::Dead {
+                                    reason: format!(
+                                        "{max} keepalive(s) in a row unanswered; nothing received \
+                                         for {silent} s"
+                                    ),
+                                });
+                                connection.kill();
+                                return;
+                            }
+                        }
+                    },
+                    changed = settings.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        misses = 0;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Resolves once the connection is gone. Its own function, because `wait_for`'s guard held
+/// across a `select!` would make the task's future non-`Send`.
+async fn link_lost(mut link: watch::Receiver<LinkState>) {
+    let _ = link.wait_for(|state| *state != LinkState::Up).await;
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
+}

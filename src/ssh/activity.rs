@@ -1,0 +1,71 @@
+//! When a connection last carried traffic, kept in atomics so the channel tasks can note it on
+//! every packet without locks, and the anti-idle task and the status bar can read it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Debug)]
+pub struct Activity {
+    start: Instant,
+    /// Milliseconds after `start`.
+    last_received: AtomicU64,
+    last_sent: AtomicU64,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Self {
+            start: Instant::now(),
+            last_received: AtomicU64::new(0),
+            last_sent: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Activity {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    pub fn received(&self) {
+        self.last_received.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    pub fn sent(&self) {
+        self.last_sent.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    pub fn last_received(&self) -> Instant {
+        self.start + Duration::from_millis(self.last_received.load(Ordering::Relaxed))
+    }
+
+    /// The last packet in either direction.
+    pub fn last_traffic(&self) -> Instant {
+        let ms = self
+            .last_received
+            .load(Ordering::Relaxed)
+            .max(self.last_sent.load(Ordering::Relaxed));
+        self.start + Duration::from_millis(ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traffic_in_either_direction_counts() {
+        let activity = Activity::default();
+        let before = Instant::now();
+        std::thread::sleep(Duration::from_millis(20));
+        activity.sent();
+        assert!(activity.last_traffic() >= before);
+        assert!(activity.last_received() < before, "nothing received yet");
+        std::thread::sleep(Duration::from_millis(20));
+        let mid = Instant::now();
+        std::thread::sleep(Duration::from_millis(20));
+        activity.received();
+        assert!(activity.last_received() >= mid);
+        assert!(activity.last_traffic() >= mid);
+    }
+}
