@@ -685,3 +685,105 @@ fn a_tab_still_opening_its_channel_can_be_cloned() {
     ));
     assert_eq!(model.connections[&ConnectionId(1)].sessions, 2);
 }
+
+#[test]
+fn anti_idle_reports_show_in_the_model_and_a_dead_connection_ends_its_tabs() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    let report = |report| {
+        Msg::Net(NetEvent::AntiIdle {
+            connection: ConnectionId(1),
+            report,
+        })
+    };
+    update(
+        &mut model,
+        report(crate::anti_idle::Report::Reply {
+            rtt: std::time::Duration::from_millis(7),
+        }),
+    );
+    update(
+        &mut model,
+        report(crate::anti_idle::Report::Miss { misses: 2, max: 3 }),
+    );
+    let info = &model.connections[&ConnectionId(1)];
+    assert_eq!(
+        (info.rtt, info.misses),
+        (Some(std::time::Duration::from_millis(7)), (2, 3))
+    );
+    let status = crate::ui::status_bar::anti_idle_text(true, Some(info));
+    assert!(
+        status.contains("rtt 7ms") && status.contains("missed 2/3"),
+        "{status}"
+    );
+
+    update(
+        &mut model,
+        report(crate::anti_idle::Report::Dead {
+            reason: "3 keepalive(s) in a row unanswered".into(),
+        }),
+    );
+    let TabState::Ended(reason) = &model.tab_mut(tab).unwrap().state else {
+        panic!()
+    };
+    assert!(
+        reason.contains("declared dead by anti-idle: 3 keepalive(s)"),
+        "{reason}"
+    );
+    // The loss that follows does not hide which check failed.
+    net(
+        &mut model,
+        NetEvent::ConnectionLost {
+            connection: ConnectionId(1),
+            reason: "reset".into(),
+        },
+    );
+    let TabState::Ended(reason) = &model.tab_mut(tab).unwrap().state else {
+        panic!()
+    };
+    assert!(reason.contains("declared dead"), "{reason}");
+}
+
+#[test]
+fn the_idle_string_is_held_while_a_full_screen_program_runs() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    let effects = net(
+        &mut model,
+        NetEvent::Output {
+            tab,
+            bytes: Bytes::from_static(b"\x1b[?1049h"),
+        },
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::HoldIdleString { hold: true, .. }]
+        ),
+        "{effects:?}"
+    );
+    assert!(
+        net(
+            &mut model,
+            NetEvent::Output {
+                tab,
+                bytes: Bytes::from_static(b"text")
+            }
+        )
+        .is_empty()
+    );
+    let effects = net(
+        &mut model,
+        NetEvent::Output {
+            tab,
+            bytes: Bytes::from_static(b"\x1b[?1049l"),
+        },
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::HoldIdleString { hold: false, .. }]
+        ),
+        "{effects:?}"
+    );
+}

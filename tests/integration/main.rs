@@ -1,6 +1,7 @@
 //! One integration test binary for all real-server tests, so the test bed (test user, keys,
 //! servers) is set up once per process and shared by every test module.
 
+mod anti_idle;
 mod cli;
 mod clone;
 mod demo_client;

@@ -1,0 +1,234 @@
+//! Anti-idle against a real sshd on loopback: what goes on the wire (sshd's debug log names
+//! every global request), dead-peer detection, and the idle string. The NAT lab tests live in
+//! `netlab.rs`.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tabsh::anti_idle::{self, Report};
+use tabsh::profiles::AntiIdle;
+use tabsh::ssh::{ChannelEvent, Connection, IdleString, PtyRequest, SessionRequest};
+use tokio::sync::watch;
+
+use crate::support::{Sshd, SshdOptions, user_keys, wait_until};
+
+const NOOP_LINE: &str = "rtype keepalive@openssh.com want_reply 0";
+const KEEPALIVE_LINE: &str = "rtype keepalive@openssh.com want_reply 1";
+
+fn modes(noop: Option<u64>, keepalive: Option<(u64, u32)>) -> AntiIdle {
+    let mut settings = AntiIdle::default();
+    settings.enabled = true;
+    settings.noop.enabled = noop.is_some();
+    settings.noop.interval_secs = noop.unwrap_or(60);
+    settings.keepalive.enabled = keepalive.is_some();
+    if let Some((interval, misses)) = keepalive {
+        settings.keepalive.interval_secs = interval;
+        settings.keepalive.max_misses = misses;
+    }
+    settings
+}
+
+async fn connect(sshd: &Sshd) -> Connection {
+    let known_hosts = sshd.write_known_hosts();
+    let options = crate::ssh_client::options(
+        sshd.port(),
+        &known_hosts,
+        &[tabsh::profiles::AuthMethod::Key],
+        Some(&user_keys().ed25519.private),
+    );
+    Connection::connect(&options, Arc::new(tabsh::ssh::BatchPrompter))
+        .await
+        .expect("connects")
+}
+
+fn start(
+    connection: &Connection,
+    initial: AntiIdle,
+) -> (watch::Sender<AntiIdle>, Arc<Mutex<Vec<Report>>>) {
+    let (settings, receiver) = watch::channel(initial);
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&reports);
+    tokio::spawn(anti_idle::run(
+        connection.clone(),
+        receiver,
+        move |report| {
+            sink.lock().unwrap().push(report);
+        },
+    ));
+    (settings, reports)
+}
+
+#[tokio::test]
+async fn a_toggle_on_a_live_connection_changes_what_is_sent() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let connection = connect(&sshd).await;
+    let count = |line: &str| sshd.log().matches(line).count();
+
+    // NO-OP every second of silence: packets without reply.
+    let (settings, reports) = start(&connection, modes(Some(1), None));
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let noops = count(NOOP_LINE);
+    assert!((2..=4).contains(&noops), "{noops} NO-OPs in 3.5 s");
+    assert_eq!(count(KEEPALIVE_LINE), 0);
+
+    // Switch to keepalive with reply, same connection: replies come back with a round trip.
+    settings.send_replace(modes(None, Some((1, 3))));
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    assert!(count(KEEPALIVE_LINE) >= 2, "keepalives: {}", sshd.log());
+    assert!(count(NOOP_LINE) <= noops + 1, "NO-OPs stopped");
+    assert!(
+        reports
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| matches!(r, Report::Reply { .. }))
+    );
+
+    // Master switch off: nothing more goes out.
+    let mut off = modes(None, Some((1, 3)));
+    off.enabled = false;
+    settings.send_replace(off);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = (count(NOOP_LINE), count(KEEPALIVE_LINE));
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    assert_eq!((count(NOOP_LINE), count(KEEPALIVE_LINE)), before);
+    assert!(!connection.is_closed(), "never reconnected or dropped");
+}
+
+/// Every process below `root`, found through /proc (sshd forks per connection).
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The parent pid is the second field after the parenthesised command name.
+        let Some(after_name) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+            continue;
+        };
+        if let Some(ppid) = after_name
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+        {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut found = vec![root];
+    let mut index = 0;
+    while index < found.len() {
+        let parent = found[index];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, ppid)| *ppid == parent)
+                .map(|(pid, _)| *pid),
+        );
+        index += 1;
+    }
+    found.remove(0);
+    found
+}
+
+fn signal_all(pids: &[u32], signal: i32) {
+    for &pid in pids {
+        // SAFETY: plain kill(2) on pids this test found below its own sshd.
+        unsafe { libc::kill(pid as i32, signal) };
+    }
+}
+
+// Multi-threaded: the waits below block their thread while the anti-idle task runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_server_is_declared_dead_within_interval_times_misses_plus_one() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let connection = connect(&sshd).await;
+    let (interval, max_misses) = (1u64, 2u32);
+    let (_settings, reports) = start(&connection, modes(None, Some((interval, max_misses))));
+    wait_until(Duration::from_secs(5), Duration::from_millis(50), || {
+        reports
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| matches!(r, Report::Reply { .. }))
+    });
+
+    let frozen = descendants(sshd.pid());
+    assert!(
+        !frozen.is_empty(),
+        "sshd serves the connection in a child process"
+    );
+    signal_all(&frozen, libc::SIGSTOP);
+    let since = Instant::now();
+    let bound = Duration::from_secs(interval * u64::from(max_misses + 1) + 1);
+    let dead = wait_until(
+        bound + Duration::from_secs(2),
+        Duration::from_millis(50),
+        || {
+            reports
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|r| matches!(r, Report::Dead { .. }))
+        },
+    );
+    let took = since.elapsed();
+    signal_all(&frozen, libc::SIGCONT);
+    assert!(dead, "declared dead: {:?}", reports.lock().unwrap());
+    assert!(
+        took <= bound,
+        "declared dead after {took:?}, bound {bound:?}"
+    );
+    let reports = reports.lock().unwrap();
+    let Some(Report::Dead { reason }) = reports.iter().find(|r| matches!(r, Report::Dead { .. }))
+    else {
+        unreachable!()
+    };
+    assert!(
+        reason.contains("2 keepalive(s) in a row unanswered"),
+        "{reason}"
+    );
+    assert!(reports.contains(&Report::Miss { misses: 1, max: 2 }));
+}
+
+#[tokio::test]
+async fn the_idle_string_types_into_an_idle_shell_and_is_held_on_request() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let connection = connect(&sshd).await;
+    let mut shell = connection
+        .open_session(&SessionRequest {
+            pty: Some(PtyRequest {
+                term: "xterm".into(),
+                cols: 80,
+                rows: 24,
+            }),
+            command: None,
+        })
+        .await
+        .unwrap();
+    shell.handle.set_idle_string(Some(IdleString {
+        interval: Duration::from_secs(1),
+        bytes: "echo idle-$((40+2))\r".into(),
+    }));
+    // Nobody types: the string arrives by itself, repeatedly.
+    let seen = crate::ssh_client::read_until(&mut shell, "idle-42\r\n").await;
+    assert!(seen.contains("idle-42"));
+    crate::ssh_client::read_until(&mut shell, "idle-42\r\n").await;
+
+    // Held (a full-screen program is showing): nothing is typed.
+    shell.handle.hold_idle_string(true);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while shell.events.try_recv().is_ok() {}
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mut quiet = String::new();
+    while let Ok(event) = shell.events.try_recv() {
+        if let ChannelEvent::Data(bytes) = event {
+            quiet += &String::from_utf8_lossy(&bytes);
+        }
+    }
+    assert!(!quiet.contains("idle-42"), "held, yet typed: {quiet:?}");
+    shell.handle.hold_idle_string(false);
+    crate::ssh_client::read_until(&mut shell, "idle-42\r\n").await;
+}
