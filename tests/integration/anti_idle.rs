@@ -16,8 +16,10 @@ const NOOP_LINE: &str = "rtype keepalive@openssh.com want_reply 0";
 const KEEPALIVE_LINE: &str = "rtype keepalive@openssh.com want_reply 1";
 
 fn modes(noop: Option<u64>, keepalive: Option<(u64, u32)>) -> AntiIdle {
-    let mut settings = AntiIdle::default();
-    settings.enabled = true;
+    let mut settings = AntiIdle {
+        enabled: true,
+        ..AntiIdle::default()
+    };
     settings.noop.enabled = noop.is_some();
     settings.noop.interval_secs = noop.unwrap_or(60);
     settings.keepalive.enabled = keepalive.is_some();
