@@ -82,15 +82,13 @@ impl Widget for StatusBar<'_> {
                 spans.push(Span::raw(session_count(info)).white().on_blue());
             }
             spans.push(separator());
-            let anti_idle = tab.profile.profile.anti_idle.enabled;
-            spans.push(
-                Span::raw(format!(
-                    "anti-idle {}",
-                    if anti_idle { "on" } else { "off" }
-                ))
-                .white()
-                .on_blue(),
-            );
+            let info = tab.connection.and_then(|c| model.connections.get(&c));
+            let text = anti_idle_text(tab.profile.profile.anti_idle.enabled, info);
+            let span = Span::raw(text);
+            spans.push(match info.map(|i| i.misses.0) {
+                Some(misses) if misses > 0 => span.yellow().bold().on_blue(),
+                _ => span.white().on_blue(),
+            });
         }
         let hint = match &model.notice {
             Some(notice) => Span::raw(format!("{notice} ")).black().on_yellow(),

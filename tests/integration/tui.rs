@@ -387,3 +387,49 @@ fn a_lingering_connection_is_reused_without_logging_in_again() {
         "reopened on the kept connection: no second login"
     );
 }
+
+#[test]
+fn the_anti_idle_key_toggles_live_connections_and_saves_the_profile() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let config = tempfile::tempdir().unwrap();
+    sshd_profile(
+        config.path(),
+        &sshd,
+        &format!(
+            "auth = [\"key\"]\nidentity_file = \"{}\"\n[anti_idle]\nenabled = true\n\
+             [anti_idle.noop]\nenabled = false\n[anti_idle.keepalive]\nenabled = true\n\
+             interval_secs = 1\nmax_misses = 3\n",
+            user_keys().ed25519.private.display()
+        ),
+    );
+    let keepalives = || {
+        sshd.log()
+            .matches("rtype keepalive@openssh.com want_reply 1")
+            .count()
+    };
+    let tmux = tabsh_in_tmux(config.path(), "open real", 120, 30);
+    tmux.wait_for("connected", WAIT);
+    // Replies show a round-trip time in the status bar.
+    tmux.wait_for(", rtt ", WAIT);
+    let sent_while_on = keepalives();
+    assert!(sent_while_on >= 1);
+
+    tmux.press(&[PREFIX, "a"]);
+    tmux.wait_for("anti-idle off", WAIT);
+    let saved = std::fs::read_to_string(config.path().join("sessions/real.toml")).unwrap();
+    let profile: tabsh::profiles::Profile = toml::from_str(&saved).unwrap();
+    assert!(!profile.anti_idle.enabled, "{saved}");
+    std::thread::sleep(Duration::from_millis(1500));
+    let after_off = keepalives();
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(keepalives(), after_off, "no keepalives while off");
+
+    // On again, on the same connection: keepalives resume without a new login.
+    tmux.press(&[PREFIX, "a"]);
+    tmux.wait_for("anti-idle on", WAIT);
+    crate::support::wait_until(Duration::from_secs(5), Duration::from_millis(100), || {
+        keepalives() > after_off
+    });
+    assert!(keepalives() > after_off);
+    assert_eq!(sshd.log().matches("Accepted publickey").count(), 1);
+}
