@@ -4,6 +4,7 @@
 mod cli;
 mod clone;
 mod demo_client;
+mod netlab;
 mod ssh_client;
 mod support;
 mod testbed_smoke;
