@@ -5,6 +5,7 @@ mod anti_idle;
 mod cli;
 mod clone;
 mod demo_client;
+mod netlab;
 mod ssh_client;
 mod support;
 mod testbed_smoke;

@@ -16,16 +16,26 @@ const READY_STEP: Duration = Duration::from_millis(50);
 /// What a server writes to its log when its port is already bound by someone else.
 const PORT_TAKEN: &str = "Address already in use";
 
-/// How to recognise, from a server's log, that it has bound its port.
-pub type ListeningMarker = fn(port: u16) -> String;
-
 /// Calls `spawn` with a fresh port until the server comes up, at most [`BIND_ATTEMPTS`] times.
-/// `spawn` must send the server's output to `log_path` (truncating it). Panics with the log
-/// when the server exits for any other reason or does not get ready in time.
+/// `spawn` must send the server's output to `log_path` (truncating it); `listening` gives the
+/// log line saying the server has bound the port. Panics with the log when the server exits
+/// for any other reason or does not get ready in time.
 pub fn start_on_free_port(
     what: &str,
     log_path: &Path,
-    listening: ListeningMarker,
+    listening: impl Fn(u16) -> String,
+    spawn: impl FnMut(u16) -> ServerProcess,
+) -> (ServerProcess, u16) {
+    start_on_free_port_probed(what, log_path, listening, accepts_loopback_tcp, spawn)
+}
+
+/// [`start_on_free_port`] for a server that is not reachable on 127.0.0.1 (e.g. one in a
+/// network namespace): `accepts_tcp` tells whether it accepts a connection on the port.
+pub fn start_on_free_port_probed(
+    what: &str,
+    log_path: &Path,
+    listening: impl Fn(u16) -> String,
+    accepts_tcp: impl Fn(u16) -> bool,
     mut spawn: impl FnMut(u16) -> ServerProcess,
 ) -> (ServerProcess, u16) {
     for _ in 0..BIND_ATTEMPTS {
@@ -61,7 +71,7 @@ pub fn read_log(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn accepts_tcp(port: u16) -> bool {
+fn accepts_loopback_tcp(port: u16) -> bool {
     let address = ([127, 0, 0, 1], port).into();
     TcpStream::connect_timeout(&address, Duration::from_millis(500)).is_ok()
 }

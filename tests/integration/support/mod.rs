@@ -10,6 +10,8 @@ pub mod askpass;
 pub mod dropbear;
 pub mod keys;
 pub mod launch;
+pub mod netlab;
+pub mod netns;
 pub mod ports;
 pub mod process;
 pub mod sshd;

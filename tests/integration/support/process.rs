@@ -14,6 +14,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Child, Command, ExitStatus};
 use std::time::Duration;
 
@@ -26,8 +27,9 @@ const STEP: Duration = Duration::from_millis(20);
 pub struct ServerProcess {
     child: Child,
     what: String,
-    /// The TCP port this server's sessions see in `SSH_CONNECTION`, if it is an SSH server.
-    session_port: Option<u16>,
+    /// The server address and port its sessions see in `SSH_CONNECTION`, if it is an SSH
+    /// server.
+    session_endpoint: Option<(IpAddr, u16)>,
     stopped: bool,
 }
 
@@ -42,15 +44,20 @@ impl ServerProcess {
         ServerProcess {
             child,
             what: what.to_owned(),
-            session_port: None,
+            session_endpoint: None,
             stopped: false,
         }
     }
 
     /// Marks this as an SSH server on `port`, so stopping it also ends session processes
     /// that already lost their connection (see the module comment).
-    pub fn serving_sessions_on(mut self, port: u16) -> Self {
-        self.session_port = Some(port);
+    pub fn serving_sessions_on(self, port: u16) -> Self {
+        self.serving_sessions_at(IpAddr::V4(Ipv4Addr::LOCALHOST), port)
+    }
+
+    /// [`Self::serving_sessions_on`] for a server listening on `address` instead of 127.0.0.1.
+    pub fn serving_sessions_at(mut self, address: IpAddr, port: u16) -> Self {
+        self.session_endpoint = Some((address, port));
         self
     }
 
@@ -77,7 +84,7 @@ impl ServerProcess {
         // only a live child is signalled; its sessions are still found by port.
         let root_alive = matches!(self.child.try_wait(), Ok(None));
         let root = root_alive.then_some(self.child.id() as i32);
-        let tree = freeze_tree(root, self.session_port);
+        let tree = freeze_tree(root, self.session_endpoint);
 
         signal_all(root, &tree, libc::SIGTERM);
         // Stopped processes only act on the pending SIGTERM once continued.
@@ -113,10 +120,10 @@ fn signal_all(group_leader: Option<i32>, pids: &[i32], signal: i32) {
     }
 }
 
-/// Stops `root`, every process below it and the sessions on `session_port` with theirs,
+/// Stops `root`, every process below it and the sessions on `session_endpoint` with theirs,
 /// repeating until no new process appears, and returns them all. Bounded: a fork bomb would
 /// win, sshd does not.
-fn freeze_tree(root: Option<i32>, session_port: Option<u16>) -> Vec<i32> {
+fn freeze_tree(root: Option<i32>, session_endpoint: Option<(IpAddr, u16)>) -> Vec<i32> {
     let mut frozen: HashSet<i32> = HashSet::new();
     let mut newcomers: Vec<i32> = root.into_iter().collect();
     for _ in 0..50 {
@@ -131,12 +138,12 @@ fn freeze_tree(root: Option<i32>, session_port: Option<u16>) -> Vec<i32> {
         });
         let processes = all_processes();
         let mut candidates = descendants(&processes, &frozen);
-        if let Some(port) = session_port {
+        if let Some((address, port)) = session_endpoint {
             candidates.extend(
                 processes
                     .iter()
                     .map(|process| process.pid)
-                    .filter(|&pid| is_session_on(pid, port)),
+                    .filter(|&pid| is_session_on(pid, address, port)),
             );
         }
         newcomers = candidates
@@ -184,13 +191,13 @@ fn descendants(processes: &[ProcessEntry], roots: &HashSet<i32>) -> HashSet<i32>
     found
 }
 
-/// Whether the process's environment says it runs in a session of the server on `port`:
-/// `SSH_CONNECTION=<client ip> <client port> 127.0.0.1 <port>`.
-fn is_session_on(pid: i32, port: u16) -> bool {
+/// Whether the process's environment says it runs in a session of the server on
+/// `address`:`port`: `SSH_CONNECTION=<client ip> <client port> <address> <port>`.
+fn is_session_on(pid: i32, address: IpAddr, port: u16) -> bool {
     let Ok(environ) = fs::read(format!("/proc/{pid}/environ")) else {
         return false;
     };
-    let wanted = format!(" 127.0.0.1 {port}");
+    let wanted = format!(" {address} {port}");
     environ.split(|&byte| byte == 0).any(|variable| {
         let variable = String::from_utf8_lossy(variable);
         variable
@@ -216,11 +223,22 @@ fn state_of(pid: i32) -> Option<String> {
 }
 
 /// Zombies count as dead: the container's init may never reap orphans.
-fn is_alive(pid: i32) -> bool {
+pub fn is_alive(pid: i32) -> bool {
     state_of(pid).is_some_and(|state| state != "Z" && state != "X")
 }
 
 /// Alive and not stopped (`T`) or traced (`t`).
 fn is_running(pid: i32) -> bool {
     is_alive(pid) && state_of(pid).is_some_and(|state| state != "T" && state != "t")
+}
+
+/// Every process below `root` at this moment, `root` itself excluded.
+pub fn descendants_of(root: u32) -> Vec<i32> {
+    let roots = HashSet::from([root as i32]);
+    descendants(&all_processes(), &roots).into_iter().collect()
+}
+
+/// Whether `pid` is stopped by a signal (state `T`).
+pub fn is_stopped(pid: i32) -> bool {
+    state_of(pid).is_some_and(|state| state == "T")
 }

@@ -1,14 +1,17 @@
 //! A private OpenSSH server per test: own temp dir, config, host key, authorized keys, log.
 
 use std::fs::{self, File};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use tempfile::TempDir;
 
 use super::keys::{HostKey, HostKeyType, generate_host_key, user_keys};
-use super::launch::{read_log, start_on_free_port};
+use super::launch::{read_log, start_on_free_port_probed};
+use super::netns;
 use super::process::ServerProcess;
 use super::user::{TEST_USER_NAME, test_user};
 
@@ -31,6 +34,10 @@ pub struct SshdOptions {
     /// (sshd keeps the first value of a keyword); a `Match` line and everything after it is
     /// written at the end instead, where Match blocks must be.
     pub extra: Vec<String>,
+    /// Run sshd inside this network namespace (`ip netns exec`) instead of the test's own.
+    pub netns: Option<String>,
+    /// `ListenAddress`; 127.0.0.1 when unset.
+    pub listen: Option<IpAddr>,
 }
 
 impl Default for SshdOptions {
@@ -43,6 +50,8 @@ impl Default for SshdOptions {
             client_alive: None,
             host_key_type: HostKeyType::Ed25519,
             extra: Vec::new(),
+            netns: None,
+            listen: None,
         }
     }
 }
@@ -53,6 +62,7 @@ pub struct Sshd {
     // Declared first so it is dropped (killed) before the directory it uses goes away.
     process: ServerProcess,
     dir: TempDir,
+    listen: IpAddr,
     port: u16,
     host_key: HostKey,
     config_path: PathBuf,
@@ -79,27 +89,33 @@ impl Sshd {
         let config_path = dir.path().join("sshd_config");
         let log_path = dir.path().join("sshd.log");
 
-        let (process, port) = start_on_free_port(
+        let listen = options.listen.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let (process, port) = start_on_free_port_probed(
             "sshd",
             &log_path,
-            |port| format!("Server listening on 127.0.0.1 port {port}."),
+            |port| format!("Server listening on {listen} port {port}."),
+            |port| accepts_tcp(options.netns.as_deref(), SocketAddr::new(listen, port)),
             |port| {
-                let config = render_config(&options, dir.path(), &host_key, port);
+                let config = render_config(&options, dir.path(), &host_key, listen, port);
                 fs::write(&config_path, config).expect("write sshd_config");
                 let log = File::create(&log_path).expect("create the sshd log");
-                let mut command = Command::new(SSHD);
+                let mut command = match &options.netns {
+                    Some(namespace) => netns::command_in(namespace, SSHD),
+                    None => Command::new(SSHD),
+                };
                 command
                     .args(["-D", "-e", "-f"])
                     .arg(&config_path)
                     .stdin(Stdio::null())
                     .stdout(log.try_clone().expect("clone the sshd log handle"))
                     .stderr(log);
-                ServerProcess::spawn(&mut command, "sshd").serving_sessions_on(port)
+                ServerProcess::spawn(&mut command, "sshd").serving_sessions_at(listen, port)
             },
         );
         Sshd {
             process,
             dir,
+            listen,
             port,
             host_key,
             config_path,
@@ -111,14 +127,23 @@ impl Sshd {
         self.port
     }
 
+    /// The address sshd listens on (`SshdOptions::listen`, 127.0.0.1 by default).
+    pub fn listen_address(&self) -> IpAddr {
+        self.listen
+    }
+
     /// The host public key as `type base64`, e.g. `ssh-ed25519 AAAA...`.
     pub fn host_key_public(&self) -> &str {
         &self.host_key.public_line
     }
 
-    /// `[127.0.0.1]:PORT type base64`, one line for a known_hosts file.
+    /// `[ADDRESS]:PORT type base64` (ADDRESS is 127.0.0.1 by default), one line for a
+    /// known_hosts file.
     pub fn known_hosts_line(&self) -> String {
-        format!("[127.0.0.1]:{} {}", self.port, self.host_key.public_line)
+        format!(
+            "[{}]:{} {}",
+            self.listen, self.port, self.host_key.public_line
+        )
     }
 
     /// Writes a known_hosts file trusting only this server and returns its path.
@@ -170,11 +195,26 @@ fn ensure_privsep_dir() {
         .unwrap_or_else(|error| panic!("cannot create {PRIVSEP_DIR}: {error}"));
 }
 
+/// Whether `address` accepts a TCP connection, tried from inside `namespace` if given.
+fn accepts_tcp(namespace: Option<&str>, address: SocketAddr) -> bool {
+    let connect = || TcpStream::connect_timeout(&address, Duration::from_millis(500)).is_ok();
+    match namespace {
+        Some(namespace) => netns::run_in(namespace, connect),
+        None => connect(),
+    }
+}
+
 fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
 
-fn render_config(options: &SshdOptions, dir: &Path, host_key: &HostKey, port: u16) -> String {
+fn render_config(
+    options: &SshdOptions,
+    dir: &Path,
+    host_key: &HostKey,
+    listen: IpAddr,
+    port: u16,
+) -> String {
     let match_start = options
         .extra
         .iter()
@@ -184,7 +224,7 @@ fn render_config(options: &SshdOptions, dir: &Path, host_key: &HostKey, port: u1
 
     let mut lines: Vec<String> = overrides.to_vec();
     lines.extend([
-        "ListenAddress 127.0.0.1".to_owned(),
+        format!("ListenAddress {listen}"),
         format!("Port {port}"),
         format!("HostKey {}", host_key.private.display()),
         format!("PidFile {}", dir.join("sshd.pid").display()),
