@@ -6,6 +6,7 @@ mod cli;
 mod clone;
 mod demo_client;
 mod netlab;
+mod netlab_anti_idle;
 mod ssh_client;
 mod support;
 mod testbed_smoke;

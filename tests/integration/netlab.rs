@@ -11,9 +11,9 @@ use std::time::Duration;
 use crate::support::netlab::{NetLab, NetLabOptions, ROUTER_SERVER_SIDE_ADDR, try_connect};
 use crate::support::{Sshd, SshdOptions, TEST_USER_NAME, Tmux, user_keys, wait_until};
 
-const WAIT: Duration = Duration::from_secs(20);
+pub const WAIT: Duration = Duration::from_secs(20);
 /// Short, so that waiting for the firewall to forget a connection keeps the tests quick.
-const CONNTRACK_TIMEOUT_SECS: u32 = 5;
+pub const CONNTRACK_TIMEOUT_SECS: u32 = 5;
 /// How long typed input must stay unanswered for the session to count as dead.
 const DEAD_FOR: Duration = Duration::from_secs(5);
 
@@ -63,33 +63,17 @@ fn openssh_in_client(lab: &NetLab, sshd: &Sshd, remote_command: &str) -> std::pr
 }
 
 /// A profile `lab` for the lab's sshd with every anti-idle mode off; returns the config dir.
-fn profile_without_anti_idle(lab: &NetLab, sshd: &Sshd) -> tempfile::TempDir {
+/// A config dir with one profile `lab` for the lab's sshd; `anti_idle` is the profile's
+/// anti-idle TOML.
+pub fn lab_profile(lab: &NetLab, sshd: &Sshd, anti_idle: &str) -> tempfile::TempDir {
     let config = tempfile::tempdir().unwrap();
     let sessions = config.path().join("sessions");
     std::fs::create_dir_all(&sessions).unwrap();
     std::fs::write(
         sessions.join("lab.toml"),
         format!(
-            "name = \"lab\"
-host = \"{}\"
-port = {}
-user = \"{TEST_USER_NAME}\"
-auth = [\"key\"]
-identity_file = \"{}\"
-known_hosts_file = \"{}\"
-
-[anti_idle]
-enabled = false
-
-[anti_idle.noop]
-enabled = false
-
-[anti_idle.keepalive]
-enabled = false
-
-[anti_idle.tcp]
-enabled = false
-",
+            "name = \"lab\"\nhost = \"{}\"\nport = {}\nuser = \"{TEST_USER_NAME}\"\nauth = [\"key\"]\n\
+             identity_file = \"{}\"\nknown_hosts_file = \"{}\"\n\n{anti_idle}",
             lab.server_addr(),
             sshd.port(),
             user_keys().ed25519.private.display(),
@@ -100,7 +84,16 @@ enabled = false
     config
 }
 
-fn idle_lab() -> NetLab {
+fn profile_without_anti_idle(lab: &NetLab, sshd: &Sshd) -> tempfile::TempDir {
+    lab_profile(
+        lab,
+        sshd,
+        "[anti_idle]\nenabled = false\n[anti_idle.noop]\nenabled = false\n\
+         [anti_idle.keepalive]\nenabled = false\n[anti_idle.tcp]\nenabled = false\n",
+    )
+}
+
+pub fn idle_lab() -> NetLab {
     NetLab::start_with(NetLabOptions {
         established_timeout_secs: CONNTRACK_TIMEOUT_SECS,
         ..NetLabOptions::default()
@@ -108,7 +101,7 @@ fn idle_lab() -> NetLab {
 }
 
 /// The router's conntrack line for connections to `port`, if it still tracks one.
-fn tracked_flow(lab: &NetLab, port: u16) -> Option<String> {
+pub fn tracked_flow(lab: &NetLab, port: u16) -> Option<String> {
     let wanted = format!("dport={port} ");
     lab.conntrack_entries()
         .lines()
