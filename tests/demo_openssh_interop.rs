@@ -75,9 +75,12 @@ async fn openssh_client_runs_commands_and_gets_a_sized_pty() {
     require_openssh();
     let dir = tempfile::tempdir().expect("tempdir");
     let client_key = openssh_setup(dir.path()).await;
-    let server = DemoServer::start(DemoConfig::with_authorized_key(client_key))
-        .await
-        .expect("starts");
+    let server = DemoServer::start(DemoConfig {
+        shell: Some("/bin/sh".into()),
+        ..DemoConfig::with_authorized_key(client_key)
+    })
+    .await
+    .expect("starts");
 
     let plain = run(ssh(dir.path(), &server).arg("echo hi; echo err >&2; exit 3")).await;
     assert_eq!(String::from_utf8_lossy(&plain.stdout), "hi\n");

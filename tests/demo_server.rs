@@ -39,6 +39,11 @@ fn new_key() -> PrivateKey {
 }
 
 async fn start(config: DemoConfig) -> DemoServer {
+    // /bin/sh, not the login shell: the user's dotfiles must not slow or break the tests.
+    let config = DemoConfig {
+        shell: Some("/bin/sh".into()),
+        ..config
+    };
     timeout(WAIT, DemoServer::start(config))
         .await
         .expect("start in time")

@@ -22,6 +22,9 @@ pub struct DemoConfig {
     /// Session channels allowed open at once on one connection, like sshd's
     /// `MaxSessions`.
     pub max_sessions: u32,
+    /// The shell to run instead of the user's login shell (tests pin `/bin/sh` so the user's
+    /// dotfiles cannot slow or break them).
+    pub shell: Option<std::path::PathBuf>,
 }
 
 impl Default for DemoConfig {
@@ -31,6 +34,7 @@ impl Default for DemoConfig {
             password: None,
             user: None,
             max_sessions: DEFAULT_MAX_SESSIONS,
+            shell: None,
         }
     }
 }

@@ -43,6 +43,14 @@ impl LocalUser {
         );
         Self { name, home, shell }
     }
+
+    /// The same user with `shell` instead of the login shell, when given.
+    pub fn with_shell(self, shell: Option<PathBuf>) -> Self {
+        match shell {
+            Some(shell) => Self { shell, ..self },
+            None => self,
+        }
+    }
 }
 
 /// `$SHELL` first (what the person is used to), then the account's shell,

@@ -60,7 +60,7 @@ impl DemoServer {
         let shared = Arc::new(ServerShared {
             policy,
             max_sessions: config.max_sessions,
-            user: LocalUser::current(),
+            user: LocalUser::current().with_shell(config.shell.clone()),
         });
 
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))

@@ -171,6 +171,7 @@ async fn the_demo_server_limits_sessions_like_sshd() {
     let server = DemoServer::start(DemoConfig {
         password: Some("p".to_owned()),
         max_sessions: 3,
+        shell: Some("/bin/sh".into()),
         ..DemoConfig::default()
     })
     .await

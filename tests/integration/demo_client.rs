@@ -14,6 +14,7 @@ async fn demo_with_password(
     let server = DemoServer::start(DemoConfig {
         password: Some("demo-pass".to_owned()),
         max_sessions,
+        shell: Some("/bin/sh".into()),
         ..DemoConfig::default()
     })
     .await

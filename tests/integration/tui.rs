@@ -10,8 +10,9 @@ const WAIT: Duration = Duration::from_secs(20);
 const PREFIX: &str = "C-\\";
 
 fn tabsh_in_tmux(config_dir: &Path, args: &str, cols: u16, rows: u16) -> Tmux {
+    // The demo server runs $SHELL: /bin/sh keeps the user's dotfiles out of the tests.
     let command = format!(
-        "{} --config-dir {} {args}; echo tabsh-exited=$?; sleep 60",
+        "SHELL=/bin/sh {} --config-dir {} {args}; echo tabsh-exited=$?; sleep 60",
         env!("CARGO_BIN_EXE_tabsh"),
         config_dir.display()
     );
@@ -73,7 +74,6 @@ fn demo_tabs_echo_clone_vim_resize_close_and_quit() {
 
     // Resizing the window resizes the remote pty (less the tab bar and status bar).
     tmux.resize(120, 40);
-    tmux.press(&["C-l"]);
     tmux.type_text("stty size");
     tmux.press(&["Enter"]);
     tmux.wait_for("38 120", WAIT);
