@@ -80,29 +80,29 @@ const NAMED_ACTIONS: [(&str, Action, &str); 14] = [
 ];
 
 impl Action {
+    /// Its keys.toml name and help text; `None` only for `GotoTab`, whose text has a number.
+    fn named(self) -> Option<(&'static str, &'static str)> {
+        NAMED_ACTIONS
+            .iter()
+            .find(|(_, action, _)| *action == self)
+            .map(|(name, _, text)| (*name, *text))
+    }
+
     pub fn description(self) -> String {
-        match self {
-            Action::GotoTab(n) => format!("go to tab {n}"),
-            other => NAMED_ACTIONS
-                .iter()
-                .find(|(_, action, _)| *action == other)
-                .map(|(_, _, text)| (*text).to_owned())
-                .unwrap_or_default(),
+        match (self, self.named()) {
+            (Action::GotoTab(n), _) => format!("go to tab {n}"),
+            (_, Some((_, text))) => text.to_owned(),
+            (_, None) => String::new(),
         }
     }
 }
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Action::GotoTab(n) => write!(f, "goto-tab-{n}"),
-            other => {
-                let name = NAMED_ACTIONS
-                    .iter()
-                    .find(|(_, action, _)| action == other)
-                    .map_or("?", |(name, _, _)| name);
-                f.write_str(name)
-            }
+        match (self, self.named()) {
+            (Action::GotoTab(n), _) => write!(f, "goto-tab-{n}"),
+            (_, Some((name, _))) => f.write_str(name),
+            (_, None) => f.write_str("?"),
         }
     }
 }

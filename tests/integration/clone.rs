@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tabsh::demo::{DemoConfig, DemoServer};
 use tabsh::profiles::AuthMethod;
 use tabsh::ssh::{
     BatchPrompter, ConnectOptions, Connection, PtyRequest, SessionChannel, SessionRequest, SshError,
 };
 
+use crate::demo_client::{answers, demo_with_password};
 use crate::ssh_client::{collect, options, read_until};
 use crate::support::{Dropbear, DropbearOptions, Sshd, SshdOptions, user_keys};
 
@@ -168,27 +168,9 @@ async fn dropbear_takes_many_sessions_on_one_connection() {
 
 #[tokio::test]
 async fn the_demo_server_limits_sessions_like_sshd() {
-    let server = DemoServer::start(DemoConfig {
-        password: Some("p".to_owned()),
-        max_sessions: 3,
-        shell: Some("/bin/sh".into()),
-        ..DemoConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let known_hosts = dir.path().join("known_hosts");
-    let key = server.host_public_key().to_openssh().unwrap();
-    std::fs::write(
-        &known_hosts,
-        format!("[127.0.0.1]:{} {key}\n", server.port()),
-    )
-    .unwrap();
-    let mut options = options(server.port(), &known_hosts, &[AuthMethod::Password], None);
-    options.auth = vec![AuthMethod::Password];
-    let prompter = Arc::new(tabsh::ssh::FnPrompter(|_: &tabsh::ssh::Prompt| {
-        tabsh::ssh::Answer::Secret("p".to_owned())
-    }));
+    let (server, _dir, known_hosts) = demo_with_password(3).await;
+    let options = options(server.port(), &known_hosts, &[AuthMethod::Password], None);
+    let prompter = answers("demo-pass");
     let connection = Connection::connect(&options, prompter).await.unwrap();
     let results = open_at_once(&connection, 4).await;
     let (open, refused): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);

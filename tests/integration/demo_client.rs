@@ -8,7 +8,8 @@ use tabsh::ssh::{Answer, Connection, FnPrompter, Prompt, SessionRequest, SshErro
 
 use crate::ssh_client::{options, run};
 
-async fn demo_with_password(
+/// A demo server taking the password `demo-pass`, and a known_hosts file trusting it.
+pub async fn demo_with_password(
     max_sessions: u32,
 ) -> (DemoServer, tempfile::TempDir, std::path::PathBuf) {
     let server = DemoServer::start(DemoConfig {
@@ -30,7 +31,8 @@ async fn demo_with_password(
     (server, dir, known_hosts)
 }
 
-fn answers(secret: &'static str) -> Arc<FnPrompter<impl Fn(&Prompt) -> Answer + Send + Sync>> {
+/// A prompter answering every password or keyboard-interactive question with `secret`.
+pub fn answers(secret: &'static str) -> Arc<FnPrompter<impl Fn(&Prompt) -> Answer + Send + Sync>> {
     Arc::new(FnPrompter(move |prompt: &Prompt| match prompt {
         Prompt::Password { .. } => Answer::Secret(secret.to_owned()),
         Prompt::KeyboardInteractive { prompts, .. } => {
