@@ -10,4 +10,5 @@ pub mod profiles;
 pub mod runtime;
 pub mod ssh;
 pub mod terminal;
+pub mod timer;
 pub mod ui;

@@ -6,6 +6,7 @@ use tokio::sync::watch;
 
 use crate::profiles::AntiIdle;
 use crate::ssh::{Connection, LinkState};
+use crate::timer::sleep_until;
 
 /// OpenSSH's own name; sshd answers it (REQUEST_FAILURE is an answer) and drops it silently
 /// without want-reply.
@@ -116,11 +117,4 @@ pub async fn run(
 /// across a `select!` would make the task's future non-`Send`.
 async fn link_lost(mut link: watch::Receiver<LinkState>) {
     let _ = link.wait_for(|state| *state != LinkState::Up).await;
-}
-
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
-        None => std::future::pending().await,
-    }
 }

@@ -186,7 +186,7 @@ async fn write(
             .map(|idle| last_input + idle.interval);
         let command = tokio::select! {
             command = commands.recv() => command,
-            () = sleep_until_opt(idle_due) => {
+            () = crate::timer::sleep_until(idle_due) => {
                 // Idle long enough: type the string, as a person would.
                 let bytes = idle.as_ref().map(|i| i.bytes.clone()).unwrap_or_default();
                 last_input = Instant::now();
@@ -231,12 +231,4 @@ async fn write(
     // session slot stays taken until the connection ends.
     let _ = write_half.close().await;
     let _ = closed_locally.send(());
-}
-
-/// Sleeps until `deadline`, or forever without one.
-async fn sleep_until_opt(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
-        None => std::future::pending().await,
-    }
 }
