@@ -2,6 +2,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use super::history_line::CellAttributes;
+
 /// The 16 base colours map to ratatui's named colours so they reach the host terminal as plain
 /// SGR 30–37/90–97 and follow its palette; the rest stay indexed or true colour.
 pub(crate) fn to_ratatui_color(color: vt100::Color) -> Color {
@@ -32,20 +34,25 @@ pub(crate) fn to_ratatui_color(color: vt100::Color) -> Color {
 
 /// A complete style (not a patch): every cell overwrites whatever the buffer held before.
 pub(crate) fn cell_style(cell: &vt100::Cell) -> Style {
+    attributes_style(CellAttributes::of_cell(cell))
+}
+
+/// The same translation for a cell kept in history.
+pub(crate) fn attributes_style(attributes: CellAttributes) -> Style {
     let mut modifier = Modifier::empty();
     for (enabled, flag) in [
-        (cell.bold(), Modifier::BOLD),
-        (cell.dim(), Modifier::DIM),
-        (cell.italic(), Modifier::ITALIC),
-        (cell.underline(), Modifier::UNDERLINED),
-        (cell.inverse(), Modifier::REVERSED),
+        (attributes.bold(), Modifier::BOLD),
+        (attributes.dim(), Modifier::DIM),
+        (attributes.italic(), Modifier::ITALIC),
+        (attributes.underline(), Modifier::UNDERLINED),
+        (attributes.inverse(), Modifier::REVERSED),
     ] {
         if enabled {
             modifier |= flag;
         }
     }
     Style::reset()
-        .fg(to_ratatui_color(cell.fgcolor()))
-        .bg(to_ratatui_color(cell.bgcolor()))
+        .fg(to_ratatui_color(attributes.fg))
+        .bg(to_ratatui_color(attributes.bg))
         .add_modifier(modifier)
 }

@@ -1,6 +1,6 @@
 //! Side effects of the remote byte stream that do not change the screen grid: the window title
-//! and the bell. vt100 reports them through its `Callbacks` trait; we keep the latest state so the
-//! tab bar can poll it after each `feed`.
+//! and the bell. vt100 reports them through its `Callbacks` trait (see `parser_hooks`); we keep
+//! the latest state so the tab bar can poll it after each `feed`.
 
 /// Operating System Command numbers that set the window title (OSC 0 also sets the icon name,
 /// which a tab has no use for).
@@ -24,22 +24,18 @@ impl TerminalEvents {
     }
 }
 
-impl vt100::Callbacks for TerminalEvents {
-    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+impl TerminalEvents {
+    pub(crate) fn ring_bell(&mut self) {
         self.bell_count = self.bell_count.wrapping_add(1);
     }
 
-    fn visual_bell(&mut self, _: &mut vt100::Screen) {
-        self.bell_count = self.bell_count.wrapping_add(1);
-    }
-
-    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+    pub(crate) fn set_window_title(&mut self, title: &[u8]) {
         self.set_title(title);
     }
 
     /// vt100 only recognises a title OSC with exactly one argument; the OSC parser splits on `;`,
     /// so a title such as `user@host: ~; make` arrives here in pieces and must be rejoined.
-    fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
+    pub(crate) fn unhandled_osc(&mut self, params: &[&[u8]]) {
         let Some((command, pieces)) = params.split_first() else {
             return;
         };

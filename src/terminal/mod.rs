@@ -2,11 +2,17 @@
 //! [`Terminal::feed`], and [`TerminalView`] draws the result into a ratatui buffer.
 //!
 //! Parsing and the screen grid are vt100's; this module adds what a tab needs on top of it: the
-//! remote window title, a bell counter, scrollback navigation and the input modes that decide how
-//! keys, pastes and the mouse are encoded (see [`crate::input`]).
+//! remote window title, a bell counter, a compact scrollback with navigation, and the input modes
+//! that decide how keys, pastes and the mouse are encoded (see [`crate::input`]).
 
+mod basic_sgr;
 mod cell_style;
+mod erase_scrollback;
 mod events;
+mod history_line;
+mod parser_hooks;
+mod row_capture;
+mod scrollback;
 mod view;
 
 #[cfg(test)]
@@ -14,7 +20,10 @@ mod tests;
 
 use std::num::NonZeroU16;
 
-use events::TerminalEvents;
+use erase_scrollback::EraseScrollbackDetector;
+use history_line::HistoryLine;
+use parser_hooks::ParserHooks;
+use scrollback::Scrollback;
 pub use view::TerminalView;
 pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
 
@@ -52,8 +61,16 @@ impl MouseReporting {
 /// typically [`Terminal::scroll_to_bottom`] on a keystroke sent to the remote. A resize always
 /// returns to the live screen (vt100 follows xterm there). The alternate screen has no history,
 /// so scrolling is a no-op while it is active.
+///
+/// History is ours, not vt100's (see [`DEFAULT_SCROLLBACK`] for why): vt100 runs without
+/// scrollback and hands over each row pushed off the top of the primary screen. Consequences of
+/// owning it: lines keep the width they had when they left the screen, so a narrower window clips
+/// them and a wider one leaves them short (no reflow, as in xterm); and making the window taller
+/// adds blank rows at the bottom rather than pulling the newest history lines back onto the
+/// screen. `clear` (ED 3) and `reset` (RIS) still empty the history.
 pub struct Terminal {
-    parser: vt100::Parser<TerminalEvents>,
+    parser: vt100::Parser<ParserHooks>,
+    erase_detector: EraseScrollbackDetector,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -73,6 +90,18 @@ fn at_least_one(cells: u16) -> NonZeroU16 {
     NonZeroU16::new(cells).unwrap_or(NonZeroU16::MIN)
 }
 
+/// What one row of the displayed terminal shows.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum DisplayedRow<'a> {
+    /// A line of history, while scrolled back.
+    History(&'a HistoryLine),
+    /// A row of vt100's live screen.
+    Screen(u16),
+}
+
+/// vt100 keeps no history of its own: every row leaving the screen goes to [`Scrollback`].
+const VT100_SCROLLBACK: usize = 0;
+
 impl Terminal {
     /// A blank terminal of `rows` x `cols` keeping up to `scrollback_lines` of history.
     /// Zero dimensions are raised to one.
@@ -81,20 +110,32 @@ impl Terminal {
             parser: vt100::Parser::new_with_callbacks(
                 at_least_one(rows),
                 at_least_one(cols),
-                scrollback_lines,
-                TerminalEvents::default(),
+                VT100_SCROLLBACK,
+                ParserHooks::new(scrollback_lines),
             ),
+            erase_detector: EraseScrollbackDetector::default(),
         }
     }
 
     /// Parses output from the remote side. Escape sequences may be split across calls.
-    pub fn feed(&mut self, bytes: &[u8]) {
+    pub fn feed(&mut self, mut bytes: &[u8]) {
+        // Lines scrolled off after an erase must survive it, so the erase happens in its place.
+        while let Some(end) = self.erase_detector.find_in(bytes) {
+            let (up_to_erase, rest) = bytes.split_at(end);
+            self.parser.process(up_to_erase);
+            // As in vt100, ED 3 on the alternate screen erases that screen's (absent) history.
+            if !self.alternate_screen() {
+                self.scrollback_mut().clear();
+            }
+            bytes = rest;
+        }
         self.parser.process(bytes);
     }
 
     /// Resizes the screen (zero dimensions are raised to one) and returns to the live view.
     pub fn resize(&mut self, rows: u16, cols: u16) {
         self.parser.set_size(at_least_one(rows), at_least_one(cols));
+        self.scrollback_mut().set_offset(0);
     }
 
     /// `(rows, cols)`.
@@ -105,13 +146,13 @@ impl Terminal {
 
     /// The title last set by the remote with OSC 0 or OSC 2, if any.
     pub fn title(&self) -> Option<&str> {
-        self.parser.callbacks().title.as_deref()
+        self.parser.callbacks().events.title.as_deref()
     }
 
     /// How many bells (BEL or visual bell) the remote has rung since the terminal was created.
     /// Callers remember the last value they saw to notice new ones.
     pub fn bell_count(&self) -> u64 {
-        self.parser.callbacks().bell_count
+        self.parser.callbacks().events.bell_count
     }
 
     /// DECCKM: arrows, Home and End send `ESC O x` instead of `ESC [ x`.
@@ -164,27 +205,27 @@ impl Terminal {
     /// Moves the view `lines` further into history, stopping at the oldest line.
     pub fn scroll_up(&mut self, lines: usize) {
         let target = self.scrollback_offset().saturating_add(lines);
-        self.parser.screen_mut().set_scrollback(target);
+        self.set_scrollback_offset(target);
     }
 
     /// Moves the view `lines` back towards the live screen.
     pub fn scroll_down(&mut self, lines: usize) {
         let target = self.scrollback_offset().saturating_sub(lines);
-        self.parser.screen_mut().set_scrollback(target);
+        self.set_scrollback_offset(target);
     }
 
     pub fn scroll_to_bottom(&mut self) {
-        self.parser.screen_mut().set_scrollback(0);
+        self.set_scrollback_offset(0);
     }
 
     /// How many lines above the live screen the view starts; 0 when showing the live screen.
     pub fn scrollback_offset(&self) -> usize {
-        self.screen().scrollback()
+        self.primary_scrollback().map_or(0, Scrollback::offset)
     }
 
     /// Lines currently held in history (at most the capacity given to [`Terminal::new`]).
     pub fn scrollback_len(&self) -> usize {
-        self.screen().scrollback_len()
+        self.primary_scrollback().map_or(0, Scrollback::len)
     }
 
     pub fn is_scrolled(&self) -> bool {
@@ -194,16 +235,90 @@ impl Terminal {
     /// The displayed text (at the current scrollback offset), rows joined with newlines and
     /// trailing blanks dropped; wrapped lines are joined without a newline.
     pub fn contents(&self) -> String {
-        self.screen().contents()
+        if !self.is_scrolled() {
+            return self.screen().contents();
+        }
+        let (rows, cols) = self.size();
+        let screen_rows: Vec<String> = self.screen().rows(0, cols).collect();
+        let mut contents = String::new();
+        // Mirrors vt100's own `contents`, so the text does not change with where a row is kept.
+        let mut previous_wrapped = false;
+        for row in 0..rows {
+            let (text, wrapped) = match self.displayed_row(row) {
+                Some(DisplayedRow::History(line)) => {
+                    (line.text.trim_end_matches(' '), line.wrapped)
+                }
+                Some(DisplayedRow::Screen(screen_row)) => (
+                    screen_rows
+                        .get(usize::from(screen_row))
+                        .map_or("", String::as_str),
+                    self.screen().row_wrapped(screen_row),
+                ),
+                None => break,
+            };
+            contents.push_str(text);
+            if text.is_empty() && previous_wrapped {
+                contents.push('\n');
+            }
+            if !wrapped {
+                contents.push('\n');
+            }
+            previous_wrapped = wrapped;
+        }
+        contents.truncate(contents.trim_end_matches('\n').len());
+        contents
     }
 
     /// The text of one displayed row, or `None` past the last row.
     pub fn row_text(&self, row: u16) -> Option<String> {
-        let (_, cols) = self.size();
-        self.screen().rows(0, cols).nth(usize::from(row))
+        match self.displayed_row(row)? {
+            DisplayedRow::History(line) => Some(line.text.trim_end_matches(' ').to_owned()),
+            DisplayedRow::Screen(screen_row) => {
+                let (_, cols) = self.size();
+                self.screen().rows(0, cols).nth(usize::from(screen_row))
+            }
+        }
+    }
+
+    /// What row `row` of the display shows, or `None` past the last row.
+    pub(crate) fn displayed_row(&self, row: u16) -> Option<DisplayedRow<'_>> {
+        let (rows, _) = self.size();
+        if row >= rows {
+            return None;
+        }
+        if let Some(line) = self
+            .primary_scrollback()
+            .and_then(|scrollback| scrollback.line_in_view(usize::from(row)))
+        {
+            return Some(DisplayedRow::History(line));
+        }
+        let screen_row = usize::from(row) - self.scrollback_offset();
+        u16::try_from(screen_row).ok().map(DisplayedRow::Screen)
     }
 
     pub(crate) fn screen(&self) -> &vt100::Screen {
         self.parser.screen()
+    }
+
+    /// Bytes the history holds on the heap.
+    #[cfg(test)]
+    pub(crate) fn scrollback_heap_bytes(&self) -> usize {
+        self.parser.callbacks().scrollback.heap_bytes()
+    }
+
+    /// The history, unless the alternate screen is showing: it has none, and its offset is 0
+    /// (the primary screen's offset is kept for when it comes back, as vt100 did).
+    fn primary_scrollback(&self) -> Option<&Scrollback> {
+        (!self.alternate_screen()).then(|| &self.parser.callbacks().scrollback)
+    }
+
+    fn set_scrollback_offset(&mut self, offset: usize) {
+        if !self.alternate_screen() {
+            self.scrollback_mut().set_offset(offset);
+        }
+    }
+
+    fn scrollback_mut(&mut self) -> &mut Scrollback {
+        &mut self.parser.callbacks_mut().scrollback
     }
 }

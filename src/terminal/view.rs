@@ -13,7 +13,11 @@ use ratatui::{
     widgets::Widget,
 };
 
-use super::{Terminal, cell_style::cell_style};
+use super::{
+    DisplayedRow, Terminal,
+    cell_style::{attributes_style, cell_style},
+    history_line::HistoryLine,
+};
 
 /// Draws the displayed part of a terminal (live screen or scrollback) with its colours and
 /// attributes. Cells of `area` beyond the terminal's size are blanked.
@@ -46,33 +50,73 @@ impl<'a> TerminalView<'a> {
     }
 
     fn draw_cells(&self, area: Rect, buf: &mut Buffer) {
-        let screen = self.terminal.screen();
         for row in 0..area.height {
-            for col in 0..area.width {
-                let target = &mut buf[(area.x + col, area.y + row)];
-                let Some(cell) = screen.cell(row, col) else {
-                    target.reset();
-                    continue;
-                };
-                if cell.is_wide_continuation() {
-                    // ratatui skips the cell after a wide symbol when diffing; a reset cell keeps
-                    // stale text out of it if the wide character is later overwritten.
-                    target.reset();
-                    target.set_style(cell_style(cell));
-                    continue;
+            match self.terminal.displayed_row(row) {
+                Some(DisplayedRow::Screen(screen_row)) => {
+                    self.draw_screen_row(area, row, screen_row, buf)
                 }
-                // A wide character in the last column of a clipped view would spill into
-                // whatever is drawn to the right of the pane.
-                let spills_over_the_edge = cell.is_wide() && col + 1 == area.width;
-                let symbol = if cell.has_contents() && !spills_over_the_edge {
-                    cell.contents()
-                } else {
-                    " "
-                };
-                target.set_symbol(symbol);
-                target.set_style(cell_style(cell));
+                Some(DisplayedRow::History(line)) => self.draw_history_line(area, row, line, buf),
+                None => blank_cells(area, row, 0, buf),
             }
         }
+    }
+
+    fn draw_screen_row(&self, area: Rect, row: u16, screen_row: u16, buf: &mut Buffer) {
+        let screen = self.terminal.screen();
+        for col in 0..area.width {
+            let target = &mut buf[(area.x + col, area.y + row)];
+            let Some(cell) = screen.cell(screen_row, col) else {
+                target.reset();
+                continue;
+            };
+            if cell.is_wide_continuation() {
+                // ratatui skips the cell after a wide symbol when diffing; a reset cell keeps
+                // stale text out of it if the wide character is later overwritten.
+                target.reset();
+                target.set_style(cell_style(cell));
+                continue;
+            }
+            // A wide character in the last column of a clipped view would spill into
+            // whatever is drawn to the right of the pane.
+            let spills_over_the_edge = cell.is_wide() && col + 1 == area.width;
+            let symbol = if cell.has_contents() && !spills_over_the_edge {
+                cell.contents()
+            } else {
+                " "
+            };
+            target.set_symbol(symbol);
+            target.set_style(cell_style(cell));
+        }
+    }
+
+    /// Same rules as a screen row; columns past the line's end are blank and columns past the
+    /// terminal's width are not drawn, since a line keeps the width it had when it was stored.
+    fn draw_history_line(&self, area: Rect, row: u16, line: &HistoryLine, buf: &mut Buffer) {
+        let (_, terminal_cols) = self.terminal.size();
+        let width = area.width.min(terminal_cols);
+        let mut next_col = 0;
+        for cell in line.cells() {
+            if cell.col >= width {
+                break;
+            }
+            let style = attributes_style(cell.attributes);
+            let spills_over_the_edge = cell.wide && cell.col + 1 >= width;
+            let target = &mut buf[(area.x + cell.col, area.y + row)];
+            target.set_symbol(if spills_over_the_edge {
+                " "
+            } else {
+                cell.symbol
+            });
+            target.set_style(style);
+            next_col = cell.col + 1;
+            if cell.wide && !spills_over_the_edge {
+                let continuation = &mut buf[(area.x + cell.col + 1, area.y + row)];
+                continuation.reset();
+                continuation.set_style(style);
+                next_col += 1;
+            }
+        }
+        blank_cells(area, row, next_col, buf);
     }
 
     fn draw_cursor(&self, area: Rect, buf: &mut Buffer) {
@@ -116,6 +160,13 @@ impl<'a> TerminalView<'a> {
             usize::from(width),
             style,
         );
+    }
+}
+
+/// Resets the cells of view row `row` from column `from` to the right edge of `area`.
+fn blank_cells(area: Rect, row: u16, from: u16, buf: &mut Buffer) {
+    for col in from..area.width {
+        buf[(area.x + col, area.y + row)].reset();
     }
 }
 

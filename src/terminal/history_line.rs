@@ -1,0 +1,181 @@
+//! One line of scrollback in compact form: its text and the column ranges that are not plainly
+//! styled, instead of vt100's 32 bytes per cell.
+
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+
+/// Colours and attributes of a cell, as vt100 keeps them, in 9 bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CellAttributes {
+    pub(crate) fg: vt100::Color,
+    pub(crate) bg: vt100::Color,
+    flags: u8,
+}
+
+const BOLD: u8 = 1;
+const DIM: u8 = 1 << 1;
+const ITALIC: u8 = 1 << 2;
+const UNDERLINE: u8 = 1 << 3;
+const INVERSE: u8 = 1 << 4;
+
+impl CellAttributes {
+    pub(crate) fn of_cell(cell: &vt100::Cell) -> Self {
+        let mut attributes = Self {
+            fg: cell.fgcolor(),
+            bg: cell.bgcolor(),
+            flags: 0,
+        };
+        attributes.set_bold(cell.bold());
+        attributes.set_dim(cell.dim());
+        attributes.set_italic(cell.italic());
+        attributes.set_underline(cell.underline());
+        attributes.set_inverse(cell.inverse());
+        attributes
+    }
+
+    fn has(self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    fn set(&mut self, flag: u8, on: bool) {
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+    }
+
+    pub(crate) fn bold(self) -> bool {
+        self.has(BOLD)
+    }
+    pub(crate) fn dim(self) -> bool {
+        self.has(DIM)
+    }
+    pub(crate) fn italic(self) -> bool {
+        self.has(ITALIC)
+    }
+    pub(crate) fn underline(self) -> bool {
+        self.has(UNDERLINE)
+    }
+    pub(crate) fn inverse(self) -> bool {
+        self.has(INVERSE)
+    }
+    pub(crate) fn set_bold(&mut self, on: bool) {
+        self.set(BOLD, on);
+    }
+    pub(crate) fn set_dim(&mut self, on: bool) {
+        self.set(DIM, on);
+    }
+    pub(crate) fn set_italic(&mut self, on: bool) {
+        self.set(ITALIC, on);
+    }
+    pub(crate) fn set_underline(&mut self, on: bool) {
+        self.set(UNDERLINE, on);
+    }
+    pub(crate) fn set_inverse(&mut self, on: bool) {
+        self.set(INVERSE, on);
+    }
+
+    /// A space drawn with these attributes looks like no cell at all, so it can be trimmed from
+    /// the end of a line.
+    pub(crate) fn blank_looking(self) -> bool {
+        self.bg == vt100::Color::Default && !self.inverse() && !self.underline()
+    }
+}
+
+/// Columns `start..start + width` share `attributes`. Columns not covered by any run have
+/// default attributes, so a plain line needs no runs (and no allocation for them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StyleRun {
+    pub(crate) start: u16,
+    pub(crate) width: u16,
+    pub(crate) attributes: CellAttributes,
+}
+
+/// A line that left the top of the primary screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HistoryLine {
+    /// The cells' contents in order, trailing blanks trimmed; a cell without contents is a space.
+    pub(crate) text: Box<str>,
+    /// Sorted by column, not overlapping.
+    pub(crate) runs: Box<[StyleRun]>,
+    /// The line continued on the next one because the text reached the right margin.
+    pub(crate) wrapped: bool,
+}
+
+/// One cell of a history line, ready to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HistoryCell<'a> {
+    pub(crate) col: u16,
+    pub(crate) symbol: &'a str,
+    pub(crate) wide: bool,
+    pub(crate) attributes: CellAttributes,
+}
+
+impl HistoryLine {
+    /// Bytes this line owns on the heap (what the allocator was asked for).
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.text.len() + std::mem::size_of_val::<[StyleRun]>(&self.runs)
+    }
+
+    pub(crate) fn cells(&self) -> impl Iterator<Item = HistoryCell<'_>> + '_ {
+        let mut runs = self.runs.iter().peekable();
+        positioned_cells(&self.text).map(move |(col, symbol, wide)| {
+            while runs
+                .peek()
+                .is_some_and(|run| u32::from(run.start) + u32::from(run.width) <= u32::from(col))
+            {
+                runs.next();
+            }
+            let attributes = runs
+                .peek()
+                .filter(|run| run.start <= col)
+                .map_or_else(CellAttributes::default, |run| run.attributes);
+            HistoryCell {
+                col,
+                symbol,
+                wide,
+                attributes,
+            }
+        })
+    }
+}
+
+/// Splits text the way vt100 fills cells: a character of non-zero width starts a cell, and
+/// zero-width characters (combining marks, variation selectors) join the cell before them.
+pub(crate) fn cell_symbols(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let mut chars = rest.char_indices();
+        chars.next()?;
+        let end = chars
+            .find(|(_, c)| c.width() != Some(0))
+            .map_or(rest.len(), |(index, _)| index);
+        let (symbol, after) = rest.split_at(end);
+        rest = after;
+        Some(symbol)
+    })
+}
+
+/// vt100's rule: a cell is wide when its first character is, or when an emoji presentation
+/// selector makes the whole sequence wide.
+pub(crate) fn is_wide_symbol(symbol: &str) -> bool {
+    if symbol.contains('\u{FE0F}') {
+        return symbol.width() > 1;
+    }
+    symbol
+        .chars()
+        .next()
+        .is_some_and(|first| first.width().unwrap_or(1) > 1)
+}
+
+/// `(column, symbol, wide)` for each cell of `text`; a wide cell takes two columns.
+pub(crate) fn positioned_cells(text: &str) -> impl Iterator<Item = (u16, &str, bool)> + '_ {
+    let mut col: u16 = 0;
+    cell_symbols(text).map(move |symbol| {
+        let wide = is_wide_symbol(symbol);
+        let at = col;
+        col = col.saturating_add(if wide { 2 } else { 1 });
+        (at, symbol, wide)
+    })
+}
