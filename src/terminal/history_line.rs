@@ -118,6 +118,20 @@ impl HistoryLine {
         self.text.len() + std::mem::size_of_val::<[StyleRun]>(&self.runs)
     }
 
+    /// The text as a screen `cols` wide shows it: cut at the right edge (history is not
+    /// reflowed), trailing spaces dropped.
+    pub(crate) fn text_within(&self, cols: u16) -> &str {
+        let end = positioned_cells(&self.text)
+            .scan(0, |byte_end, (col, symbol, wide)| {
+                let fits = u32::from(col) + if wide { 2 } else { 1 } <= u32::from(cols);
+                *byte_end += symbol.len();
+                fits.then_some(*byte_end)
+            })
+            .last()
+            .unwrap_or(0);
+        self.text[..end].trim_end_matches(' ')
+    }
+
     pub(crate) fn cells(&self) -> impl Iterator<Item = HistoryCell<'_>> + '_ {
         let mut runs = self.runs.iter().peekable();
         positioned_cells(&self.text).map(move |(col, symbol, wide)| {

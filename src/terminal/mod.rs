@@ -245,9 +245,7 @@ impl Terminal {
         let mut previous_wrapped = false;
         for row in 0..rows {
             let (text, wrapped) = match self.displayed_row(row) {
-                Some(DisplayedRow::History(line)) => {
-                    (line.text.trim_end_matches(' '), line.wrapped)
-                }
+                Some(DisplayedRow::History(line)) => (line.text_within(cols), line.wrapped),
                 Some(DisplayedRow::Screen(screen_row)) => (
                     screen_rows
                         .get(usize::from(screen_row))
@@ -271,10 +269,10 @@ impl Terminal {
 
     /// The text of one displayed row, or `None` past the last row.
     pub fn row_text(&self, row: u16) -> Option<String> {
+        let (_, cols) = self.size();
         match self.displayed_row(row)? {
-            DisplayedRow::History(line) => Some(line.text.trim_end_matches(' ').to_owned()),
+            DisplayedRow::History(line) => Some(line.text_within(cols).to_owned()),
             DisplayedRow::Screen(screen_row) => {
-                let (_, cols) = self.size();
                 self.screen().rows(0, cols).nth(usize::from(screen_row))
             }
         }

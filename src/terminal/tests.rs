@@ -303,3 +303,131 @@ fn the_alternate_screen_has_no_scrollback() {
     terminal.feed(b"\x1b[?1049l");
     assert_eq!(terminal.scrollback_len(), 26);
 }
+
+/// Feeds `count` lines numbered from 1, each padded with dots to exactly `width` characters.
+fn feed_full_width_lines(terminal: &mut Terminal, count: usize, width: usize) {
+    for line in 1..=count {
+        terminal.feed(format!("{:.<width$}\r\n", format!("line {line} ")).as_bytes());
+    }
+}
+
+#[test]
+fn history_holds_every_line_in_order() {
+    let mut terminal = Terminal::new(24, 80, DEFAULT_SCROLLBACK);
+    feed_numbered_lines(&mut terminal, 12_000);
+    for offset in [DEFAULT_SCROLLBACK, 7_531, 24, 1] {
+        terminal.scroll_to_bottom();
+        terminal.scroll_up(offset);
+        // History ends with line 11,977, just above the live screen.
+        assert_eq!(
+            first_visible_line_number(&terminal),
+            11_978 - offset,
+            "offset {offset}"
+        );
+    }
+    terminal.scroll_up(usize::MAX);
+    assert_eq!(terminal.row_text(23).as_deref(), Some("line 2001"));
+}
+
+#[test]
+fn full_screen_programs_leave_history_alone() {
+    let mut terminal = Terminal::new(5, 20, 100);
+    feed_numbered_lines(&mut terminal, 30);
+    let history_before = terminal.scrollback_len();
+    terminal.scroll_up(usize::MAX);
+    let oldest_before = terminal.contents();
+    terminal.scroll_to_bottom();
+
+    // vim: alternate screen, then a lot of scrolling output in it.
+    terminal.feed(b"\x1b[?1049h\x1b[H\x1b[2J");
+    feed_numbered_lines(&mut terminal, 500);
+    terminal.feed(b"\x1b[?1049l");
+
+    assert_eq!(terminal.scrollback_len(), history_before);
+    terminal.scroll_up(usize::MAX);
+    assert_eq!(terminal.contents(), oldest_before);
+}
+
+#[test]
+fn clear_and_reset_empty_the_history_but_keep_what_follows() {
+    let mut terminal = Terminal::new(5, 20, 100);
+    feed_numbered_lines(&mut terminal, 30);
+    // What `clear` sends, with more output in the same read.
+    terminal.feed(b"\x1b[H\x1b[2J\x1b[3J");
+    assert_eq!(terminal.scrollback_len(), 0);
+    feed_numbered_lines(&mut terminal, 7);
+    assert_eq!(terminal.scrollback_len(), 3);
+
+    terminal.scroll_up(2);
+    terminal.feed(b"\x1bc");
+    assert_eq!(terminal.scrollback_len(), 0);
+    assert!(!terminal.is_scrolled());
+}
+
+#[test]
+fn erasing_saved_lines_on_the_alternate_screen_keeps_the_primary_history() {
+    let mut terminal = Terminal::new(5, 20, 100);
+    feed_numbered_lines(&mut terminal, 30);
+    terminal.feed(b"\x1b[?1049h\x1b[3J\x1b[?1049l");
+    assert_eq!(terminal.scrollback_len(), 26);
+}
+
+#[test]
+fn history_is_not_reflowed_on_a_width_change() {
+    let mut terminal = Terminal::new(3, 30, 100);
+    feed_full_width_lines(&mut terminal, 10, 30);
+    terminal.resize(3, 12);
+    terminal.scroll_up(usize::MAX);
+    // Cut at the new right edge, not wrapped onto more lines.
+    assert_eq!(terminal.row_text(0).as_deref(), Some("line 1 ....."));
+    assert_eq!(terminal.scrollback_len(), 8);
+
+    terminal.resize(3, 60);
+    terminal.scroll_up(usize::MAX);
+    assert_eq!(
+        terminal.row_text(0).as_deref(),
+        Some("line 1 .......................")
+    );
+}
+
+#[test]
+fn no_history_is_kept_when_none_is_asked_for() {
+    let mut terminal = Terminal::new(5, 20, 0);
+    feed_numbered_lines(&mut terminal, 30);
+    assert_eq!(terminal.scrollback_len(), 0);
+    terminal.scroll_up(5);
+    assert!(!terminal.is_scrolled());
+}
+
+/// The bytes per line behind the figures in [`DEFAULT_SCROLLBACK`]'s doc comment: 10,000 lines
+/// of 97 characters, as in the tmux comparison, plain and coloured like `ls --color` output.
+#[test]
+fn a_full_history_of_97_character_lines_fits_the_memory_budget() {
+    let mut plain = Terminal::new(24, 100, DEFAULT_SCROLLBACK);
+    feed_full_width_lines(&mut plain, DEFAULT_SCROLLBACK + 24, 97);
+    assert_eq!(plain.scrollback_len(), DEFAULT_SCROLLBACK);
+    let plain_per_line = plain.scrollback_heap_bytes() / DEFAULT_SCROLLBACK;
+
+    let mut coloured = Terminal::new(24, 100, DEFAULT_SCROLLBACK);
+    for line in 1..=DEFAULT_SCROLLBACK + 24 {
+        let name = format!("{line:0>8}");
+        let rest = ".".repeat(97 - 3 * 9 - 1);
+        coloured.feed(
+            format!("\x1b[1;34m{name}\x1b[0m \x1b[32m{name}\x1b[0m {name} {rest}\r\n").as_bytes(),
+        );
+    }
+    let coloured_per_line = coloured.scrollback_heap_bytes() / DEFAULT_SCROLLBACK;
+
+    eprintln!(
+        "history bytes per 97-character line: plain {plain_per_line}, coloured {coloured_per_line}"
+    );
+    // vt100 kept 97 x 32 = 3,104 bytes of cells per line; tmux about 630 per line.
+    assert!(
+        plain_per_line <= 170,
+        "plain: {plain_per_line} bytes per line"
+    );
+    assert!(
+        coloured_per_line <= 210,
+        "coloured: {coloured_per_line} bytes per line"
+    );
+}

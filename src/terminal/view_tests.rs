@@ -226,3 +226,57 @@ fn a_wide_character_cut_by_the_view_edge_is_blanked() {
     assert_eq!(whole[(2, 0)].symbol(), "\u{65e5}");
     assert_eq!(whole[(4, 0)].symbol(), "c");
 }
+
+#[test]
+fn colours_and_attributes_survive_into_scrollback() {
+    // Wide enough that the scrollback indicator stays clear of the text.
+    let mut terminal = Terminal::new(3, 40, 100);
+    terminal.feed(b"\x1b[31mred line\x1b[0m\r\n\x1b[1;44mbold on blue\x1b[0m\r\nplain\r\n");
+    for line in 1..=10 {
+        terminal.feed(format!("line {line}\r\n").as_bytes());
+    }
+    terminal.scroll_up(usize::MAX);
+    let backend = draw(TerminalView::new(&terminal).show_cursor(false), 40, 3);
+    let buffer = backend.buffer();
+
+    assert_eq!(terminal.row_text(0).as_deref(), Some("red line"));
+    assert_eq!(buffer[(0, 0)].symbol(), "r");
+    assert_eq!(buffer[(0, 0)].fg, Color::Red);
+    assert_eq!(buffer[(7, 0)].fg, Color::Red);
+    assert_eq!(buffer[(8, 0)].fg, Color::Reset);
+
+    let bold_on_blue = &buffer[(0, 1)];
+    assert_eq!(bold_on_blue.symbol(), "b");
+    assert_eq!(bold_on_blue.bg, Color::Blue);
+    assert!(bold_on_blue.modifier.contains(Modifier::BOLD));
+    assert_eq!(buffer[(0, 2)].fg, Color::Reset);
+    assert_eq!(buffer[(0, 2)].modifier, Modifier::empty());
+}
+
+#[test]
+fn history_rows_are_drawn_above_the_live_screen_and_blank_stale_cells() {
+    let mut terminal = Terminal::new(4, 12, 100);
+    terminal.feed("wide \u{65e5}\u{672c}\r\n".as_bytes());
+    for line in 1..=5 {
+        terminal.feed(format!("line {line}\r\n").as_bytes());
+    }
+    terminal.scroll_up(3);
+    // A stale buffer full of text: every cell must be drawn over or reset.
+    let area = Rect::new(0, 0, 12, 4);
+    let mut buffer = Buffer::with_lines(["############"; 4]);
+    TerminalView::new(&terminal)
+        .show_cursor(false)
+        .render(area, &mut buffer);
+    let rows: Vec<String> = (0..4)
+        .map(|row| {
+            (0..12)
+                .map(|col| buffer[(col, row)].symbol().to_owned())
+                .collect()
+        })
+        .collect();
+    // Row 0 carries the indicator at its right end, which covers the narrow label.
+    assert!(rows[0].starts_with("wide \u{65e5}"), "{rows:?}");
+    assert_eq!(rows[1], "line 1      ");
+    assert_eq!(rows[2], "line 2      ");
+    assert_eq!(rows[3], "line 3      ");
+}
