@@ -47,11 +47,22 @@ impl Scrollback {
         }
         if self.lines.len() == self.capacity {
             self.lines.pop_front();
+        } else if self.lines.len() == self.lines.capacity() {
+            self.grow_ring();
         }
         self.lines.push_back(line);
         if self.offset > 0 {
             self.set_offset(self.offset + 1);
         }
+    }
+
+    /// Doubles the ring like `VecDeque` would, but never past the capacity: doubling from 8,192
+    /// to 16,384 slots for a 10,000-line history would waste a quarter of a megabyte per tab.
+    fn grow_ring(&mut self) {
+        const FIRST_SLOTS: usize = 64;
+        let len = self.lines.len();
+        let slots = (len * 2).max(FIRST_SLOTS).min(self.capacity).max(len + 1);
+        self.lines.reserve_exact(slots - len);
     }
 
     pub(crate) fn clear(&mut self) {
@@ -76,5 +87,42 @@ impl Scrollback {
                 .iter()
                 .map(HistoryLine::heap_bytes)
                 .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scrollback;
+    use crate::terminal::history_line::HistoryLine;
+
+    fn line(text: &str) -> HistoryLine {
+        HistoryLine {
+            text: text.into(),
+            runs: Box::new([]),
+            wrapped: false,
+        }
+    }
+
+    #[test]
+    fn a_small_history_keeps_the_newest_lines() {
+        let mut scrollback = Scrollback::new(3);
+        for text in ["1", "2", "3", "4", "5"] {
+            scrollback.push(line(text));
+        }
+        scrollback.set_offset(usize::MAX);
+        let shown: Vec<&str> = (0..3)
+            .filter_map(|row| scrollback.line_in_view(row))
+            .map(|line| &*line.text)
+            .collect();
+        assert_eq!(shown, ["3", "4", "5"]);
+    }
+
+    #[test]
+    fn the_ring_never_grows_past_the_capacity() {
+        let mut scrollback = Scrollback::new(10_000);
+        for _ in 0..10_000 {
+            scrollback.push(line(""));
+        }
+        assert_eq!(scrollback.lines.capacity(), 10_000);
     }
 }

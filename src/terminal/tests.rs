@@ -423,11 +423,11 @@ fn a_full_history_of_97_character_lines_fits_the_memory_budget() {
     );
     // vt100 kept 97 x 32 = 3,104 bytes of cells per line; tmux about 630 per line.
     assert!(
-        plain_per_line <= 170,
+        plain_per_line <= 150,
         "plain: {plain_per_line} bytes per line"
     );
     assert!(
-        coloured_per_line <= 210,
+        coloured_per_line <= 180,
         "coloured: {coloured_per_line} bytes per line"
     );
 }
