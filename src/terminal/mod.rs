@@ -29,13 +29,16 @@ pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
 
 /// Lines of history kept per tab unless the profile asks for another amount.
 ///
-/// Memory cost with vt100's own scrollback: each history line is a `Row` (32 bytes in the ring
-/// buffer) plus a heap array of 32-byte cells, trimmed of trailing blanks when the line leaves the
-/// screen. Measured with a counting allocator on an 80x24 terminal holding 10,000 lines: 26 MB
-/// when every line fills 80 columns, 13 MB for 40-column lines, 0.6 MB for blank lines. Lines
-/// scrolled into view are widened back to the screen width and stay that size. tmux stores a
-/// cell in a few bytes, so it will be several times smaller; a compact history store is future
-/// work if tabs get numerous.
+/// Memory: vt100's own scrollback kept each history line as a heap array of 32-byte cells (26 MB
+/// per tab for 10,000 full 80-column lines), where tmux needs about 6.3 MB for 10,000 lines of 97
+/// characters. So vt100 runs without history and each row leaving the screen is stored compactly
+/// (see [`Terminal`]): its text, trailing blanks trimmed, plus only the column runs whose colours
+/// or attributes are not the default, in a ring of exactly this many slots. For 10,000 lines of 97
+/// characters on a 24x100 terminal (`cargo bench --bench scrollback_memory`, 10 tabs, counting
+/// allocator and /proc resident set): 1.45 MB live and 1.60 MB resident per tab, 144 and 160
+/// bytes per line, down from 31.6 MB and 32.6 MB with vt100's scrollback; about a quarter of
+/// tmux's. The history alone is 137 bytes per plain line and 164 per line with three coloured
+/// runs (a unit test pins both).
 pub const DEFAULT_SCROLLBACK: usize = 10_000;
 
 /// Which mouse events the remote program asked for (DECSET 9/1000/1002/1003) and how it wants
