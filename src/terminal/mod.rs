@@ -293,7 +293,7 @@ impl Terminal {
         {
             return Some(DisplayedRow::History(line));
         }
-        let screen_row = usize::from(row) - self.scrollback_offset();
+        let screen_row = usize::from(row).checked_sub(self.scrollback_offset())?;
         u16::try_from(screen_row).ok().map(DisplayedRow::Screen)
     }
 
