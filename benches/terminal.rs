@@ -111,7 +111,7 @@ fn cases_from_env() -> Result<Vec<&'static str>> {
 
 #[derive(Default)]
 struct Results {
-    flood: Option<Pair>,
+    flood: Option<Flood>,
     echo: Option<Pair>,
     memory: Option<Memory>,
     startup: Option<Vec<Duration>>,
@@ -217,36 +217,82 @@ struct Pair {
     anchor: Vec<Duration>,
 }
 
-fn measure_flood(bed: &Bed, runs: usize) -> Result<Pair> {
-    let tabsh = Tmux::start(&shell_line(&bed.tabsh_argv()), FLOOD_COLS, FLOOD_ROWS);
-    let ssh = Tmux::start(&shell_line(&bed.ssh_argv()), FLOOD_COLS, FLOOD_ROWS);
-    for tmux in [&tabsh, &ssh] {
-        wait_for_prompt(tmux)?;
+/// The flood's times, and where the CPU went in each measured round.
+struct Flood {
+    times: Pair,
+    tabsh_cpu: Vec<CpuSplit>,
+    ssh_cpu: Vec<CpuSplit>,
+}
+
+/// User + system CPU seconds used during one flood.
+#[derive(Clone, Copy)]
+struct CpuSplit {
+    client: f64,
+    tmux_server: f64,
+}
+
+/// A client running in its own tmux server, and the processes whose CPU time is read.
+struct FloodSide {
+    tmux: Tmux,
+    client_pid: u32,
+    tmux_server_pid: u32,
+}
+
+impl FloodSide {
+    fn start(argv: &[String], client_name: &str) -> Result<FloodSide> {
+        let tmux = Tmux::start(&shell_line(argv), FLOOD_COLS, FLOOD_ROWS);
+        wait_for_prompt(&tmux)?;
+        let client_pid = child_named(pane_pid(&tmux)?, client_name)
+            .with_context(|| format!("find the {client_name} process"))?;
+        let tmux_server_pid = tmux_server_pid(&tmux)?;
+        Ok(FloodSide {
+            tmux,
+            client_pid,
+            tmux_server_pid,
+        })
     }
-    let mut pair = Pair {
-        tabsh: Vec::new(),
-        anchor: Vec::new(),
+
+    fn cpu(&self) -> Result<CpuSplit> {
+        Ok(CpuSplit {
+            client: cpu_seconds(self.client_pid)?,
+            tmux_server: cpu_seconds(self.tmux_server_pid)?,
+        })
+    }
+}
+
+fn measure_flood(bed: &Bed, runs: usize) -> Result<Flood> {
+    let tabsh = FloodSide::start(&bed.tabsh_argv(), "tabsh")?;
+    let ssh = FloodSide::start(&bed.ssh_argv(), "ssh")?;
+    let mut flood = Flood {
+        times: Pair {
+            tabsh: Vec::new(),
+            anchor: Vec::new(),
+        },
+        tabsh_cpu: Vec::new(),
+        ssh_cpu: Vec::new(),
     };
     // A discarded first round warms the page cache and both shells' `seq`.
     for round in 0..=runs {
         // Alternating who goes first keeps a slow spell of the machine from hitting one side.
-        let order: [(&Tmux, bool); 2] = if round % 2 == 0 {
+        let order: [(&FloodSide, bool); 2] = if round % 2 == 0 {
             [(&tabsh, true), (&ssh, false)]
         } else {
             [(&ssh, false), (&tabsh, true)]
         };
-        for (tmux, is_tabsh) in order {
-            let elapsed = flood_once(tmux)?;
+        for (side, is_tabsh) in order {
+            let (elapsed, cpu) = flood_once(side)?;
             if round > 0 {
                 if is_tabsh {
-                    pair.tabsh.push(elapsed);
+                    flood.times.tabsh.push(elapsed);
+                    flood.tabsh_cpu.push(cpu);
                 } else {
-                    pair.anchor.push(elapsed);
+                    flood.times.anchor.push(elapsed);
+                    flood.ssh_cpu.push(cpu);
                 }
             }
         }
     }
-    Ok(pair)
+    Ok(flood)
 }
 
 fn wait_for_prompt(tmux: &Tmux) -> Result<()> {
@@ -266,7 +312,8 @@ fn shows_line(screen: &str, wanted: &str) -> bool {
     screen.lines().any(|line| line.trim() == wanted)
 }
 
-fn flood_once(tmux: &Tmux) -> Result<Duration> {
+fn flood_once(side: &FloodSide) -> Result<(Duration, CpuSplit)> {
+    let tmux = &side.tmux;
     let last = FLOOD_LAST.to_string();
     // The previous round's last line must be gone, or it would end this round at once.
     tmux.type_text("printf '\\033[H\\033[2J'");
@@ -279,6 +326,7 @@ fn flood_once(tmux: &Tmux) -> Result<Duration> {
     tmux.type_text(&format!("seq 1 {FLOOD_LAST}"));
     std::thread::sleep(Duration::from_millis(100));
 
+    let cpu_before = side.cpu()?;
     let started = Instant::now();
     tmux.press(&["Enter"]);
     let mut shown_at = None;
@@ -295,9 +343,14 @@ fn flood_once(tmux: &Tmux) -> Result<Duration> {
             tmux.screen()
         );
     };
+    let cpu_after = side.cpu()?;
     // The prompt after the flood means the shell is idle again before the next round.
     wait_for_prompt(tmux)?;
-    Ok(shown_at - started)
+    let cpu = CpuSplit {
+        client: cpu_after.client - cpu_before.client,
+        tmux_server: cpu_after.tmux_server - cpu_before.tmux_server,
+    };
+    Ok((shown_at - started, cpu))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,10 +517,7 @@ fn measure_memory(bed: &Bed) -> Result<Memory> {
     tmux_command(&tmux, &["new-window", "sh"])?;
     tmux_command(&tmux, &["kill-window", "-t", ":0"])?;
     wait_for_prompt(&tmux)?;
-    let server_pid: u32 = tmux_output(&tmux, &["display-message", "-p", "#{pid}"])?
-        .trim()
-        .parse()
-        .context("tmux server pid")?;
+    let server_pid = tmux_server_pid(&tmux)?;
     std::thread::sleep(Duration::from_secs(1));
     let tmux_one_window_kib = rss_kib(server_pid)?;
     for window in 1..=TABS {
@@ -548,6 +598,34 @@ fn child_named(parent: u32, name: &str) -> Option<u32> {
         .split_whitespace()
         .filter_map(|pid| pid.parse().ok())
         .find(|&pid| command(pid).trim() == name)
+}
+
+fn tmux_server_pid(tmux: &Tmux) -> Result<u32> {
+    tmux_output(tmux, &["display-message", "-p", "#{pid}"])?
+        .trim()
+        .parse()
+        .context("tmux server pid")
+}
+
+/// User + system CPU time of `pid` so far, in seconds.
+fn cpu_seconds(pid: u32) -> Result<f64> {
+    // SAFETY: sysconf has no preconditions.
+    let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .with_context(|| format!("read /proc/{pid}/stat"))?;
+    // The name in parentheses may hold spaces ("tmux: server"); fields are counted after it.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    // utime and stime are fields 14 and 15 of stat, 12th and 13th after the name.
+    let ticks = |index: usize| -> Result<f64> {
+        fields
+            .get(index)
+            .and_then(|field| field.parse::<f64>().ok())
+            .context("utime/stime in /proc/PID/stat")
+    };
+    Ok((ticks(11)? + ticks(12)?) / ticks_per_second)
 }
 
 fn rss_kib(pid: u32) -> Result<u64> {
@@ -808,8 +886,11 @@ fn print_report(runs: usize, startup_runs: usize, results: &Results) {
     let min = |s: &[Duration]| ms(s.iter().min().copied().unwrap_or_default());
     let max = |s: &[Duration]| ms(s.iter().max().copied().unwrap_or_default());
     for (name, pair) in [
-        ("output flood vs `ssh -tt`", &results.flood),
-        ("keystroke echo vs `ssh -tt`", &results.echo),
+        (
+            "output flood vs `ssh -tt`",
+            &results.flood.as_ref().map(|f| &f.times),
+        ),
+        ("keystroke echo vs `ssh -tt`", &results.echo.as_ref()),
     ] {
         if let Some(pair) = pair {
             println!(
@@ -831,6 +912,23 @@ fn print_report(runs: usize, startup_runs: usize, results: &Results) {
             max(startup)
         );
     }
+    if let Some(flood) = &results.flood {
+        let median_of = |splits: &[CpuSplit], part: fn(&CpuSplit) -> f64| {
+            let mut values: Vec<f64> = splits.iter().map(part).collect();
+            values.sort_by(f64::total_cmp);
+            values.get(values.len() / 2).copied().unwrap_or_default()
+        };
+        println!();
+        println!("| flood CPU s per round (median) | client | its tmux server |");
+        println!("|---|---:|---:|");
+        for (name, splits) in [("tabsh", &flood.tabsh_cpu), ("`ssh -tt`", &flood.ssh_cpu)] {
+            println!(
+                "| {name} | {:.2} | {:.2} |",
+                median_of(splits, |split| split.client),
+                median_of(splits, |split| split.tmux_server)
+            );
+        }
+    }
     if let Some(memory) = &results.memory {
         println!();
         println!("| VmRSS (KiB) | 1 tab / window, empty | {TABS} filled |");
@@ -848,7 +946,7 @@ fn print_report(runs: usize, startup_runs: usize, results: &Results) {
 
     println!("| case | how | tabsh | anchor | ratio | target | met? |");
     println!("|---|---|---:|---:|---:|---|---|");
-    if let Some(flood) = &results.flood {
+    if let Some(flood) = &results.flood.as_ref().map(|f| &f.times) {
         let ratio = ms(median(&flood.tabsh)) / ms(median(&flood.anchor));
         println!(
             "| output flood (`seq 1 {FLOOD_LAST}`) | Enter until the last line is in tmux capture-pane; median | {:.0} ms | {:.0} ms (`ssh -tt`) | {ratio:.3} | ≤ 0.35 | {} |",
