@@ -9,6 +9,7 @@
 //! Run with `cargo bench --bench terminal` (as root, like the integration tests: it uses their
 //! private sshd and login user). `TABSH_BENCH_RUNS` sets the rounds of the slow cases (flood,
 //! keystroke echo; default 5); start-up takes four times as many (it is quick).
+//! `TABSH_BENCH_CASES=flood,echo,memory,startup` measures only the cases listed.
 
 #[path = "../tests/integration/support/mod.rs"]
 mod support;
