@@ -77,8 +77,15 @@ pub async fn run(
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = input_msg(event) {
-                        effects.extend(app::update(&mut model, msg));
-                        dirty = true;
+                        let was_scrolled =
+                            model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
+                        let new_effects = app::update(&mut model, msg);
+                        // Input passed straight to the remote changes nothing on screen; a
+                        // redraw now would spend the frame slot its echo needs a moment later.
+                        let passed_through = !was_scrolled
+                            && matches!(new_effects.as_slice(), [app::Effect::Write { .. }]);
+                        dirty |= !passed_through;
+                        effects.extend(new_effects);
                     }
                 }
                 Some(Err(error)) => return Err(error.into()),
