@@ -40,6 +40,13 @@ impl RowCapture {
     fn decode(&mut self) {
         self.text.clear();
         self.runs.clear();
+        // Most rows are plain ASCII without styling (logs, `ls`, build output): every byte is
+        // one default-styled cell, so only trailing blanks need trimming. Skipping the
+        // per-cell walk is what keeps an output flood from stalling on the scrollback.
+        if self.formatted.is_ascii() && !self.formatted.contains('\x1b') {
+            self.text.push_str(self.formatted.trim_end_matches(' '));
+            return;
+        }
         let mut attributes = CellAttributes::default();
         let mut col: u16 = 0;
         let mut kept_text_len = 0;
