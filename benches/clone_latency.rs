@@ -19,6 +19,9 @@
 #[path = "../tests/integration/support/mod.rs"]
 mod support;
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -498,7 +501,7 @@ fn print_report(samples: &Samples, runs: usize) {
     println!();
     println!("## clone_latency");
     println!();
-    for line in machine_info() {
+    for line in common::machine_info() {
         println!("- {line}");
     }
     println!("- {runs} measured rounds after 1 warm-up round; the cases are interleaved per round");
@@ -557,61 +560,4 @@ fn print_ratio(name: &str, numerator: &Summary, denominator: &Summary, goals: &[
         .collect::<Vec<_>>()
         .join(", ");
     println!("| {name} | {ratio:.3} | {targets} | {verdicts} |");
-}
-
-fn machine_info() -> Vec<String> {
-    let cpus = std::thread::available_parallelism().map_or(0, |count| count.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|cpuinfo| {
-            cpuinfo
-                .lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, name)| name.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".to_owned());
-    // Other work on the machine skews every row, so the report says how busy it was.
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .map(|loadavg| {
-            loadavg
-                .split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".to_owned());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|release| release.trim().to_owned())
-        .unwrap_or_else(|_| "unknown".to_owned());
-    vec![
-        format!(
-            "date: {}",
-            command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
-        ),
-        format!("CPUs (nproc): {cpus}, model: {model}"),
-        format!("kernel: Linux {kernel}"),
-        format!("OpenSSH: {}", command_output("ssh", &["-V"])),
-        format!("load average (1, 5, 15 min) at the end: {load}"),
-    ]
-}
-
-/// First line a command printed on stdout or stderr (`ssh -V` uses stderr).
-fn command_output(program: &str, arguments: &[&str]) -> String {
-    std::process::Command::new(program)
-        .args(arguments)
-        .output()
-        .ok()
-        .and_then(|output| {
-            let text = if output.stdout.is_empty() {
-                output.stderr
-            } else {
-                output.stdout
-            };
-            String::from_utf8_lossy(&text)
-                .lines()
-                .next()
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
 }

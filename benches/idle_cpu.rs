@@ -8,6 +8,9 @@
 #[path = "../tests/integration/support/mod.rs"]
 mod support;
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -82,7 +85,7 @@ fn main() -> Result<()> {
         }
         tmux.press(&["C-\\", "n"]);
     }
-    let tabsh = child_of(pane_pid(&tmux)?, "tabsh").context("find the tabsh process")?;
+    let tabsh = common::child_named(pane_pid(&tmux)?, "tabsh").context("find the tabsh process")?;
 
     // OpenSSH: 20 idle sessions with ServerAliveInterval (OpenSSH's keepalive with reply),
     // started one after another: sshd's MaxStartups drops logins that arrive all at once.
@@ -116,14 +119,14 @@ fn main() -> Result<()> {
     let ssh_pids: Vec<u32> = openssh.iter().map(Child::id).collect();
     let keepalives = || sshd.log().matches("rtype keepalive@openssh.com").count();
     let (tabsh_before, ssh_before, requests_before) = (
-        cpu_seconds(&[tabsh])?,
-        cpu_seconds(&ssh_pids)?,
+        common::cpu_seconds(&[tabsh])?,
+        common::cpu_seconds(&ssh_pids)?,
         keepalives(),
     );
     std::thread::sleep(Duration::from_secs(secs));
     let (tabsh_after, ssh_after, requests_after) = (
-        cpu_seconds(&[tabsh])?,
-        cpu_seconds(&ssh_pids)?,
+        common::cpu_seconds(&[tabsh])?,
+        common::cpu_seconds(&ssh_pids)?,
         keepalives(),
     );
     for child in &mut openssh {
@@ -164,45 +167,4 @@ fn pane_pid(tmux: &Tmux) -> Result<u32> {
         .args(["display-message", "-p", "#{pane_pid}"])
         .output()?;
     Ok(String::from_utf8_lossy(&output.stdout).trim().parse()?)
-}
-
-/// The process named `name` among `parent` and its children.
-fn child_of(parent: u32, name: &str) -> Option<u32> {
-    let command =
-        |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-    if command(parent).trim() == name {
-        return Some(parent);
-    }
-    let children =
-        std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children")).ok()?;
-    children
-        .split_whitespace()
-        .filter_map(|pid| pid.parse().ok())
-        .find(|&pid| command(pid).trim() == name)
-}
-
-/// User + system CPU time of `pids`, in seconds.
-fn cpu_seconds(pids: &[u32]) -> Result<f64> {
-    // SAFETY: sysconf has no preconditions.
-    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let mut total = 0.0;
-    for pid in pids {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .with_context(|| format!("read /proc/{pid}/stat"))?;
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().collect())
-            .unwrap_or_default();
-        // After the name: state is field 3 of stat; utime and stime are fields 14 and 15.
-        let utime: f64 = fields
-            .get(11)
-            .and_then(|f| f.parse().ok())
-            .context("utime")?;
-        let stime: f64 = fields
-            .get(12)
-            .and_then(|f| f.parse().ok())
-            .context("stime")?;
-        total += (utime + stime) / ticks;
-    }
-    Ok(total)
 }

@@ -14,6 +14,9 @@
 #[path = "../tests/integration/support/mod.rs"]
 mod support;
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -243,7 +246,7 @@ impl FloodSide {
     fn start(argv: &[String], client_name: &str) -> Result<FloodSide> {
         let tmux = Tmux::start(&shell_line(argv), FLOOD_COLS, FLOOD_ROWS);
         wait_for_prompt(&tmux)?;
-        let client_pid = child_named(pane_pid(&tmux)?, client_name)
+        let client_pid = common::child_named(pane_pid(&tmux)?, client_name)
             .with_context(|| format!("find the {client_name} process"))?;
         let tmux_server_pid = tmux_server_pid(&tmux)?;
         Ok(FloodSide {
@@ -255,8 +258,8 @@ impl FloodSide {
 
     fn cpu(&self) -> Result<CpuSplit> {
         Ok(CpuSplit {
-            client: cpu_seconds(self.client_pid)?,
-            tmux_server: cpu_seconds(self.tmux_server_pid)?,
+            client: common::cpu_seconds_of(self.client_pid)?,
+            tmux_server: common::cpu_seconds_of(self.tmux_server_pid)?,
         })
     }
 }
@@ -486,7 +489,8 @@ fn measure_memory(bed: &Bed) -> Result<Memory> {
 
     let tabsh = Tmux::start(&shell_line(&bed.tabsh_argv()), MEMORY_COLS, MEMORY_ROWS);
     wait_for_prompt(&tabsh)?;
-    let tabsh_pid = child_named(pane_pid(&tabsh)?, "tabsh").context("find the tabsh process")?;
+    let tabsh_pid =
+        common::child_named(pane_pid(&tabsh)?, "tabsh").context("find the tabsh process")?;
     // Let connection set-up allocations settle before the baseline.
     std::thread::sleep(Duration::from_secs(1));
     let tabsh_one_tab_kib = rss_kib(tabsh_pid)?;
@@ -586,47 +590,11 @@ fn pane_pid(tmux: &Tmux) -> Result<u32> {
     )
 }
 
-/// The process named `name`: `parent` itself or one of its children (`sh -c` may exec or fork).
-fn child_named(parent: u32, name: &str) -> Option<u32> {
-    let command =
-        |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-    if command(parent).trim() == name {
-        return Some(parent);
-    }
-    let children =
-        std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children")).ok()?;
-    children
-        .split_whitespace()
-        .filter_map(|pid| pid.parse().ok())
-        .find(|&pid| command(pid).trim() == name)
-}
-
 fn tmux_server_pid(tmux: &Tmux) -> Result<u32> {
     tmux_output(tmux, &["display-message", "-p", "#{pid}"])?
         .trim()
         .parse()
         .context("tmux server pid")
-}
-
-/// User + system CPU time of `pid` so far, in seconds.
-fn cpu_seconds(pid: u32) -> Result<f64> {
-    // SAFETY: sysconf has no preconditions.
-    let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .with_context(|| format!("read /proc/{pid}/stat"))?;
-    // The name in parentheses may hold spaces ("tmux: server"); fields are counted after it.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    // utime and stime are fields 14 and 15 of stat, 12th and 13th after the name.
-    let ticks = |index: usize| -> Result<f64> {
-        fields
-            .get(index)
-            .and_then(|field| field.parse::<f64>().ok())
-            .context("utime/stime in /proc/PID/stat")
-    };
-    Ok((ticks(11)? + ticks(12)?) / ticks_per_second)
 }
 
 fn rss_kib(pid: u32) -> Result<u64> {
@@ -857,7 +825,7 @@ fn print_report(runs: usize, startup_runs: usize, results: &Results) {
     println!();
     println!("## terminal");
     println!();
-    for line in machine_info() {
+    for line in common::machine_info() {
         println!("- {line}");
     }
     println!(
@@ -996,62 +964,4 @@ fn print_report(runs: usize, startup_runs: usize, results: &Results) {
             verdict(median(startup) < Duration::from_millis(100))
         );
     }
-}
-
-fn machine_info() -> Vec<String> {
-    let cpus = std::thread::available_parallelism().map_or(0, |count| count.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|cpuinfo| {
-            cpuinfo
-                .lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, name)| name.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".to_owned());
-    // Other work on the machine skews every row, so the report says how busy it was.
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .map(|loadavg| {
-            loadavg
-                .split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".to_owned());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|release| release.trim().to_owned())
-        .unwrap_or_else(|_| "unknown".to_owned());
-    vec![
-        format!(
-            "date: {}",
-            command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
-        ),
-        format!("CPUs (nproc): {cpus}, model: {model}"),
-        format!("kernel: Linux {kernel}"),
-        format!("OpenSSH: {}", command_output("ssh", &["-V"])),
-        format!("tmux: {}", command_output("tmux", &["-V"])),
-        format!("load average (1, 5, 15 min) at the end: {load}"),
-    ]
-}
-
-/// First line a command printed on stdout or stderr (`ssh -V` uses stderr).
-fn command_output(program: &str, arguments: &[&str]) -> String {
-    Command::new(program)
-        .args(arguments)
-        .output()
-        .ok()
-        .and_then(|output| {
-            let text = if output.stdout.is_empty() {
-                output.stderr
-            } else {
-                output.stdout
-            };
-            String::from_utf8_lossy(&text)
-                .lines()
-                .next()
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
 }
