@@ -45,18 +45,23 @@ fn net(model: &mut Model, event: NetEvent) -> Vec<Effect> {
     update(model, Msg::Net(event))
 }
 
-/// A model with one open tab on connection 1; returns the tab id.
-fn connected(model: &mut Model) -> TabId {
+/// Opens the `web` profile and returns the new tab, which is connecting.
+fn start_tab(model: &mut Model) -> TabId {
     let effects = update(
         model,
         Msg::Start {
             open: vec![stored("web")],
         },
     );
-    let Some(Effect::Connect { tab, .. }) = effects.first() else {
-        panic!("expected Connect, got {effects:?}");
-    };
-    let tab = *tab;
+    match effects.as_slice() {
+        [Effect::Connect { tab, .. }] => *tab,
+        other => panic!("expected Connect, got {other:?}"),
+    }
+}
+
+/// A model with one open tab on connection 1; returns the tab id.
+fn connected(model: &mut Model) -> TabId {
+    let tab = start_tab(model);
     let effects = net(
         model,
         NetEvent::Connected {
@@ -419,16 +424,7 @@ fn output_reaches_the_terminal_and_the_remote_title_names_the_tab() {
 #[test]
 fn secrets_are_typed_into_the_prompt_and_esc_cancels() {
     let mut model = model();
-    let effects = update(
-        &mut model,
-        Msg::Start {
-            open: vec![stored("web")],
-        },
-    );
-    let [Effect::Connect { tab, .. }] = effects.as_slice() else {
-        panic!()
-    };
-    let tab = *tab;
+    let tab = start_tab(&mut model);
 
     let (sender, mut receiver) = oneshot::channel();
     let prompt = Prompt::Password {
@@ -496,15 +492,7 @@ fn secrets_are_typed_into_the_prompt_and_esc_cancels() {
 #[test]
 fn host_key_questions_take_y_o_n() {
     let mut model = model();
-    let effects = update(
-        &mut model,
-        Msg::Start {
-            open: vec![stored("web")],
-        },
-    );
-    let [Effect::Connect { tab, .. }] = effects.as_slice() else {
-        panic!()
-    };
+    let tab = start_tab(&mut model);
     let (sender, mut receiver) = oneshot::channel();
     let prompt = Prompt::UnknownHostKey {
         host_port: "web.example".into(),
@@ -516,7 +504,7 @@ fn host_key_questions_take_y_o_n() {
     net(
         &mut model,
         NetEvent::Prompt {
-            tab: *tab,
+            tab,
             prompt,
             reply: PromptReply::new(sender),
         },
@@ -611,16 +599,7 @@ fn tabs_switch_rename_and_toggle_anti_idle_saves_the_profile() {
 #[test]
 fn keys_typed_while_the_channel_opens_are_sent_once_it_is_open() {
     let mut model = model();
-    let effects = update(
-        &mut model,
-        Msg::Start {
-            open: vec![stored("web")],
-        },
-    );
-    let [Effect::Connect { tab, .. }] = effects.as_slice() else {
-        panic!()
-    };
-    let tab = *tab;
+    let tab = start_tab(&mut model);
     // While connecting, keys are dropped: they may be a password for a prompt still to come.
     assert!(update(&mut model, key(KeyCode::Char('x'))).is_empty());
     net(
@@ -650,16 +629,7 @@ fn keys_typed_while_the_channel_opens_are_sent_once_it_is_open() {
 #[test]
 fn a_tab_still_opening_its_channel_can_be_cloned() {
     let mut model = model();
-    let effects = update(
-        &mut model,
-        Msg::Start {
-            open: vec![stored("web")],
-        },
-    );
-    let [Effect::Connect { tab, .. }] = effects.as_slice() else {
-        panic!()
-    };
-    let tab = *tab;
+    let tab = start_tab(&mut model);
     update(&mut model, prefix());
     assert!(
         update(&mut model, key(KeyCode::Char('c'))).is_empty(),
