@@ -64,7 +64,7 @@ fn main() -> Result<()> {
         println!("clone_latency: not run as a benchmark (no --bench); skipping the measurements");
         return Ok(());
     }
-    let runs = runs_from_env()?;
+    let runs = common::runs_from_env(DEFAULT_RUNS, MAX_RUNS)?;
     let sshd = Sshd::start(SshdOptions {
         max_sessions: Some(MAX_SESSIONS),
         ..SshdOptions::default()
@@ -88,21 +88,6 @@ fn main() -> Result<()> {
     drop(sshd);
     print_report(&samples?, runs);
     Ok(())
-}
-
-fn runs_from_env() -> Result<usize> {
-    let Ok(text) = std::env::var("TABSH_BENCH_RUNS") else {
-        return Ok(DEFAULT_RUNS);
-    };
-    let runs: usize = text
-        .trim()
-        .parse()
-        .with_context(|| format!("TABSH_BENCH_RUNS={text:?} is not a number"))?;
-    ensure!(
-        (1..=MAX_RUNS).contains(&runs),
-        "TABSH_BENCH_RUNS must be between 1 and {MAX_RUNS}, got {runs}"
-    );
-    Ok(runs)
 }
 
 struct Setup {

@@ -85,7 +85,8 @@ fn main() -> Result<()> {
         }
         tmux.press(&["C-\\", "n"]);
     }
-    let tabsh = common::child_named(pane_pid(&tmux)?, "tabsh").context("find the tabsh process")?;
+    let tabsh =
+        common::child_named(common::pane_pid(&tmux)?, "tabsh").context("find the tabsh process")?;
 
     // OpenSSH: 20 idle sessions with ServerAliveInterval (OpenSSH's keepalive with reply),
     // started one after another: sshd's MaxStartups drops logins that arrive all at once.
@@ -158,13 +159,4 @@ fn main() -> Result<()> {
         ssh_cpu * 1000.0 / tabs as f64
     );
     Ok(())
-}
-
-fn pane_pid(tmux: &Tmux) -> Result<u32> {
-    let output = Command::new("tmux")
-        .arg("-S")
-        .arg(tmux.socket())
-        .args(["display-message", "-p", "#{pane_pid}"])
-        .output()?;
-    Ok(String::from_utf8_lossy(&output.stdout).trim().parse()?)
 }

@@ -69,7 +69,7 @@ fn main() -> Result<()> {
         println!("terminal: not run as a benchmark (no --bench); skipping the measurements");
         return Ok(());
     }
-    let runs = runs_from_env()?;
+    let runs = common::runs_from_env(DEFAULT_RUNS, MAX_RUNS)?;
     let cases = cases_from_env()?;
     let bed = Bed::start()?;
     let startup_runs = runs * STARTUP_RUNS_PER_RUN;
@@ -119,21 +119,6 @@ struct Results {
     echo: Option<Pair>,
     memory: Option<Memory>,
     startup: Option<Vec<Duration>>,
-}
-
-fn runs_from_env() -> Result<usize> {
-    let Ok(text) = std::env::var("TABSH_BENCH_RUNS") else {
-        return Ok(DEFAULT_RUNS);
-    };
-    let runs: usize = text
-        .trim()
-        .parse()
-        .with_context(|| format!("TABSH_BENCH_RUNS={text:?} is not a number"))?;
-    ensure!(
-        (1..=MAX_RUNS).contains(&runs),
-        "TABSH_BENCH_RUNS must be between 1 and {MAX_RUNS}, got {runs}"
-    );
-    Ok(runs)
 }
 
 /// The private sshd and a tabsh config dir holding one profile for it (key auth).
@@ -246,7 +231,7 @@ impl FloodSide {
     fn start(argv: &[String], client_name: &str) -> Result<FloodSide> {
         let tmux = Tmux::start(&shell_line(argv), FLOOD_COLS, FLOOD_ROWS);
         wait_for_prompt(&tmux)?;
-        let client_pid = common::child_named(pane_pid(&tmux)?, client_name)
+        let client_pid = common::child_named(common::pane_pid(&tmux)?, client_name)
             .with_context(|| format!("find the {client_name} process"))?;
         let tmux_server_pid = tmux_server_pid(&tmux)?;
         Ok(FloodSide {
@@ -489,8 +474,8 @@ fn measure_memory(bed: &Bed) -> Result<Memory> {
 
     let tabsh = Tmux::start(&shell_line(&bed.tabsh_argv()), MEMORY_COLS, MEMORY_ROWS);
     wait_for_prompt(&tabsh)?;
-    let tabsh_pid =
-        common::child_named(pane_pid(&tabsh)?, "tabsh").context("find the tabsh process")?;
+    let tabsh_pid = common::child_named(common::pane_pid(&tabsh)?, "tabsh")
+        .context("find the tabsh process")?;
     // Let connection set-up allocations settle before the baseline.
     std::thread::sleep(Duration::from_secs(1));
     let tabsh_one_tab_kib = rss_kib(tabsh_pid)?;
@@ -580,14 +565,6 @@ fn tmux_output(tmux: &Tmux, arguments: &[&str]) -> Result<String> {
         .output()?;
     ensure!(output.status.success(), "tmux {arguments:?} failed");
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-fn pane_pid(tmux: &Tmux) -> Result<u32> {
-    Ok(
-        tmux_output(tmux, &["display-message", "-p", "#{pane_pid}"])?
-            .trim()
-            .parse()?,
-    )
 }
 
 fn tmux_server_pid(tmux: &Tmux) -> Result<u32> {

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, ensure};
 
 pub fn machine_info() -> Vec<String> {
     let cpus = std::thread::available_parallelism().map_or(0, |count| count.get());
@@ -105,4 +105,34 @@ pub fn cpu_seconds_of(pid: u32) -> Result<f64> {
 /// User + system CPU time of all `pids` so far, in seconds.
 pub fn cpu_seconds(pids: &[u32]) -> Result<f64> {
     pids.iter().map(|&pid| cpu_seconds_of(pid)).sum()
+}
+
+/// Rounds to measure: `TABSH_BENCH_RUNS`, else `default`; at most `max`, so a mistyped value
+/// cannot occupy the machine for hours.
+pub fn runs_from_env(default: usize, max: usize) -> Result<usize> {
+    let Ok(text) = std::env::var("TABSH_BENCH_RUNS") else {
+        return Ok(default);
+    };
+    let runs: usize = text
+        .trim()
+        .parse()
+        .with_context(|| format!("TABSH_BENCH_RUNS={text:?} is not a number"))?;
+    ensure!(
+        (1..=max).contains(&runs),
+        "TABSH_BENCH_RUNS must be between 1 and {max}, got {runs}"
+    );
+    Ok(runs)
+}
+
+/// The pid of the program in the tmux session's pane.
+pub fn pane_pid(tmux: &crate::support::Tmux) -> Result<u32> {
+    let output = Command::new("tmux")
+        .arg("-S")
+        .arg(tmux.socket())
+        .args(["display-message", "-p", "#{pane_pid}"])
+        .output()?;
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .context("pane pid from tmux")
 }
