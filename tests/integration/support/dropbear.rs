@@ -107,9 +107,7 @@ impl Dropbear {
 
     /// Writes a known_hosts file trusting only this server and returns its path.
     pub fn write_known_hosts(&self) -> PathBuf {
-        let path = self.dir.path().join("known_hosts");
-        fs::write(&path, format!("{}\n", self.known_hosts_line())).expect("write known_hosts");
-        path
+        super::keys::write_known_hosts(self.dir.path(), &self.known_hosts_line())
     }
 
     pub fn pid(&self) -> u32 {

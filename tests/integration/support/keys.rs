@@ -182,3 +182,10 @@ pub fn without_comment(public_line: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Writes `dir/known_hosts` trusting exactly `line` and returns its path.
+pub fn write_known_hosts(dir: &Path, line: &str) -> PathBuf {
+    let path = dir.join("known_hosts");
+    fs::write(&path, format!("{line}\n")).expect("write known_hosts");
+    path
+}
