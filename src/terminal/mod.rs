@@ -137,8 +137,25 @@ impl Terminal {
 
     /// Resizes the screen (zero dimensions are raised to one) and returns to the live view.
     pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.forget_rows_scrolled_off();
         self.parser.set_size(at_least_one(rows), at_least_one(cols));
         self.scrollback_mut().set_offset(0);
+    }
+
+    /// vt100 counts the rows that scrolled off the primary screen so that a taller screen can
+    /// pull them back from its own history. That history is ours (vt100's is empty), so they
+    /// would come back as blank rows above the text. With the count at zero a taller screen
+    /// grows at the bottom, as in xterm. The count can only be reset on the active screen, so
+    /// the primary one is brought up for a moment (mode 47 switches without touching the
+    /// cursor or either screen's contents).
+    fn forget_rows_scrolled_off(&mut self) {
+        if self.alternate_screen() {
+            self.parser.process(b"\x1b[?47l");
+            self.parser.screen_mut().clear_scrollback();
+            self.parser.process(b"\x1b[?47h");
+        } else {
+            self.parser.screen_mut().clear_scrollback();
+        }
     }
 
     /// `(rows, cols)`.

@@ -211,6 +211,25 @@ fn resize_changes_the_size_and_keeps_text() {
 }
 
 #[test]
+fn a_taller_screen_grows_at_the_bottom_after_output_scrolled() {
+    let mut terminal = Terminal::new(3, 10, 100);
+    terminal.feed(b"1\r\n2\r\n3\r\n4\r\n5");
+    terminal.resize(6, 10);
+    let rows: Vec<String> = (0..6).filter_map(|row| terminal.row_text(row)).collect();
+    assert_eq!(rows, ["3", "4", "5", "", "", ""]);
+    assert_eq!(terminal.cursor_position(), (2, 1));
+
+    // Also when the window grows while a full-screen program runs.
+    terminal.feed(b"\r\n6\r\n7\r\n8\r\n9\x1b[?1049hvim");
+    terminal.resize(9, 10);
+    assert_eq!(terminal.row_text(0).as_deref(), Some("vim"));
+    terminal.feed(b"\x1b[?1049l");
+    let rows: Vec<String> = (0..7).filter_map(|row| terminal.row_text(row)).collect();
+    assert_eq!(rows, ["4", "5", "6", "7", "8", "9", ""]);
+    assert_eq!(terminal.cursor_position(), (5, 1));
+}
+
+#[test]
 fn resize_returns_to_the_live_screen() {
     let mut terminal = Terminal::new(5, 20, 100);
     feed_numbered_lines(&mut terminal, 50);
