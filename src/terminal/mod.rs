@@ -11,8 +11,10 @@ mod erase_scrollback;
 mod events;
 mod history_line;
 mod parser_hooks;
+mod plain_lines;
 mod row_capture;
 mod scrollback;
+mod sequence_state;
 mod view;
 
 #[cfg(test)]
@@ -24,6 +26,7 @@ use erase_scrollback::EraseScrollbackDetector;
 use history_line::HistoryLine;
 use parser_hooks::ParserHooks;
 use scrollback::Scrollback;
+use sequence_state::SequenceState;
 pub use view::TerminalView;
 pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
 
@@ -74,6 +77,7 @@ impl MouseReporting {
 pub struct Terminal {
     parser: vt100::Parser<ParserHooks>,
     erase_detector: EraseScrollbackDetector,
+    sequence_state: SequenceState,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -117,6 +121,7 @@ impl Terminal {
                 ParserHooks::new(scrollback_lines),
             ),
             erase_detector: EraseScrollbackDetector::default(),
+            sequence_state: SequenceState::default(),
         }
     }
 
@@ -125,14 +130,14 @@ impl Terminal {
         // Lines scrolled off after an erase must survive it, so the erase happens in its place.
         while let Some(end) = self.erase_detector.find_in(bytes) {
             let (up_to_erase, rest) = bytes.split_at(end);
-            self.parser.process(up_to_erase);
+            self.process(up_to_erase);
             // As in vt100, ED 3 on the alternate screen erases that screen's (absent) history.
             if !self.alternate_screen() {
                 self.scrollback_mut().clear();
             }
             bytes = rest;
         }
-        self.parser.process(bytes);
+        self.process(bytes);
     }
 
     /// Resizes the screen (zero dimensions are raised to one) and returns to the live view.
@@ -337,6 +342,14 @@ impl Terminal {
     }
 
     fn scrollback_mut(&mut self) -> &mut Scrollback {
-        &mut self.parser.callbacks_mut().scrollback
+        &mut self.hooks_mut().scrollback
+    }
+
+    fn hooks(&self) -> &ParserHooks {
+        self.parser.callbacks()
+    }
+
+    fn hooks_mut(&mut self) -> &mut ParserHooks {
+        self.parser.callbacks_mut()
     }
 }

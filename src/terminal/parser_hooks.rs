@@ -9,6 +9,11 @@ use super::{events::TerminalEvents, row_capture::RowCapture, scrollback::Scrollb
 pub(crate) struct ParserHooks {
     pub(crate) events: TerminalEvents,
     pub(crate) scrollback: Scrollback,
+    /// Rows that left the top of the primary screen so far, history or not.
+    pub(crate) primary_rows_scrolled: u64,
+    /// The next rows leaving the primary screen are blank filler, not history (see
+    /// `plain_lines`).
+    pub(crate) blank_rows_to_drop: usize,
     row_capture: RowCapture,
 }
 
@@ -17,6 +22,8 @@ impl ParserHooks {
         Self {
             events: TerminalEvents::default(),
             scrollback: Scrollback::new(scrollback_lines),
+            primary_rows_scrolled: 0,
+            blank_rows_to_drop: 0,
             row_capture: RowCapture::default(),
         }
     }
@@ -42,7 +49,15 @@ impl vt100::Callbacks for ParserHooks {
     /// With vt100's own scrollback off, this sees each row pushed off the top of the screen.
     /// Rows of the alternate screen (vim, less) are not history.
     fn on_scroll(&mut self, row: RowContents<'_>, alternate_screen: bool) {
-        if alternate_screen || self.scrollback.capacity() == 0 {
+        if alternate_screen {
+            return;
+        }
+        self.primary_rows_scrolled += 1;
+        if self.blank_rows_to_drop > 0 {
+            self.blank_rows_to_drop -= 1;
+            return;
+        }
+        if self.scrollback.capacity() == 0 {
             return;
         }
         let line = self.row_capture.capture(&row);

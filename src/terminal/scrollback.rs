@@ -78,6 +78,12 @@ impl Scrollback {
         self.lines.get(self.lines.len() - self.offset + row)
     }
 
+    /// Oldest first.
+    #[cfg(test)]
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &HistoryLine> {
+        self.lines.iter()
+    }
+
     /// Bytes owned on the heap: the ring's slots (including spare ones) and every line.
     #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
