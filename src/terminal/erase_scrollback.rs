@@ -29,10 +29,18 @@ enum State {
 impl EraseScrollbackDetector {
     /// The index just after the first ED 3 or RIS that completes in `bytes`, if any.
     pub(crate) fn find_in(&mut self, bytes: &[u8]) -> Option<usize> {
-        bytes
-            .iter()
-            .position(|&byte| self.advance(byte))
-            .map(|index| index + 1)
+        let mut index = 0;
+        while index < bytes.len() {
+            if matches!(self.state, State::Ground) {
+                // Only ESC starts what is looked for, so text is skipped at memchr speed.
+                index += memchr::memchr(0x1b, &bytes[index..])?;
+            }
+            if self.advance(bytes[index]) {
+                return Some(index + 1);
+            }
+            index += 1;
+        }
+        None
     }
 
     /// Follows one byte as vte's parser would (as far as CSI goes); true when it ends an ED 3 or
