@@ -103,6 +103,9 @@ pub struct SessionRequest {
     pub command: Option<String>,
 }
 
+/// Room for a few of the largest packets russh accepts (32 KiB each by default).
+const READ_BUFFER_BYTES: usize = 128 * 1024;
+
 #[derive(Clone)]
 pub struct Connection {
     inner: Arc<Inner>,
@@ -156,6 +159,10 @@ impl Connection {
             ..Default::default()
         });
         let host_port = options.host_port();
+        // russh reads each packet's 4-byte length and then its body with separate reads; from
+        // a buffer those are memory copies instead of two or three system calls per packet
+        // (an output flood arrives in packets of about 4 KB).
+        let stream = tokio::io::BufReader::with_capacity(READ_BUFFER_BYTES, stream);
         let mut handle = tokio::time::timeout(
             options.connect_timeout,
             client::connect_stream(config, stream, handler),
