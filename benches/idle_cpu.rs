@@ -85,8 +85,8 @@ fn main() -> Result<()> {
         }
         tmux.press(&["C-\\", "n"]);
     }
-    let tabsh =
-        common::child_named(common::pane_pid(&tmux)?, "tabsh").context("find the tabsh process")?;
+    let tabsh = common::child_named(common::pane_pid(tmux.socket())?, "tabsh")
+        .context("find the tabsh process")?;
 
     // OpenSSH: 20 idle sessions with ServerAliveInterval (OpenSSH's keepalive with reply),
     // started one after another: sshd's MaxStartups drops logins that arrive all at once.

@@ -231,7 +231,7 @@ impl FloodSide {
     fn start(argv: &[String], client_name: &str) -> Result<FloodSide> {
         let tmux = Tmux::start(&shell_line(argv), FLOOD_COLS, FLOOD_ROWS);
         wait_for_prompt(&tmux)?;
-        let client_pid = common::child_named(common::pane_pid(&tmux)?, client_name)
+        let client_pid = common::child_named(common::pane_pid(tmux.socket())?, client_name)
             .with_context(|| format!("find the {client_name} process"))?;
         let tmux_server_pid = tmux_server_pid(&tmux)?;
         Ok(FloodSide {
@@ -474,7 +474,7 @@ fn measure_memory(bed: &Bed) -> Result<Memory> {
 
     let tabsh = Tmux::start(&shell_line(&bed.tabsh_argv()), MEMORY_COLS, MEMORY_ROWS);
     wait_for_prompt(&tabsh)?;
-    let tabsh_pid = common::child_named(common::pane_pid(&tabsh)?, "tabsh")
+    let tabsh_pid = common::child_named(common::pane_pid(tabsh.socket())?, "tabsh")
         .context("find the tabsh process")?;
     // Let connection set-up allocations settle before the baseline.
     std::thread::sleep(Duration::from_secs(1));

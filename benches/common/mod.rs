@@ -124,11 +124,11 @@ pub fn runs_from_env(default: usize, max: usize) -> Result<usize> {
     Ok(runs)
 }
 
-/// The pid of the program in the tmux session's pane.
-pub fn pane_pid(tmux: &crate::support::Tmux) -> Result<u32> {
+/// The pid of the program in the pane of the tmux server listening on `tmux_socket`.
+pub fn pane_pid(tmux_socket: &std::path::Path) -> Result<u32> {
     let output = Command::new("tmux")
         .arg("-S")
-        .arg(tmux.socket())
+        .arg(tmux_socket)
         .args(["display-message", "-p", "#{pane_pid}"])
         .output()?;
     String::from_utf8_lossy(&output.stdout)
