@@ -211,6 +211,18 @@ struct Flood {
     times: Pair,
     tabsh_cpu: Vec<CpuSplit>,
     ssh_cpu: Vec<CpuSplit>,
+    /// `ssh -tt HOST seq ...` with its output thrown away: login, the server's pty and sshd.
+    floor_with_login: Vec<Duration>,
+    /// `ssh -tt HOST true`: the login and logout alone.
+    login_only: Vec<Duration>,
+}
+
+impl Flood {
+    /// What no client can beat: the time the server takes to push the flood through its pty
+    /// and sshd to a client that only throws it away.
+    fn server_floor(&self) -> Duration {
+        median(&self.floor_with_login).saturating_sub(median(&self.login_only))
+    }
 }
 
 /// User + system CPU seconds used during one flood.
@@ -259,6 +271,8 @@ fn measure_flood(bed: &Bed, runs: usize) -> Result<Flood> {
         },
         tabsh_cpu: Vec::new(),
         ssh_cpu: Vec::new(),
+        floor_with_login: Vec::new(),
+        login_only: Vec::new(),
     };
     // A discarded first round warms the page cache and both shells' `seq`.
     for round in 0..=runs {
@@ -280,8 +294,30 @@ fn measure_flood(bed: &Bed, runs: usize) -> Result<Flood> {
                 }
             }
         }
+        let floor = timed_ssh(bed, &format!("seq 1 {FLOOD_LAST}"))?;
+        let login = timed_ssh(bed, "true")?;
+        if round > 0 {
+            flood.floor_with_login.push(floor);
+            flood.login_only.push(login);
+        }
     }
     Ok(flood)
+}
+
+/// Runs `command` over `ssh -tt` outside tmux, its output discarded, and times the whole run.
+fn timed_ssh(bed: &Bed, command: &str) -> Result<Duration> {
+    let argv = bed.ssh_argv();
+    let started = Instant::now();
+    let status = Command::new(&argv[0])
+        .args(&argv[1..])
+        .arg(command)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .context("run ssh")?;
+    ensure!(status.success(), "ssh {command:?} failed: {status}");
+    Ok(started.elapsed())
 }
 
 fn wait_for_prompt(tmux: &Tmux) -> Result<()> {
@@ -899,6 +935,16 @@ fn print_report(runs: usize, startup_runs: usize, results: &Results) {
             ms(median(&flood.tabsh)),
             ms(median(&flood.anchor)),
             verdict(ratio <= 0.35)
+        );
+        let floor = results
+            .flood
+            .as_ref()
+            .map(Flood::server_floor)
+            .unwrap_or_default();
+        println!(
+            "| output flood, server floor | `ssh -tt HOST seq 1 {FLOOD_LAST} > /dev/null` minus `ssh -tt HOST true`; medians | — | {:.0} ms | {:.3} | lowest ratio any client could reach | — |",
+            ms(floor),
+            ms(floor) / ms(median(&flood.anchor))
         );
     }
     if let Some(echo) = &results.echo {
