@@ -2,6 +2,7 @@
 //! questions into tabs, and the screen guard. Everything here feeds `app::update`.
 
 mod executor;
+mod pending_output;
 mod prompter;
 mod screen;
 
@@ -17,6 +18,7 @@ use crate::input::keymap::Keymap;
 use crate::profiles::{AntiIdle, Store, StoredProfile};
 use crate::ssh::{ChannelHandle, Connection};
 use executor::Executor;
+use pending_output::PendingOutput;
 use screen::ScreenGuard;
 
 /// At most this often the screen is redrawn (about 60 frames a second).
@@ -64,6 +66,7 @@ pub async fn run(
     let mut effects = app::update(&mut model, executor.profiles_msg());
     effects.extend(app::update(&mut model, Msg::Start { open }));
     let mut events = EventStream::new();
+    let mut pending_output = PendingOutput::default();
     let mut dirty = true;
     let mut next_frame = Instant::now();
 
@@ -77,6 +80,8 @@ pub async fn run(
             event = events.next() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = input_msg(event) {
+                        // Keys are encoded by the terminal's modes, which output may change.
+                        effects.extend(hand_over(&mut model, &mut pending_output));
                         let was_scrolled =
                             model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
                         let new_effects = app::update(&mut model, msg);
@@ -95,7 +100,18 @@ pub async fn run(
                 let mut next = Some(first);
                 let mut handled = 0;
                 while let Some(item) = next.take() {
-                    effects.extend(absorb(&mut model, &mut executor, item));
+                    match item {
+                        Incoming::Net(NetEvent::Output { tab, bytes }) => {
+                            if pending_output.push(tab, bytes) {
+                                effects.extend(hand_over(&mut model, &mut pending_output));
+                            }
+                        }
+                        // Whatever else happened to a tab comes after the output before it.
+                        other => {
+                            effects.extend(hand_over(&mut model, &mut pending_output));
+                            effects.extend(absorb(&mut model, &mut executor, other));
+                        }
+                    }
                     handled += 1;
                     if handled < MAX_BATCH {
                         next = incoming.try_recv().ok();
@@ -104,6 +120,7 @@ pub async fn run(
                 dirty = true;
             },
             _ = tokio::time::sleep_until(next_frame), if dirty => {
+                effects.extend(hand_over(&mut model, &mut pending_output));
                 guard.screen.draw(|frame| crate::ui::view(&model, frame))?;
                 dirty = false;
                 next_frame = Instant::now() + FRAME;
@@ -120,6 +137,17 @@ fn input_msg(event: Event) -> Option<Msg> {
         Event::Resize(cols, rows) => Some(Msg::Resize { cols, rows }),
         Event::FocusGained | Event::FocusLost => None,
     }
+}
+
+/// Passes the output held for tabs to `update`, one message per tab.
+fn hand_over(model: &mut Model, pending_output: &mut PendingOutput) -> Vec<app::Effect> {
+    if pending_output.is_empty() {
+        return Vec::new();
+    }
+    pending_output
+        .take()
+        .flat_map(|(tab, bytes)| app::update(model, Msg::Net(NetEvent::Output { tab, bytes })))
+        .collect()
 }
 
 /// Hands objects to the executor and turns everything into messages for `update`.
