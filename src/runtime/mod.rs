@@ -2,13 +2,13 @@
 //! questions into tabs, and the screen guard. Everything here feeds `app::update`.
 
 mod executor;
+mod input;
 mod prompter;
 mod screen;
 
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
-use futures_util::StreamExt;
+use crossterm::event::Event;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -63,7 +63,7 @@ pub async fn run(
     let mut model = Model::new(options.keymap, size.width, size.height);
     let mut effects = app::update(&mut model, executor.profiles_msg());
     effects.extend(app::update(&mut model, Msg::Start { open }));
-    let mut events = EventStream::new();
+    let mut events = input::spawn()?;
     let mut dirty = true;
     let mut next_frame = Instant::now();
 
@@ -74,7 +74,7 @@ pub async fn run(
             }
         }
         tokio::select! {
-            event = events.next() => match event {
+            event = events.recv() => match event {
                 Some(Ok(event)) => {
                     if let Some(msg) = input_msg(event) {
                         let was_scrolled =
