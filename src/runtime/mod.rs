@@ -17,6 +17,7 @@ use crate::input::keymap::Keymap;
 use crate::profiles::{AntiIdle, Store, StoredProfile};
 use crate::ssh::{ChannelHandle, Connection};
 use executor::Executor;
+use input::Input;
 use screen::ScreenGuard;
 
 /// At most this often the screen is redrawn (about 60 frames a second).
@@ -42,8 +43,6 @@ pub enum Incoming {
     },
 }
 
-/// Runs the TUI until the person quits. `open` are the sessions to open at start; with none,
-/// the session manager shows.
 /// Settings of a TUI run that do not live in profiles.
 pub struct RunOptions {
     pub keymap: Keymap,
@@ -51,7 +50,27 @@ pub struct RunOptions {
     pub demo_max_sessions: u32,
 }
 
+/// Runs the TUI until the person quits. `open` are the sessions to open at start; with none,
+/// the session manager shows.
 pub async fn run(
+    store: Store,
+    options: RunOptions,
+    open: Vec<StoredProfile>,
+) -> anyhow::Result<()> {
+    // The loop runs as a task on a worker thread, not on the thread blocked on the runtime: a
+    // task it wakes (a tab's channel writer, then russh's session) is then queued on the same
+    // thread and runs as soon as the loop waits, where from outside the workers every keystroke
+    // had to wake a worker thread, and every echo had to wake the loop's thread again.
+    match tokio::spawn(event_loop(store, options, open)).await {
+        Ok(result) => result,
+        Err(error) => match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => Err(error.into()),
+        },
+    }
+}
+
+async fn event_loop(
     store: Store,
     options: RunOptions,
     open: Vec<StoredProfile>,
@@ -63,7 +82,7 @@ pub async fn run(
     let mut model = Model::new(options.keymap, size.width, size.height);
     let mut effects = app::update(&mut model, executor.profiles_msg());
     effects.extend(app::update(&mut model, Msg::Start { open }));
-    let mut events = input::spawn()?;
+    let mut input = Input::new()?;
     let mut dirty = true;
     let mut next_frame = Instant::now();
 
@@ -74,22 +93,18 @@ pub async fn run(
             }
         }
         tokio::select! {
-            event = events.recv() => match event {
-                Some(Ok(event)) => {
-                    if let Some(msg) = input_msg(event) {
-                        let was_scrolled =
-                            model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
-                        let new_effects = app::update(&mut model, msg);
-                        // Input passed straight to the remote changes nothing on screen; a
-                        // redraw now would spend the frame slot its echo needs a moment later.
-                        let passed_through = !was_scrolled
-                            && matches!(new_effects.as_slice(), [app::Effect::Write { .. }]);
-                        dirty |= !passed_through;
-                        effects.extend(new_effects);
-                    }
+            batch = input.next() => {
+                for msg in batch?.into_iter().filter_map(input_msg) {
+                    let was_scrolled =
+                        model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
+                    let new_effects = app::update(&mut model, msg);
+                    // Input passed straight to the remote changes nothing on screen; a redraw
+                    // now would spend the frame slot its echo needs a moment later.
+                    let passed_through = !was_scrolled
+                        && matches!(new_effects.as_slice(), [app::Effect::Write { .. }]);
+                    dirty |= !passed_through;
+                    effects.extend(new_effects);
                 }
-                Some(Err(error)) => return Err(error.into()),
-                None => return Ok(()),
             },
             Some(first) = incoming.recv() => {
                 let mut next = Some(first);
