@@ -16,6 +16,7 @@ use crate::app::{self, ConnectionId, Model, Msg, NetEvent, TabId};
 use crate::input::keymap::Keymap;
 use crate::profiles::{AntiIdle, Store, StoredProfile};
 use crate::ssh::{ChannelHandle, Connection};
+use crate::terminal::ViewCache;
 use executor::Executor;
 use input::Input;
 use screen::ScreenGuard;
@@ -83,6 +84,7 @@ async fn event_loop(
     let mut effects = app::update(&mut model, executor.profiles_msg());
     effects.extend(app::update(&mut model, Msg::Start { open }));
     let mut input = Input::new()?;
+    let view_cache = ViewCache::default();
     let mut dirty = true;
     let mut next_frame = Instant::now();
 
@@ -119,7 +121,9 @@ async fn event_loop(
                 dirty = true;
             },
             _ = tokio::time::sleep_until(next_frame), if dirty => {
-                guard.screen.draw(|frame| crate::ui::view(&model, frame))?;
+                guard
+                    .screen
+                    .draw(|frame| crate::ui::view(&model, &view_cache, frame))?;
                 dirty = false;
                 next_frame = Instant::now() + FRAME;
             }

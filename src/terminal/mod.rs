@@ -25,6 +25,7 @@ use history_line::HistoryLine;
 use parser_hooks::ParserHooks;
 use scrollback::Scrollback;
 pub use view::TerminalView;
+pub use view::ViewCache;
 pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
 
 /// Lines of history kept per tab unless the profile asks for another amount.
