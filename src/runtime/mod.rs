@@ -2,14 +2,14 @@
 //! questions into tabs, and the screen guard. Everything here feeds `app::update`.
 
 mod executor;
+mod input;
 mod pending_output;
 mod prompter;
 mod screen;
 
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
-use futures_util::StreamExt;
+use crossterm::event::Event;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -17,7 +17,9 @@ use crate::app::{self, ConnectionId, Model, Msg, NetEvent, TabId};
 use crate::input::keymap::Keymap;
 use crate::profiles::{AntiIdle, Store, StoredProfile};
 use crate::ssh::{ChannelHandle, Connection};
+use crate::terminal::ViewCache;
 use executor::Executor;
+use input::Input;
 use pending_output::PendingOutput;
 use screen::ScreenGuard;
 
@@ -44,8 +46,6 @@ pub enum Incoming {
     },
 }
 
-/// Runs the TUI until the person quits. `open` are the sessions to open at start; with none,
-/// the session manager shows.
 /// Settings of a TUI run that do not live in profiles.
 pub struct RunOptions {
     pub keymap: Keymap,
@@ -53,7 +53,27 @@ pub struct RunOptions {
     pub demo_max_sessions: u32,
 }
 
+/// Runs the TUI until the person quits. `open` are the sessions to open at start; with none,
+/// the session manager shows.
 pub async fn run(
+    store: Store,
+    options: RunOptions,
+    open: Vec<StoredProfile>,
+) -> anyhow::Result<()> {
+    // The loop runs as a task on a worker thread, not on the thread blocked on the runtime: a
+    // task it wakes (a tab's channel writer, then russh's session) is then queued on the same
+    // thread and runs as soon as the loop waits, where from outside the workers every keystroke
+    // had to wake a worker thread, and every echo had to wake the loop's thread again.
+    match tokio::spawn(event_loop(store, options, open)).await {
+        Ok(result) => result,
+        Err(error) => match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => Err(error.into()),
+        },
+    }
+}
+
+async fn event_loop(
     store: Store,
     options: RunOptions,
     open: Vec<StoredProfile>,
@@ -65,7 +85,8 @@ pub async fn run(
     let mut model = Model::new(options.keymap, size.width, size.height);
     let mut effects = app::update(&mut model, executor.profiles_msg());
     effects.extend(app::update(&mut model, Msg::Start { open }));
-    let mut events = EventStream::new();
+    let mut input = Input::new()?;
+    let view_cache = ViewCache::default();
     let mut pending_output = PendingOutput::default();
     let mut dirty = true;
     let mut next_frame = Instant::now();
@@ -77,24 +98,20 @@ pub async fn run(
             }
         }
         tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => {
-                    if let Some(msg) = input_msg(event) {
-                        // Keys are encoded by the terminal's modes, which output may change.
-                        effects.extend(hand_over(&mut model, &mut pending_output));
-                        let was_scrolled =
-                            model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
-                        let new_effects = app::update(&mut model, msg);
-                        // Input passed straight to the remote changes nothing on screen; a
-                        // redraw now would spend the frame slot its echo needs a moment later.
-                        let passed_through = !was_scrolled
-                            && matches!(new_effects.as_slice(), [app::Effect::Write { .. }]);
-                        dirty |= !passed_through;
-                        effects.extend(new_effects);
-                    }
+            batch = input.next() => {
+                // Keys are encoded by the terminal's modes, which output may change.
+                effects.extend(hand_over(&mut model, &mut pending_output));
+                for msg in batch?.into_iter().filter_map(input_msg) {
+                    let was_scrolled =
+                        model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
+                    let new_effects = app::update(&mut model, msg);
+                    // Input passed straight to the remote changes nothing on screen; a redraw
+                    // now would spend the frame slot its echo needs a moment later.
+                    let passed_through = !was_scrolled
+                        && matches!(new_effects.as_slice(), [app::Effect::Write { .. }]);
+                    dirty |= !passed_through;
+                    effects.extend(new_effects);
                 }
-                Some(Err(error)) => return Err(error.into()),
-                None => return Ok(()),
             },
             Some(first) = incoming.recv() => {
                 let mut next = Some(first);
@@ -121,7 +138,9 @@ pub async fn run(
             },
             _ = tokio::time::sleep_until(next_frame), if dirty => {
                 effects.extend(hand_over(&mut model, &mut pending_output));
-                guard.screen.draw(|frame| crate::ui::view(&model, frame))?;
+                guard
+                    .screen
+                    .draw(|frame| crate::ui::view(&model, &view_cache, frame))?;
                 dirty = false;
                 next_frame = Instant::now() + FRAME;
             }

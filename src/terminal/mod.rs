@@ -28,6 +28,7 @@ use parser_hooks::ParserHooks;
 use scrollback::Scrollback;
 use sequence_state::SequenceState;
 pub use view::TerminalView;
+pub use view::ViewCache;
 pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
 
 /// Lines of history kept per tab unless the profile asks for another amount.

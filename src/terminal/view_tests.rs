@@ -6,7 +6,7 @@ use ratatui::{
     widgets::{Block, Widget},
 };
 
-use super::TerminalView;
+use super::{TerminalView, ViewCache};
 use crate::terminal::Terminal;
 
 fn terminal_with(rows: u16, cols: u16, bytes: &[u8]) -> Terminal {
@@ -279,4 +279,54 @@ fn history_rows_are_drawn_above_the_live_screen_and_blank_stale_cells() {
     assert_eq!(rows[1], "line 1      ");
     assert_eq!(rows[2], "line 2      ");
     assert_eq!(rows[3], "line 3      ");
+}
+
+/// Draws `terminal` once through `cache` and once without any, and insists on the same cells.
+fn assert_cached_draw_matches(terminal: &Terminal, cache: &ViewCache, area: Rect) {
+    let cached = render_to_buffer(TerminalView::new(terminal).cache(cache), area);
+    let fresh = render_to_buffer(TerminalView::new(terminal), area);
+    assert_eq!(cached, fresh);
+}
+
+#[test]
+fn cached_rows_follow_every_kind_of_change() {
+    let cache = ViewCache::default();
+    let area = Rect::new(0, 0, 24, 6);
+    let mut terminal = Terminal::new(6, 20, 100);
+    let steps: [&[u8]; 12] = [
+        b"$ ",
+        b"l",
+        b"s",
+        b"\r\n\x1b[1;34mbin\x1b[0m  \x1b[32mrun.sh\x1b[0m\r\n$ ",
+        // Same text, other colours: only the attributes change.
+        b"\x1b[2;1H\x1b[1;31mbin\x1b[0m",
+        // Blank cells that differ only in their background.
+        b"\x1b[3;1H\x1b[44m\x1b[K\x1b[0m",
+        "\x1b[4;1H界 wide".as_bytes(),
+        b"\x1b[?1049h\x1b[Hfull screen\x1b[7mstatus\x1b[0m",
+        b"\x1b[?1049l",
+        b"\x08\x08\x1b[K",
+        b"\x1b[5;18Habcdef",
+        b"\r\n\r\n\r\n\r\nscrolled",
+    ];
+    for bytes in steps {
+        terminal.feed(bytes);
+        assert_cached_draw_matches(&terminal, &cache, area);
+    }
+    terminal.resize(4, 12);
+    assert_cached_draw_matches(&terminal, &cache, area);
+    assert_cached_draw_matches(&terminal, &cache, Rect::new(3, 1, 10, 3));
+    terminal.scroll_up(2);
+    assert_cached_draw_matches(&terminal, &cache, area);
+}
+
+#[test]
+fn one_cache_serves_several_terminals() {
+    let cache = ViewCache::default();
+    let area = Rect::new(0, 0, 20, 3);
+    let first = terminal_with(3, 20, b"\x1b[32mfirst\x1b[0m tab\r\n$ ");
+    let second = terminal_with(3, 20, b"second tab\r\n$ x");
+    for terminal in [&first, &second, &first, &second] {
+        assert_cached_draw_matches(terminal, &cache, area);
+    }
 }

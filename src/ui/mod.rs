@@ -1,4 +1,5 @@
-//! Drawing: `view(&Model, &mut Frame)` and the widgets it uses. Reads state, never does I/O.
+//! Drawing: `view(&Model, &ViewCache, &mut Frame)` and the widgets it uses. Reads state (the cache
+//! only remembers drawn rows), never does I/O.
 
 pub mod escapes;
 pub mod popups;

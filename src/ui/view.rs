@@ -11,9 +11,10 @@ use super::popups;
 use super::status_bar::StatusBar;
 use super::tab_bar::TabBar;
 use crate::app::{Model, Overlay, TabState};
-use crate::terminal::TerminalView;
+use crate::terminal::{TerminalView, ViewCache};
 
-pub fn view(model: &Model, frame: &mut Frame) {
+/// `cache` carries what the terminal view drew between frames; any cache gives the same picture.
+pub fn view(model: &Model, cache: &ViewCache, frame: &mut Frame) {
     let [tab_row, body, status_row] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -30,7 +31,9 @@ pub fn view(model: &Model, frame: &mut Frame) {
                 && tab.prompts.is_empty()
                 && !model.scrollback_mode;
             // The host terminal's own cursor marks where typing goes; a drawn one would double it.
-            let terminal_view = TerminalView::new(&tab.terminal).show_cursor(false);
+            let terminal_view = TerminalView::new(&tab.terminal)
+                .show_cursor(false)
+                .cache(cache);
             frame.render_widget(terminal_view, body);
             if typing_into_terminal && let Some(position) = terminal_view.cursor_position(body) {
                 frame.set_cursor_position(position);

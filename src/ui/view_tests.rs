@@ -23,7 +23,10 @@ fn stored(id: &str) -> StoredProfile {
 
 fn draw(model: &Model) -> String {
     let mut terminal = Terminal::new(TestBackend::new(72, 12)).unwrap();
-    terminal.draw(|frame| super::view(model, frame)).unwrap();
+    let cache = crate::terminal::ViewCache::default();
+    terminal
+        .draw(|frame| super::view(model, &cache, frame))
+        .unwrap();
     terminal.backend().to_string()
 }
 

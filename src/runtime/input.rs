@@ -1,0 +1,61 @@
+//! Terminal input, read by the event loop itself when the terminal has some.
+//!
+//! crossterm's `EventStream` parks a helper thread in a blocking poll that holds crossterm's
+//! event-reader lock; every poll of the stream tries that lock with a zero timeout, which
+//! parking_lot turns into a burst of `sched_yield` calls, and every key then had to wake the
+//! loop from that thread. Here the runtime's own epoll says when the terminal is readable (or the
+//! window changed size) and the loop takes the events crossterm can parse without waiting, so a
+//! key is read, encoded and sent on by the thread that saw it arrive.
+
+use std::io::{self, IsTerminal};
+use std::os::fd::{AsFd, OwnedFd};
+use std::time::Duration;
+
+use crossterm::event::Event;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+use tokio::signal::unix::{Signal, SignalKind, signal};
+
+pub struct Input {
+    /// The terminal crossterm reads from (stdin, or /dev/tty when stdin is not one), registered
+    /// for readiness only: crossterm does the reading.
+    terminal: AsyncFd<OwnedFd>,
+    /// crossterm turns SIGWINCH into `Event::Resize`, but only when asked for events.
+    resized: Signal,
+}
+
+impl Input {
+    pub fn new() -> io::Result<Self> {
+        let stdin = io::stdin();
+        let terminal = if stdin.is_terminal() {
+            stdin.as_fd().try_clone_to_owned()?
+        } else {
+            std::fs::File::open("/dev/tty")?.into()
+        };
+        // SAFETY: an `OwnedFd` stays open, on the same descriptor, for as long as it is owned.
+        let terminal = unsafe { AsyncFd::register_with_interest(terminal, Interest::READABLE) }?;
+        Ok(Self {
+            terminal,
+            resized: signal(SignalKind::window_change())?,
+        })
+    }
+
+    /// Waits until there is input, then returns every event crossterm can parse from it (at
+    /// least one). Nothing is lost when the future is dropped: it only waits between batches.
+    pub async fn next(&mut self) -> io::Result<Vec<Event>> {
+        loop {
+            let mut events = Vec::new();
+            while crossterm::event::poll(Duration::ZERO)? {
+                events.push(crossterm::event::read()?);
+            }
+            if !events.is_empty() {
+                return Ok(events);
+            }
+            tokio::select! {
+                // Cleared before crossterm reads, so input arriving meanwhile marks it again.
+                ready = self.terminal.readable() => ready?.clear_ready(),
+                _ = self.resized.recv() => {}
+            }
+        }
+    }
+}
