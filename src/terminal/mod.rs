@@ -141,6 +141,12 @@ impl Terminal {
         self.process(bytes);
     }
 
+    /// Every byte reaches vt100 through here, so the sequence state follows vt100's parser.
+    fn parse(&mut self, bytes: &[u8]) {
+        self.sequence_state = self.sequence_state.after(bytes);
+        self.parser.process(bytes);
+    }
+
     /// Resizes the screen (zero dimensions are raised to one) and returns to the live view.
     pub fn resize(&mut self, rows: u16, cols: u16) {
         self.forget_rows_scrolled_off();
@@ -153,14 +159,16 @@ impl Terminal {
     /// would come back as blank rows above the text. With the count at zero a taller screen
     /// grows at the bottom, as in xterm. The count can only be reset on the active screen, so
     /// the primary one is brought up for a moment (mode 47 switches without touching the
-    /// cursor or either screen's contents).
+    /// cursor or either screen's contents). Those switches are sequences of their own, so they
+    /// wait for the remote's unfinished one, if any, to end: cutting into it would change what
+    /// it does. Only then, rarely, does a grown primary screen keep vt100's blank rows.
     fn forget_rows_scrolled_off(&mut self) {
-        if self.alternate_screen() {
-            self.parser.process(b"\x1b[?47l");
+        if !self.alternate_screen() {
             self.parser.screen_mut().clear_scrollback();
-            self.parser.process(b"\x1b[?47h");
-        } else {
+        } else if self.sequence_state.between_sequences() {
+            self.parse(b"\x1b[?47l");
             self.parser.screen_mut().clear_scrollback();
+            self.parse(b"\x1b[?47h");
         }
     }
 

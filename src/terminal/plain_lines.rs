@@ -112,12 +112,6 @@ impl Terminal {
         self.parse(bytes);
     }
 
-    /// Hands bytes to vt100, keeping track of whether it is between sequences.
-    fn parse(&mut self, bytes: &[u8]) {
-        self.sequence_state = self.sequence_state.after(bytes);
-        self.parser.process(bytes);
-    }
-
     fn process_plain_run(&mut self, run: &[u8], rows: usize) {
         if !self.sequence_state.between_sequences() {
             self.parse(run);

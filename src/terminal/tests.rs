@@ -230,6 +230,17 @@ fn a_taller_screen_grows_at_the_bottom_after_output_scrolled() {
 }
 
 #[test]
+fn a_resize_does_not_cut_into_a_sequence_split_across_reads() {
+    let mut terminal = Terminal::new(3, 10, 100);
+    terminal.feed(b"\x1b[?1049h\x1b[3");
+    terminal.resize(6, 10);
+    terminal.feed(b"1mred");
+    let cell = terminal.screen().cell(0, 0).expect("a cell");
+    assert_eq!(cell.contents(), "r");
+    assert_eq!(cell.fgcolor(), vt100::Color::Idx(1));
+}
+
+#[test]
 fn resize_returns_to_the_live_screen() {
     let mut terminal = Terminal::new(5, 20, 100);
     feed_numbered_lines(&mut terminal, 50);
