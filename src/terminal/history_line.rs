@@ -112,6 +112,16 @@ pub(crate) struct HistoryCell<'a> {
 }
 
 impl HistoryLine {
+    /// A row of default-styled cells holding `text`, one cell per character: its trailing
+    /// blanks are not kept, and there are no style runs.
+    pub(crate) fn plain(text: &str) -> Self {
+        HistoryLine {
+            text: text.trim_end_matches(' ').into(),
+            runs: Box::new([]),
+            wrapped: false,
+        }
+    }
+
     /// Bytes this line owns on the heap (what the allocator was asked for).
     #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {

@@ -75,18 +75,6 @@ fn split_off_last_lines(run: &[u8], tail: usize) -> (&[u8], &[u8]) {
     run.split_at(split)
 }
 
-impl HistoryLine {
-    /// What vt100's row becomes after printable ASCII `text` was written on a fresh row.
-    fn of_plain_text(text: &[u8]) -> Self {
-        let text = std::str::from_utf8(text).expect("plain lines are ASCII");
-        HistoryLine {
-            text: text.trim_end_matches(' ').into(),
-            runs: Box::new([]),
-            wrapped: false,
-        }
-    }
-}
-
 const LINE_FEEDS: [u8; 64] = [b'\n'; 64];
 
 impl Terminal {
@@ -139,7 +127,7 @@ impl Terminal {
 
     /// Whether text written now lands on a blank row at the bottom of a full-screen scroll
     /// region of the primary screen, in default colours, and leaves history the way
-    /// [`HistoryLine::of_plain_text`] says. The caller has seen the row scroll into place.
+    /// [`HistoryLine::plain`] says. The caller has seen the row scroll into place.
     fn on_fresh_bottom_row(&self) -> bool {
         let screen = self.screen();
         let (rows, _) = self.size();
@@ -177,7 +165,8 @@ impl Terminal {
             .split_inclusive(|&byte| byte == b'\n')
             .skip(skipped - kept)
         {
-            scrollback.push(HistoryLine::of_plain_text(text_of(line)));
+            let text = std::str::from_utf8(text_of(line)).expect("plain lines are ASCII");
+            scrollback.push(HistoryLine::plain(text));
         }
         self.hooks_mut().blank_rows_to_drop = rows - 1;
         self.parse(last);

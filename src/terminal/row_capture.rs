@@ -29,6 +29,15 @@ impl RowCapture {
         // Writing to a String cannot fail.
         let _ = row.write_formatted_basic(&mut self.formatted, &mut state);
         let wrapped = was_wrapped(row, &mut state);
+        // Most rows are plain ASCII without styling (logs, `ls`, build output): every byte is
+        // one default-styled cell. Skipping the per-cell walk is what keeps an output flood
+        // from stalling on the scrollback.
+        if self.formatted.is_ascii() && !self.formatted.contains('\x1b') {
+            return HistoryLine {
+                wrapped,
+                ..HistoryLine::plain(&self.formatted)
+            };
+        }
         self.decode();
         HistoryLine {
             text: self.text.as_str().into(),
@@ -40,13 +49,6 @@ impl RowCapture {
     fn decode(&mut self) {
         self.text.clear();
         self.runs.clear();
-        // Most rows are plain ASCII without styling (logs, `ls`, build output): every byte is
-        // one default-styled cell, so only trailing blanks need trimming. Skipping the
-        // per-cell walk is what keeps an output flood from stalling on the scrollback.
-        if self.formatted.is_ascii() && !self.formatted.contains('\x1b') {
-            self.text.push_str(self.formatted.trim_end_matches(' '));
-            return;
-        }
         let mut attributes = CellAttributes::default();
         let mut col: u16 = 0;
         let mut kept_text_len = 0;

@@ -101,19 +101,12 @@ mod tests {
     use super::Scrollback;
     use crate::terminal::history_line::HistoryLine;
 
-    fn line(text: &str) -> HistoryLine {
-        HistoryLine {
-            text: text.into(),
-            runs: Box::new([]),
-            wrapped: false,
-        }
-    }
 
     #[test]
     fn a_small_history_keeps_the_newest_lines() {
         let mut scrollback = Scrollback::new(3);
         for text in ["1", "2", "3", "4", "5"] {
-            scrollback.push(line(text));
+            scrollback.push(HistoryLine::plain(text));
         }
         scrollback.set_offset(usize::MAX);
         let shown: Vec<&str> = (0..3)
@@ -127,7 +120,7 @@ mod tests {
     fn the_ring_never_grows_past_the_capacity() {
         let mut scrollback = Scrollback::new(10_000);
         for _ in 0..10_000 {
-            scrollback.push(line(""));
+            scrollback.push(HistoryLine::plain(""));
         }
         assert_eq!(scrollback.lines.capacity(), 10_000);
     }
