@@ -155,14 +155,19 @@ struct Samples {
     tabsh_fresh: Vec<Duration>,
 }
 
-async fn measure(setup: &Setup, runs: usize) -> Result<Samples> {
-    let connection = tokio::time::timeout(
+/// A fresh tabsh connection to the bench sshd, authenticated.
+async fn connect_tabsh(setup: &Setup) -> Result<Connection> {
+    tokio::time::timeout(
         PROMPT_TIMEOUT,
         Connection::connect(&setup.connect_options(), Arc::new(BatchPrompter)),
     )
     .await
     .map_err(|_| anyhow!("tabsh did not connect within {PROMPT_TIMEOUT:?}"))?
-    .context("tabsh connects to the bench sshd")?;
+    .context("tabsh connects to the bench sshd")
+}
+
+async fn measure(setup: &Setup, runs: usize) -> Result<Samples> {
+    let connection = connect_tabsh(setup).await?;
     let master = ControlMaster::start(setup).await?;
 
     let mut samples = Samples::default();
@@ -215,13 +220,7 @@ async fn time_tabsh_clone(connection: &Connection) -> Result<Duration> {
 
 async fn time_tabsh_fresh(setup: &Setup) -> Result<Duration> {
     let started = Instant::now();
-    let connection = tokio::time::timeout(
-        PROMPT_TIMEOUT,
-        Connection::connect(&setup.connect_options(), Arc::new(BatchPrompter)),
-    )
-    .await
-    .map_err(|_| anyhow!("tabsh did not connect within {PROMPT_TIMEOUT:?}"))?
-    .context("tabsh connects to the bench sshd")?;
+    let connection = connect_tabsh(setup).await?;
     let mut session = connection
         .open_session(&pty_shell_request())
         .await

@@ -101,7 +101,6 @@ mod tests {
     use super::Scrollback;
     use crate::terminal::history_line::HistoryLine;
 
-
     #[test]
     fn a_small_history_keeps_the_newest_lines() {
         let mut scrollback = Scrollback::new(3);
