@@ -13,6 +13,7 @@ mod history_line;
 mod parser_hooks;
 mod plain_lines;
 mod row_capture;
+mod row_changes;
 mod scrollback;
 mod sequence_state;
 mod view;
@@ -25,10 +26,12 @@ use std::num::NonZeroU16;
 use erase_scrollback::EraseScrollbackDetector;
 use history_line::HistoryLine;
 use parser_hooks::ParserHooks;
+pub use row_changes::RowStamp;
+use row_changes::{Reach, RowVersions};
 use scrollback::Scrollback;
 use sequence_state::SequenceState;
-pub use view::TerminalView;
 pub use view::ViewCache;
+pub use view::TerminalView;
 pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
 
 /// Lines of history kept per tab unless the profile asks for another amount.
@@ -79,6 +82,7 @@ pub struct Terminal {
     parser: vt100::Parser<ParserHooks>,
     erase_detector: EraseScrollbackDetector,
     sequence_state: SequenceState,
+    row_versions: RowVersions,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -123,6 +127,7 @@ impl Terminal {
             ),
             erase_detector: EraseScrollbackDetector::default(),
             sequence_state: SequenceState::default(),
+            row_versions: RowVersions::new(at_least_one(rows).get()),
         }
     }
 
@@ -141,16 +146,26 @@ impl Terminal {
         self.process(bytes);
     }
 
-    /// Every byte reaches vt100 through here, so the sequence state follows vt100's parser.
+    /// Every byte reaches vt100 through here, so the sequence state follows vt100's parser and
+    /// the row versions follow its screen.
     fn parse(&mut self, bytes: &[u8]) {
+        let (cursor_row, cursor_col) = self.cursor_position();
+        let reach = if self.sequence_state.between_sequences() {
+            let (_, cols) = self.size();
+            row_changes::reach(bytes, cursor_col, cols)
+        } else {
+            Reach::Everything
+        };
         self.sequence_state = self.sequence_state.after(bytes);
         self.parser.process(bytes);
+        self.row_versions.record(reach, cursor_row);
     }
 
     /// Resizes the screen (zero dimensions are raised to one) and returns to the live view.
     pub fn resize(&mut self, rows: u16, cols: u16) {
         self.forget_rows_scrolled_off();
         self.parser.set_size(at_least_one(rows), at_least_one(cols));
+        self.row_versions.resize(at_least_one(rows).get());
         self.scrollback_mut().set_offset(0);
     }
 
@@ -326,6 +341,12 @@ impl Terminal {
         }
         let screen_row = usize::from(row).checked_sub(self.scrollback_offset())?;
         u16::try_from(screen_row).ok().map(DisplayedRow::Screen)
+    }
+
+    /// A stamp for what live screen row `row` holds now: equal to one taken earlier only if the
+    /// row cannot have changed in between (see `row_changes`).
+    pub fn row_stamp(&self, row: u16) -> RowStamp {
+        self.row_versions.stamp(row)
     }
 
     pub(crate) fn screen(&self) -> &vt100::Screen {
