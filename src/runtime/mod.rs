@@ -10,6 +10,8 @@ mod screen;
 use std::time::Duration;
 
 use crossterm::event::Event;
+use ratatui::backend::Backend;
+use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -79,7 +81,7 @@ async fn event_loop(
     open: Vec<StoredProfile>,
 ) -> anyhow::Result<()> {
     let mut guard = ScreenGuard::enter()?;
-    let size = guard.screen.size()?;
+    let size = guard.screen.backend().size()?;
     let (incoming_tx, mut incoming) = mpsc::unbounded_channel();
     let mut executor = Executor::new(incoming_tx, store, options.demo_max_sessions);
     let mut model = Model::new(options.keymap, size.width, size.height);
@@ -138,9 +140,10 @@ async fn event_loop(
             },
             _ = tokio::time::sleep_until(next_frame), if dirty => {
                 effects.extend(hand_over(&mut model, &mut pending_output));
+                let area = Rect::new(0, 0, model.cols, model.rows);
                 guard
                     .screen
-                    .draw(|frame| crate::ui::view(&model, &view_cache, frame))?;
+                    .draw(area, |canvas| crate::ui::view(&model, &view_cache, canvas))?;
                 dirty = false;
                 next_frame = Instant::now() + FRAME;
             }

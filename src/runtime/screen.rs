@@ -1,6 +1,6 @@
 //! Taking over the terminal and giving it back, also when tabsh panics.
 
-use std::io::{Stdout, stdout};
+use std::io::{BufWriter, Stdout, stdout};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -9,10 +9,15 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::layout::Rect;
 
-pub type Screen = Terminal<CrosstermBackend<Stdout>>;
+use crate::ui::Renderer;
+
+/// Frames are gathered here and leave in one write: stdout's own buffer is a 1 KiB line buffer.
+const FRAME_BUFFER_BYTES: usize = 64 * 1024;
+
+pub type Screen = Renderer<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Raw mode, alternate screen, bracketed paste and mouse reporting, undone on drop.
 pub struct ScreenGuard {
@@ -29,7 +34,9 @@ impl ScreenGuard {
             EnableBracketedPaste,
             EnableMouseCapture
         )?;
-        let screen = Terminal::new(CrosstermBackend::new(stdout()))?;
+        let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER_BYTES, stdout()));
+        let size = backend.size()?;
+        let screen = Renderer::new(backend, Rect::new(0, 0, size.width, size.height));
         Ok(Self { screen })
     }
 }

@@ -31,7 +31,7 @@ use row_changes::{Reach, RowVersions};
 use scrollback::Scrollback;
 use sequence_state::SequenceState;
 pub use view::ViewCache;
-pub use view::TerminalView;
+pub use view::{ChangedRow, TerminalView};
 pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
 
 /// Lines of history kept per tab unless the profile asks for another amount.

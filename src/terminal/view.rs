@@ -16,7 +16,7 @@ use ratatui::{
 };
 
 use super::{
-    DisplayedRow, Terminal,
+    DisplayedRow, RowStamp, Terminal,
     cell_style::{attributes_style, cell_style},
     history_line::HistoryLine,
 };
@@ -61,16 +61,10 @@ impl<'a> TerminalView<'a> {
     }
 
     fn draw_cells(&self, area: Rect, buf: &mut Buffer) {
-        let mut renditions = None;
         for row in 0..area.height {
             match self.terminal.displayed_row(row) {
                 Some(DisplayedRow::Screen(screen_row)) => match self.cache {
-                    Some(cache) => {
-                        let renditions = renditions.get_or_insert_with(|| self.row_renditions());
-                        let rendition = renditions.get_mut(usize::from(screen_row));
-                        let rendition = rendition.map(std::mem::take).unwrap_or_default();
-                        self.draw_screen_row_cached(area, row, screen_row, rendition, cache, buf);
-                    }
+                    Some(cache) => self.draw_screen_row_cached(area, row, screen_row, cache, buf),
                     None => self.draw_screen_row(area, row, screen_row, buf),
                 },
                 Some(DisplayedRow::History(line)) => self.draw_history_line(area, row, line, buf),
@@ -79,27 +73,19 @@ impl<'a> TerminalView<'a> {
         }
     }
 
-    /// vt100's own rendition of each live screen row (text and the escape sequences for its
-    /// colours and attributes): a row's cells as exactly as a key can, for a third of what
-    /// looking the cells up costs.
-    fn row_renditions(&self) -> Vec<String> {
-        let (_, cols) = self.terminal.size();
-        self.terminal.screen().rows_formatted(0, cols).collect()
-    }
-
-    /// Copies the row from `cache` when vt100's rendition of it is the one cached, for the same
-    /// terminal and view widths (the cells drawn depend on nothing else); draws and caches it
-    /// otherwise.
+    /// Copies the row from `cache` when it was drawn there with the row's current stamp, for the
+    /// same terminal and view widths (the cells drawn depend on nothing else); draws and caches
+    /// it otherwise.
     fn draw_screen_row_cached(
         &self,
         area: Rect,
         row: u16,
         screen_row: u16,
-        rendition: String,
         cache: &ViewCache,
         buf: &mut Buffer,
     ) {
         let (_, terminal_cols) = self.terminal.size();
+        let stamp = self.terminal.row_stamp(screen_row);
         let start = buf.index_of(area.x, area.y + row);
         let cells = start..start + usize::from(area.width);
         let mut rows = cache.rows.borrow_mut();
@@ -108,18 +94,57 @@ impl<'a> TerminalView<'a> {
             rows.resize_with(index + 1, CachedRow::default);
         }
         let cached = &mut rows[index];
-        if cached.rendition == rendition
-            && cached.terminal_cols == terminal_cols
-            && cached.cells.len() == cells.len()
-        {
+        if cached.holds(stamp, terminal_cols, area.width) {
             buf.content[cells].clone_from_slice(&cached.cells);
             return;
         }
         self.draw_screen_row(area, row, screen_row, buf);
-        cached.rendition = rendition;
+        cached.stamp = stamp;
         cached.terminal_cols = terminal_cols;
         cached.cells.clear();
         cached.cells.extend_from_slice(&buf.content[cells]);
+    }
+
+    /// The live screen rows whose cells, drawn in `area`, may not be the ones the cache holds
+    /// for them: when the previous frame drew this view in `area` through the same cache, the
+    /// rows a frame must repaint. Every row without a cache. Meant for the live screen: while
+    /// scrolled back, rows show history instead.
+    pub fn changed_rows(&self, area: Rect) -> Vec<ChangedRow> {
+        let (rows, terminal_cols) = self.terminal.size();
+        let rows = 0..rows.min(area.height);
+        let Some(cache) = self.cache else {
+            return rows.map(|row| ChangedRow { row }).collect();
+        };
+        let cached_rows = cache.rows.borrow();
+        rows.filter(|&row| {
+            let stamp = self.terminal.row_stamp(row);
+            !cached_rows
+                .get(usize::from(row))
+                .is_some_and(|cached| cached.holds(stamp, terminal_cols, area.width))
+        })
+        .map(|row| ChangedRow { row })
+        .collect()
+    }
+
+    /// Draws one row [`TerminalView::changed_rows`] found, in the same `area`, and caches it.
+    pub fn render_changed_row(&self, area: Rect, changed: ChangedRow, buf: &mut Buffer) {
+        let Some(area) = self.clip(area, buf) else {
+            return;
+        };
+        if changed.row >= area.height {
+            return;
+        }
+        match self.cache {
+            Some(cache) => {
+                self.draw_screen_row_cached(area, changed.row, changed.row, cache, buf);
+            }
+            None => self.draw_screen_row(area, changed.row, changed.row, buf),
+        }
+    }
+
+    fn clip(&self, area: Rect, buf: &Buffer) -> Option<Rect> {
+        let area = area.intersection(buf.area);
+        (!area.is_empty()).then_some(area)
     }
 
     fn draw_screen_row(&self, area: Rect, row: u16, screen_row: u16, buf: &mut Buffer) {
@@ -228,19 +253,60 @@ impl<'a> TerminalView<'a> {
 ///
 /// vt100 gives no access to a row, only to one cell at a time, and each `Screen::cell` walks its
 /// row iterators again: 13 ns a cell, 110 µs for a 220x38 screen, most of a frame's drawing. Yet
-/// while someone types, a frame changes one row. So rows whose vt100 rendition is the one cached
-/// are copied instead of looked up. The rendition identifies the cells, so a row can never be
-/// taken from the wrong screen, and one cache serves every tab (only one is drawn at a time).
+/// while someone types, a frame changes one row. So a row is cached with its [`RowStamp`], and
+/// copied instead of looked up while the terminal still gives it that stamp. Stamps differ
+/// between terminals, so a row can never be taken from the wrong screen, and one cache serves
+/// every tab (only one is drawn at a time).
+///
+/// It also remembers where the last frame showed exactly those rows with nothing drawn over
+/// them: there, a frame that keeps the previous one need only repaint the
+/// [`TerminalView::changed_rows`].
 #[derive(Debug, Default)]
 pub struct ViewCache {
     rows: RefCell<Vec<CachedRow>>,
+    shown_unobstructed: std::cell::Cell<Option<Rect>>,
+}
+
+impl ViewCache {
+    /// Where the last frame showed the cached rows with nothing over them, if it did.
+    pub fn shown_unobstructed(&self) -> Option<Rect> {
+        self.shown_unobstructed.get()
+    }
+
+    /// Records where this frame shows the cached rows with nothing over them, or `None`.
+    pub fn set_shown_unobstructed(&self, area: Option<Rect>) {
+        self.shown_unobstructed.set(area);
+    }
 }
 
 #[derive(Debug, Default)]
 struct CachedRow {
-    rendition: String,
+    stamp: RowStamp,
     terminal_cols: u16,
     cells: Vec<Cell>,
+}
+
+impl CachedRow {
+    /// Whether these are the cells of a row stamped `stamp`, drawn `width` cells wide from a
+    /// terminal `terminal_cols` wide.
+    fn holds(&self, stamp: RowStamp, terminal_cols: u16, width: u16) -> bool {
+        self.stamp == stamp
+            && self.terminal_cols == terminal_cols
+            && self.cells.len() == usize::from(width)
+    }
+}
+
+/// A live screen row to repaint, from [`TerminalView::changed_rows`].
+#[derive(Debug)]
+pub struct ChangedRow {
+    row: u16,
+}
+
+impl ChangedRow {
+    /// The row, counted from the top of the view's area.
+    pub fn row(&self) -> u16 {
+        self.row
+    }
 }
 
 /// Resets the cells of view row `row` from column `from` to the right edge of `area`.
@@ -252,10 +318,9 @@ fn blank_cells(area: Rect, row: u16, from: u16, buf: &mut Buffer) {
 
 impl Widget for TerminalView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let area = area.intersection(buf.area);
-        if area.is_empty() {
+        let Some(area) = self.clip(area, buf) else {
             return;
-        }
+        };
         self.draw_cells(area, buf);
         if self.show_cursor {
             self.draw_cursor(area, buf);

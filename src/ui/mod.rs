@@ -1,15 +1,18 @@
-//! Drawing: `view(&Model, &ViewCache, &mut Frame)` and the widgets it uses. Reads state (the cache
-//! only remembers drawn rows), never does I/O.
+//! Drawing: `view(&Model, &ViewCache, &mut Canvas)` and the widgets it uses, which read state
+//! (the cache only remembers drawn rows) and never do I/O; and the [`Renderer`] that puts
+//! frames on the host terminal through a ratatui backend.
 
 pub mod escapes;
 pub mod popups;
 pub mod profile_form;
+pub(crate) mod renderer;
 pub mod session_manager;
 pub mod status_bar;
 pub mod tab_bar;
 pub mod text_input;
 mod view;
 
+pub use renderer::{Canvas, Renderer};
 pub use view::view;
 
 #[cfg(test)]

@@ -1,13 +1,16 @@
 //! The whole screen drawn from a model built with `update`, snapshotted through TestBackend.
 
 use bytes::Bytes;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
 
 use crate::app::{ConnectionId, Effect, Model, Msg, NetEvent, PromptReply, update};
 use crate::input::keymap::Keymap;
 use crate::profiles::{Profile, StoredProfile};
 use crate::ssh::Prompt;
+use crate::terminal::ViewCache;
+use crate::ui::Renderer;
+use crate::ui::renderer::tests::RecordingBackend;
 
 fn stored(id: &str) -> StoredProfile {
     StoredProfile {
@@ -21,13 +24,64 @@ fn stored(id: &str) -> StoredProfile {
     }
 }
 
+const SCREEN: Rect = Rect::new(0, 0, 72, 12);
+
+/// A screen that keeps its renderer and view cache from frame to frame, as the event loop does.
+struct Screen {
+    renderer: Renderer<RecordingBackend>,
+    cache: ViewCache,
+}
+
+impl Screen {
+    fn new() -> Self {
+        Self {
+            renderer: Renderer::new(RecordingBackend::new(SCREEN.width, SCREEN.height), SCREEN),
+            cache: ViewCache::default(),
+        }
+    }
+
+    /// Draws a frame of `model` and returns the positions of the cells it sent.
+    fn draw(&mut self, model: &Model) -> Vec<(u16, u16)> {
+        self.renderer.backend_mut().take_sent();
+        let cache = &self.cache;
+        self.renderer
+            .draw(SCREEN, |canvas| super::view(model, cache, canvas))
+            .unwrap();
+        self.renderer.backend_mut().take_sent()
+    }
+
+    fn new_drawn(model: &Model) -> Self {
+        let mut screen = Self::new();
+        screen.draw(model);
+        screen
+    }
+
+    fn contents(&self) -> &Buffer {
+        self.renderer.backend().screen.buffer()
+    }
+
+    fn cursor(&self) -> Option<Position> {
+        let screen = &self.renderer.backend().screen;
+        screen.cursor_visible().then(|| screen.cursor_position())
+    }
+}
+
+/// `model` drawn on a fresh screen.
 fn draw(model: &Model) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(72, 12)).unwrap();
-    let cache = crate::terminal::ViewCache::default();
-    terminal
-        .draw(|frame| super::view(model, &cache, frame))
-        .unwrap();
-    terminal.backend().to_string()
+    let mut screen = Screen::new();
+    screen.draw(model);
+    screen.renderer.backend().screen.to_string()
+}
+
+fn output(model: &mut Model, bytes: &'static [u8]) {
+    let tab = model.tabs[model.active].id;
+    update(
+        model,
+        Msg::Net(NetEvent::Output {
+            tab,
+            bytes: Bytes::from_static(bytes),
+        }),
+    );
 }
 
 /// One connected tab whose shell has printed a little.
@@ -131,4 +185,85 @@ fn a_password_prompt_hides_what_is_typed() {
     let screen = draw(&model);
     assert!(!screen.contains("hunter2"));
     insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn an_echo_repaints_the_bars_and_the_row_typed_on_and_sends_one_cell() {
+    let mut model = one_open_tab();
+    let mut screen = Screen::new();
+    screen.draw(&model);
+
+    output(&mut model, b"l");
+    let sent = screen.draw(&model);
+
+    // Tab bar on row 0, so the shell's third row is screen row 3.
+    assert_eq!(sent, [(2, 3)]);
+    assert_eq!(screen.cursor(), Some(Position::new(3, 3)));
+    let mut fresh = Screen::new();
+    fresh.draw(&model);
+    assert_eq!(screen.contents(), fresh.contents());
+}
+
+#[test]
+fn frames_that_keep_the_previous_one_show_what_a_fresh_screen_shows() {
+    let mut model = one_open_tab();
+    let mut screen = Screen::new();
+    let steps: [&[u8]; 6] = [
+        b"ls\r\n",
+        b"\x1b[31mred\x1b[0m and \xe6\x97\xa5\xe6\x9c\xac\r\n$ ",
+        b"\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\nscrolled\r\n$ ",
+        b"\x1b[2J\x1b[Hcleared",
+        b"\x1b[?1049h\x1b[Hfull screen\x1b[5;3Hhere",
+        b"\x1b[?1049l\x08\x08\x1b[K",
+    ];
+    for bytes in steps {
+        screen.draw(&model);
+        output(&mut model, bytes);
+        screen.draw(&model);
+
+        let mut fresh = Screen::new();
+        fresh.draw(&model);
+        assert_eq!(screen.contents(), fresh.contents(), "after {bytes:?}");
+        assert_eq!(screen.cursor(), fresh.cursor(), "after {bytes:?}");
+    }
+}
+
+#[test]
+fn closing_an_overlay_repaints_what_it_covered() {
+    let mut model = one_open_tab();
+    let mut screen = Screen::new();
+    screen.draw(&model);
+    model.overlay = Some(crate::app::Overlay::Help);
+    screen.draw(&model);
+    assert_ne!(
+        screen.contents(),
+        Screen::new_drawn(&one_open_tab()).contents()
+    );
+
+    model.overlay = None;
+    screen.draw(&model);
+
+    assert_eq!(screen.contents(), Screen::new_drawn(&model).contents());
+}
+
+#[test]
+fn the_bars_follow_the_model_while_the_terminal_keeps_its_rows() {
+    let mut model = one_open_tab();
+    let mut screen = Screen::new();
+    screen.draw(&model);
+
+    output(&mut model, b"\x1b]2;renamed\x07");
+    let sent = screen.draw(&model);
+    assert!(
+        sent.iter().all(|(_, y)| *y == 0),
+        "only the tab bar changed"
+    );
+    model.notice = Some("clone refused".into());
+    let sent = screen.draw(&model);
+    assert!(
+        sent.iter().all(|(_, y)| *y == 11),
+        "only the status bar changed"
+    );
+
+    assert_eq!(screen.contents(), Screen::new_drawn(&model).contents());
 }

@@ -1,0 +1,209 @@
+//! Putting frames on the host terminal, repainting only what a frame changed.
+//!
+//! ratatui's `Terminal::draw` has every frame start from a blank buffer: widgets paint all of
+//! it, and all of it is compared with the previous frame. For a 220x40 window that is three
+//! passes over some 350 KB of cells, most of it out of cache after a pause in typing, and it
+//! was most of the time between a keystroke's echo arriving and it showing (a quarter of a
+//! millisecond). Here the canvas keeps the previous frame: a view repaints the areas it wants to
+//! change, and only the rows it repainted are compared with what the host shows and sent.
+//! An echo then costs three rows (tab bar, status bar, the row typed on), not forty.
+
+use ratatui::backend::Backend;
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect};
+
+/// Draws frames through a ratatui backend.
+#[derive(Debug)]
+pub struct Renderer<B: Backend> {
+    backend: B,
+    /// What the host terminal shows.
+    shown: Buffer,
+    /// What views paint on. Between frames it equals `shown`.
+    canvas: Buffer,
+    /// Which rows of `canvas` the current frame repainted.
+    repainted: Vec<bool>,
+    /// False until the first frame, and after a resize: the canvas is blank, not a frame.
+    holds_previous_frame: bool,
+    cursor: HostCursor,
+    /// One row of `shown` and of `canvas`, for ratatui's diff of a single row.
+    row_before: Buffer,
+    row_after: Buffer,
+}
+
+/// Where the host terminal's cursor is, as far as the renderer knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HostCursor {
+    /// Before the first frame, nothing is known.
+    Unknown,
+    Hidden,
+    ShownAt(Position),
+}
+
+impl<B: Backend> Renderer<B> {
+    /// A renderer for a host screen of `size`, which is cleared by the first frame.
+    pub fn new(backend: B, area: Rect) -> Self {
+        Self {
+            backend,
+            shown: Buffer::empty(area),
+            canvas: Buffer::empty(area),
+            repainted: vec![false; usize::from(area.height)],
+            holds_previous_frame: false,
+            cursor: HostCursor::Unknown,
+            row_before: Buffer::empty(Rect::ZERO),
+            row_after: Buffer::empty(Rect::ZERO),
+        }
+    }
+
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    pub fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
+    }
+
+    /// Draws one frame of `area` (the host screen's size; a new size clears the screen first).
+    /// `paint` repaints what it wants on the canvas and says where the cursor goes, or `None`
+    /// to hide it.
+    pub fn draw(
+        &mut self,
+        area: Rect,
+        paint: impl FnOnce(&mut Canvas<'_>) -> Option<Position>,
+    ) -> Result<(), B::Error> {
+        if area != self.shown.area {
+            self.resize(area)?;
+        }
+        self.repainted.fill(false);
+        let cursor = paint(&mut Canvas {
+            buffer: &mut self.canvas,
+            repainted: &mut self.repainted,
+            holds_previous_frame: self.holds_previous_frame,
+        });
+        let wrote_cells = self.send_repainted_rows()?;
+        self.place_cursor(cursor, wrote_cells)?;
+        self.backend.flush()?;
+        self.holds_previous_frame = true;
+        Ok(())
+    }
+
+    /// Forgets the host screen's contents: it is cleared and the next frame paints everything.
+    pub fn resize(&mut self, area: Rect) -> Result<(), B::Error> {
+        self.shown = Buffer::empty(area);
+        self.canvas = Buffer::empty(area);
+        self.repainted = vec![false; usize::from(area.height)];
+        self.holds_previous_frame = false;
+        self.backend.clear()?;
+        Ok(())
+    }
+
+    /// Sends what differs between the repainted rows and the host screen, and makes the host
+    /// screen's record match the canvas again. True when any cell was sent.
+    fn send_repainted_rows(&mut self) -> Result<bool, B::Error> {
+        let mut wrote_cells = false;
+        if self.repainted.iter().all(|repainted| *repainted) {
+            let mut changes = self.shown.diff_iter(&self.canvas).peekable();
+            wrote_cells = changes.peek().is_some();
+            self.backend.draw(changes)?;
+            self.shown.content.clone_from_slice(&self.canvas.content);
+            return Ok(wrote_cells);
+        }
+        let width = usize::from(self.canvas.area.width);
+        for (index, _) in self.repainted.iter().enumerate().filter(|(_, r)| **r) {
+            let y = self.canvas.area.y + index as u16;
+            let cells = index * width..(index + 1) * width;
+            copy_row(&mut self.row_before, y, &self.shown.content[cells.clone()]);
+            copy_row(&mut self.row_after, y, &self.canvas.content[cells.clone()]);
+            let mut changes = self.row_before.diff_iter(&self.row_after).peekable();
+            if changes.peek().is_some() {
+                wrote_cells = true;
+                self.backend.draw(changes)?;
+            }
+            self.shown.content[cells.clone()].clone_from_slice(&self.canvas.content[cells]);
+        }
+        Ok(wrote_cells)
+    }
+
+    /// Drawing cells moves the host cursor, so it is put back after any; otherwise it is only
+    /// touched when it moves, appears or disappears.
+    fn place_cursor(
+        &mut self,
+        cursor: Option<Position>,
+        wrote_cells: bool,
+    ) -> Result<(), B::Error> {
+        let wanted = cursor.map_or(HostCursor::Hidden, HostCursor::ShownAt);
+        match wanted {
+            HostCursor::ShownAt(position) => {
+                if !matches!(self.cursor, HostCursor::ShownAt(_)) {
+                    self.backend.show_cursor()?;
+                }
+                if wrote_cells || self.cursor != wanted {
+                    self.backend.set_cursor_position(position)?;
+                }
+            }
+            HostCursor::Hidden if self.cursor != HostCursor::Hidden => {
+                self.backend.hide_cursor()?;
+            }
+            HostCursor::Hidden | HostCursor::Unknown => {}
+        }
+        self.cursor = wanted;
+        Ok(())
+    }
+}
+
+/// Makes `row` a one-row buffer at height `y` holding `cells`, reusing its allocation.
+fn copy_row(row: &mut Buffer, y: u16, cells: &[Cell]) {
+    row.area = Rect::new(0, y, cells.len() as u16, 1);
+    if row.content.len() == cells.len() {
+        row.content.clone_from_slice(cells);
+    } else {
+        row.content.clear();
+        row.content.extend_from_slice(cells);
+    }
+}
+
+/// The surface a frame is painted on. It still shows the previous frame (when
+/// [`Canvas::holds_previous_frame`]); an area is blanked for painting with
+/// [`Canvas::repaint`], and only repainted rows reach the host screen.
+#[derive(Debug)]
+pub struct Canvas<'a> {
+    buffer: &'a mut Buffer,
+    repainted: &'a mut [bool],
+    holds_previous_frame: bool,
+}
+
+impl Canvas<'_> {
+    pub fn area(&self) -> Rect {
+        self.buffer.area
+    }
+
+    /// Whether areas not repainted show the previous frame. False for the first frame and
+    /// after a resize, when everything must be painted.
+    pub fn holds_previous_frame(&self) -> bool {
+        self.holds_previous_frame
+    }
+
+    /// Blanks the whole canvas and returns it for painting.
+    pub fn repaint_all(&mut self) -> &mut Buffer {
+        self.buffer.reset();
+        self.repainted.fill(true);
+        self.buffer
+    }
+
+    /// Blanks `area` (clipped to the canvas) and returns the canvas for painting it. Painting
+    /// outside the area repainted this frame does not reach the screen.
+    pub fn repaint(&mut self, area: Rect) -> &mut Buffer {
+        let area = area.intersection(self.buffer.area);
+        for y in area.top()..area.bottom() {
+            let start = self.buffer.index_of(area.x, y);
+            for cell in &mut self.buffer.content[start..start + usize::from(area.width)] {
+                cell.reset();
+            }
+            self.repainted[usize::from(y - self.buffer.area.y)] = true;
+        }
+        self.buffer
+    }
+}
+
+#[cfg(test)]
+#[path = "renderer_tests.rs"]
+pub(crate) mod tests;
