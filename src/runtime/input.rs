@@ -42,19 +42,24 @@ impl Input {
 
     /// Waits until there is input, then returns every event crossterm can parse from it (at
     /// least one). Nothing is lost when the future is dropped: it only waits between batches.
+    ///
+    /// crossterm is only asked once the terminal is readable or the window changed size: each
+    /// ask is an `epoll_wait` of its own, and the event loop calls this on every turn, between
+    /// a key and its sending as well as between an echo and its drawing.
     pub async fn next(&mut self) -> io::Result<Vec<Event>> {
         loop {
+            tokio::select! {
+                // Cleared before crossterm reads, so input arriving meanwhile marks it again.
+                ready = self.terminal.readable() => ready?.clear_ready(),
+                _ = self.resized.recv() => {}
+            }
             let mut events = Vec::new();
+            // crossterm reads what the terminal holds, so this also empties it.
             while crossterm::event::poll(Duration::ZERO)? {
                 events.push(crossterm::event::read()?);
             }
             if !events.is_empty() {
                 return Ok(events);
-            }
-            tokio::select! {
-                // Cleared before crossterm reads, so input arriving meanwhile marks it again.
-                ready = self.terminal.readable() => ready?.clear_ready(),
-                _ = self.resized.recv() => {}
             }
         }
     }

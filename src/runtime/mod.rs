@@ -19,7 +19,7 @@ use crate::app::{self, ConnectionId, Model, Msg, NetEvent, TabId};
 use crate::input::keymap::Keymap;
 use crate::profiles::{AntiIdle, Store, StoredProfile};
 use crate::ssh::{ChannelHandle, Connection};
-use crate::terminal::ViewCache;
+use crate::ui::FrameMemory;
 use executor::Executor;
 use input::Input;
 use pending_output::PendingOutput;
@@ -88,7 +88,7 @@ async fn event_loop(
     let mut effects = app::update(&mut model, executor.profiles_msg());
     effects.extend(app::update(&mut model, Msg::Start { open }));
     let mut input = Input::new()?;
-    let view_cache = ViewCache::default();
+    let frame_memory = FrameMemory::default();
     let mut pending_output = PendingOutput::default();
     let mut dirty = true;
     let mut next_frame = Instant::now();
@@ -98,6 +98,18 @@ async fn event_loop(
             if !executor.run(effect) {
                 return Ok(());
             }
+        }
+        // Drawn here, at once when the frame slot is free: an echo after a pause is drawn as
+        // soon as it arrives, without a turn through the timer.
+        if dirty && Instant::now() >= next_frame {
+            effects.extend(hand_over(&mut model, &mut pending_output));
+            let area = Rect::new(0, 0, model.cols, model.rows);
+            guard.screen.draw(area, |canvas| {
+                crate::ui::view(&model, &frame_memory, canvas)
+            })?;
+            dirty = false;
+            next_frame = Instant::now() + FRAME;
+            continue;
         }
         tokio::select! {
             batch = input.next() => {
@@ -138,15 +150,7 @@ async fn event_loop(
                 }
                 dirty = true;
             },
-            _ = tokio::time::sleep_until(next_frame), if dirty => {
-                effects.extend(hand_over(&mut model, &mut pending_output));
-                let area = Rect::new(0, 0, model.cols, model.rows);
-                guard
-                    .screen
-                    .draw(area, |canvas| crate::ui::view(&model, &view_cache, canvas))?;
-                dirty = false;
-                next_frame = Instant::now() + FRAME;
-            }
+            _ = tokio::time::sleep_until(next_frame), if dirty => {}
         }
     }
 }

@@ -257,26 +257,9 @@ impl<'a> TerminalView<'a> {
 /// copied instead of looked up while the terminal still gives it that stamp. Stamps differ
 /// between terminals, so a row can never be taken from the wrong screen, and one cache serves
 /// every tab (only one is drawn at a time).
-///
-/// It also remembers where the last frame showed exactly those rows with nothing drawn over
-/// them: there, a frame that keeps the previous one need only repaint the
-/// [`TerminalView::changed_rows`].
 #[derive(Debug, Default)]
 pub struct ViewCache {
     rows: RefCell<Vec<CachedRow>>,
-    shown_unobstructed: std::cell::Cell<Option<Rect>>,
-}
-
-impl ViewCache {
-    /// Where the last frame showed the cached rows with nothing over them, if it did.
-    pub fn shown_unobstructed(&self) -> Option<Rect> {
-        self.shown_unobstructed.get()
-    }
-
-    /// Records where this frame shows the cached rows with nothing over them, or `None`.
-    pub fn set_shown_unobstructed(&self, area: Option<Rect>) {
-        self.shown_unobstructed.set(area);
-    }
 }
 
 #[derive(Debug, Default)]

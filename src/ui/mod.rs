@@ -1,8 +1,9 @@
-//! Drawing: `view(&Model, &ViewCache, &mut Canvas)` and the widgets it uses, which read state
-//! (the cache only remembers drawn rows) and never do I/O; and the [`Renderer`] that puts
-//! frames on the host terminal through a ratatui backend.
+//! Drawing: `view(&Model, &FrameMemory, &mut Canvas)` and the widgets it uses, which read state
+//! (the memory only remembers what was painted) and never do I/O; and the [`Renderer`] that
+//! puts frames on the host terminal through a ratatui backend.
 
 pub mod escapes;
+mod frame_memory;
 pub mod popups;
 pub mod profile_form;
 pub(crate) mod renderer;
@@ -12,6 +13,7 @@ pub mod tab_bar;
 pub mod text_input;
 mod view;
 
+pub use frame_memory::FrameMemory;
 pub use renderer::{Canvas, Renderer};
 pub use view::view;
 

@@ -53,39 +53,46 @@ pub fn state_text(state: &TabState) -> String {
     }
 }
 
-impl Widget for StatusBar<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
+/// Everything the status bar shows: equal contents draw equal rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusBarContent {
+    details: Line<'static>,
+    /// At the right end: a notice, or how to get help.
+    hint: Line<'static>,
+}
+
+impl StatusBar<'_> {
+    pub fn content(&self) -> StatusBarContent {
         let model = self.model;
-        buf.set_style(area, Style::new().on_blue());
         let separator = || Span::raw(" │ ").light_blue().on_blue();
-        let mut spans = Vec::new();
+        let mut details = Vec::new();
         if let Some(tab) = model.active_tab() {
-            spans.push(
+            details.push(
                 Span::raw(format!(" {}", tab.profile.display_name()))
                     .white()
                     .bold()
                     .on_blue(),
             );
             if !tab.target.is_empty() {
-                spans.push(separator());
-                spans.push(Span::raw(tab.target.clone()).white().on_blue());
+                details.push(separator());
+                details.push(Span::raw(tab.target.clone()).white().on_blue());
             }
-            spans.push(separator());
+            details.push(separator());
             let state = Span::raw(state_text(&tab.state));
-            spans.push(match tab.state {
+            details.push(match tab.state {
                 TabState::Open => state.light_green().on_blue(),
                 TabState::Connecting | TabState::Opening => state.yellow().on_blue(),
                 _ => state.light_red().on_blue(),
             });
             if let Some(info) = tab.connection.and_then(|c| model.connections.get(&c)) {
-                spans.push(separator());
-                spans.push(Span::raw(session_count(info)).white().on_blue());
+                details.push(separator());
+                details.push(Span::raw(session_count(info)).white().on_blue());
             }
-            spans.push(separator());
+            details.push(separator());
             let info = tab.connection.and_then(|c| model.connections.get(&c));
             let text = anti_idle_text(tab.profile.profile.anti_idle.enabled, info);
             let span = Span::raw(text);
-            spans.push(match info.map(|i| i.misses.0) {
+            details.push(match info.map(|i| i.misses.0) {
                 Some(misses) if misses > 0 => span.yellow().bold().on_blue(),
                 _ => span.white().on_blue(),
             });
@@ -96,10 +103,26 @@ impl Widget for StatusBar<'_> {
                 .light_blue()
                 .on_blue(),
         };
-        let hint_width = (hint.width() as u16).min(area.width);
-        Line::from(spans).render(area, buf);
+        StatusBarContent {
+            details: Line::from(details),
+            hint: Line::from(hint),
+        }
+    }
+}
+
+impl Widget for &StatusBarContent {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        buf.set_style(area, Style::new().on_blue());
+        let hint_width = (self.hint.width() as u16).min(area.width);
+        (&self.details).render(area, buf);
         // Notices win over the right end of the connection details.
         let x = area.right() - hint_width;
-        Line::from(hint).render(Rect::new(x, area.y, hint_width, 1), buf);
+        (&self.hint).render(Rect::new(x, area.y, hint_width, 1), buf);
+    }
+}
+
+impl Widget for StatusBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        self.content().render(area, buf);
     }
 }

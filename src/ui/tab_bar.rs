@@ -16,11 +16,18 @@ pub struct TabBar<'a> {
 /// Longest title shown before it is shortened with an ellipsis.
 const MAX_TITLE: usize = 24;
 
-impl Widget for TabBar<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
+/// Everything the tab bar shows: equal contents draw equal rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TabBarContent {
+    labels: Line<'static>,
+    /// Shown at the right end while the prefix key waits for its command.
+    prefix_hint: Option<String>,
+}
+
+impl TabBar<'_> {
+    pub fn content(&self) -> TabBarContent {
         let model = self.model;
-        buf.set_style(area, Style::new().on_dark_gray());
-        let mut spans = Vec::new();
+        let mut labels = Vec::new();
         for (index, tab) in model.tabs.iter().enumerate() {
             let marker = if !tab.prompts.is_empty() {
                 "?"
@@ -46,21 +53,41 @@ impl Widget for TabBar<'_> {
                     .on_dark_gray()
                     .add_modifier(Modifier::DIM)
             };
-            spans.push(Span::styled(label, style));
-            spans.push(Span::raw("│").dark_gray().on_dark_gray());
+            labels.push(Span::styled(label, style));
+            labels.push(Span::raw("│").dark_gray().on_dark_gray());
         }
         if model.tabs.is_empty() {
-            spans.push(Span::raw(" tabsh ").white().on_dark_gray());
+            labels.push(Span::raw(" tabsh ").white().on_dark_gray());
         }
-        Line::from(spans).render(area, buf);
-        if model.prefix_pending {
-            let text = format!(" {} … ", model.keymap.prefix);
-            let width = text.chars().count() as u16;
+        TabBarContent {
+            labels: Line::from(labels),
+            prefix_hint: model
+                .prefix_pending
+                .then(|| format!(" {} … ", model.keymap.prefix)),
+        }
+    }
+}
+
+impl Widget for &TabBarContent {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        buf.set_style(area, Style::new().on_dark_gray());
+        (&self.labels).render(area, buf);
+        if let Some(hint) = &self.prefix_hint {
+            let width = hint.chars().count() as u16;
             if width < area.width {
                 let at = Rect::new(area.right() - width, area.y, width, 1);
-                Line::from(text).black().on_yellow().render(at, buf);
+                Line::from(hint.as_str())
+                    .black()
+                    .on_yellow()
+                    .render(at, buf);
             }
         }
+    }
+}
+
+impl Widget for TabBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        self.content().render(area, buf);
     }
 }
 

@@ -7,6 +7,7 @@ use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
+use super::frame_memory::{FrameMemory, Painted};
 use super::popups;
 use super::renderer::Canvas;
 use super::status_bar::StatusBar;
@@ -16,10 +17,10 @@ use crate::terminal::{Terminal, TerminalView, ViewCache};
 
 /// Paints the frame on `canvas` and says where the host cursor goes (`None` hides it).
 ///
-/// `cache` carries what the terminal view drew between frames; any cache gives the same
-/// picture. While the previous frame showed the active terminal with nothing over it and this
-/// one does too, only the bars and the terminal rows that changed are repainted.
-pub fn view(model: &Model, cache: &ViewCache, canvas: &mut Canvas) -> Option<Position> {
+/// `memory` carries what earlier frames painted; any memory gives the same picture. While the
+/// previous frame showed the active terminal with nothing over it and this one does too, only
+/// the bars that changed and the terminal rows that may have are repainted.
+pub fn view(model: &Model, memory: &FrameMemory, canvas: &mut Canvas) -> Option<Position> {
     let [tab_row, body, status_row] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -27,25 +28,47 @@ pub fn view(model: &Model, cache: &ViewCache, canvas: &mut Canvas) -> Option<Pos
     ])
     .areas(canvas.area());
     let unobstructed = unobstructed_terminal(model, body);
-    let keeps_body = canvas.holds_previous_frame() && cache.shown_unobstructed() == Some(body);
-    cache.set_shown_unobstructed(unobstructed.map(|_| body));
+    let keeps_body =
+        canvas.holds_previous_frame() && memory.unobstructed_terminal.get() == Some(body);
+    memory.unobstructed_terminal.set(unobstructed.map(|_| body));
+    let tab_bar = TabBar { model }.content();
+    let status_bar = StatusBar { model }.content();
     match unobstructed {
         Some(terminal) if keeps_body => {
-            TabBar { model }.render(tab_row, canvas.repaint(tab_row));
-            StatusBar { model }.render(status_row, canvas.repaint(status_row));
-            let terminal_view = TerminalView::new(terminal).show_cursor(false).cache(cache);
+            repaint_if_changed(&memory.tab_bar, tab_row, tab_bar, canvas);
+            repaint_if_changed(&memory.status_bar, status_row, status_bar, canvas);
+            let terminal_view = TerminalView::new(terminal)
+                .show_cursor(false)
+                .cache(&memory.terminal_rows);
             for changed in terminal_view.changed_rows(body) {
                 let row = Rect::new(body.x, body.y + changed.row(), body.width, 1);
                 terminal_view.render_changed_row(body, changed, canvas.repaint(row));
             }
             terminal_view.cursor_position(body)
         }
-        _ => paint_everything(
-            model,
-            cache,
-            [tab_row, body, status_row],
-            canvas.repaint_all(),
-        ),
+        _ => {
+            let buf = canvas.repaint_all();
+            tab_bar.render(tab_row, buf);
+            memory.tab_bar.record(tab_row, tab_bar);
+            status_bar.render(status_row, buf);
+            memory.status_bar.record(status_row, status_bar);
+            paint_body(model, &memory.terminal_rows, body, buf)
+        }
+    }
+}
+
+/// Repaints `area` with `content` unless the last frame painted just that there.
+fn repaint_if_changed<T: PartialEq>(
+    painted: &Painted<T>,
+    area: Rect,
+    content: T,
+    canvas: &mut Canvas,
+) where
+    for<'a> &'a T: Widget,
+{
+    if !painted.holds(area, &content) {
+        content.render(area, canvas.repaint(area));
+        painted.record(area, content);
     }
 }
 
@@ -69,21 +92,20 @@ fn unobstructed_terminal(model: &Model, body: Rect) -> Option<&Terminal> {
     unobstructed.then_some(terminal)
 }
 
-fn paint_everything(
+/// Everything between the bars: the active tab with whatever is over it, or a hint.
+fn paint_body(
     model: &Model,
-    cache: &ViewCache,
-    [tab_row, body, status_row]: [Rect; 3],
+    terminal_rows: &ViewCache,
+    body: Rect,
     buf: &mut Buffer,
 ) -> Option<Position> {
-    TabBar { model }.render(tab_row, buf);
-    StatusBar { model }.render(status_row, buf);
     let mut cursor = None;
     match model.active_tab() {
         Some(tab) => {
             // The host terminal's own cursor marks where typing goes; a drawn one would double it.
             let terminal_view = TerminalView::new(&tab.terminal)
                 .show_cursor(false)
-                .cache(cache);
+                .cache(terminal_rows);
             terminal_view.render(body, buf);
             if typing_into_terminal(model, tab) {
                 cursor = terminal_view.cursor_position(body);

@@ -8,9 +8,8 @@ use crate::app::{ConnectionId, Effect, Model, Msg, NetEvent, PromptReply, update
 use crate::input::keymap::Keymap;
 use crate::profiles::{Profile, StoredProfile};
 use crate::ssh::Prompt;
-use crate::terminal::ViewCache;
-use crate::ui::Renderer;
 use crate::ui::renderer::tests::RecordingBackend;
+use crate::ui::{FrameMemory, Renderer};
 
 fn stored(id: &str) -> StoredProfile {
     StoredProfile {
@@ -29,23 +28,23 @@ const SCREEN: Rect = Rect::new(0, 0, 72, 12);
 /// A screen that keeps its renderer and view cache from frame to frame, as the event loop does.
 struct Screen {
     renderer: Renderer<RecordingBackend>,
-    cache: ViewCache,
+    memory: FrameMemory,
 }
 
 impl Screen {
     fn new() -> Self {
         Self {
             renderer: Renderer::new(RecordingBackend::new(SCREEN.width, SCREEN.height), SCREEN),
-            cache: ViewCache::default(),
+            memory: FrameMemory::default(),
         }
     }
 
     /// Draws a frame of `model` and returns the positions of the cells it sent.
     fn draw(&mut self, model: &Model) -> Vec<(u16, u16)> {
         self.renderer.backend_mut().take_sent();
-        let cache = &self.cache;
+        let memory = &self.memory;
         self.renderer
-            .draw(SCREEN, |canvas| super::view(model, cache, canvas))
+            .draw(SCREEN, |canvas| super::view(model, memory, canvas))
             .unwrap();
         self.renderer.backend_mut().take_sent()
     }

@@ -1,0 +1,47 @@
+//! What earlier frames painted, so that a frame keeping the previous one (see
+//! [`super::Canvas`]) can leave alone whatever has not changed. Any memory, even a fresh one,
+//! gives the same picture; a fresh one just repaints more.
+
+use std::cell::{Cell, RefCell};
+
+use ratatui::layout::Rect;
+
+use super::status_bar::StatusBarContent;
+use super::tab_bar::TabBarContent;
+use crate::terminal::ViewCache;
+
+#[derive(Debug, Default)]
+pub struct FrameMemory {
+    /// The terminal rows drawn, for the terminal view.
+    pub(super) terminal_rows: ViewCache,
+    /// Where the last frame showed the active terminal's rows, as cached, with nothing over
+    /// them.
+    pub(super) unobstructed_terminal: Cell<Option<Rect>>,
+    pub(super) tab_bar: Painted<TabBarContent>,
+    pub(super) status_bar: Painted<StatusBarContent>,
+}
+
+/// What the last frame painted in an area, and where.
+#[derive(Debug)]
+pub(super) struct Painted<T>(RefCell<Option<(Rect, T)>>);
+
+impl<T> Default for Painted<T> {
+    fn default() -> Self {
+        Self(RefCell::new(None))
+    }
+}
+
+impl<T: PartialEq> Painted<T> {
+    /// Whether the last frame painted `content` in `area`.
+    pub(super) fn holds(&self, area: Rect, content: &T) -> bool {
+        self.0
+            .borrow()
+            .as_ref()
+            .is_some_and(|(painted_area, painted)| *painted_area == area && painted == content)
+    }
+
+    /// Records what this frame paints in `area`.
+    pub(super) fn record(&self, area: Rect, content: T) {
+        *self.0.borrow_mut() = Some((area, content));
+    }
+}
