@@ -21,6 +21,9 @@ mod view;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+pub(crate) use row_changes::tests::piece as output_piece;
+
 use std::num::NonZeroU16;
 
 use erase_scrollback::EraseScrollbackDetector;
@@ -347,6 +350,12 @@ impl Terminal {
     /// row cannot have changed in between (see `row_changes`).
     pub fn row_stamp(&self, row: u16) -> RowStamp {
         self.row_versions.stamp(row)
+    }
+
+    /// The columns of live screen row `row` that may have changed since it had stamp `then`,
+    /// when that is known to be part of the row; `None` when any cell may have.
+    pub fn changed_columns(&self, row: u16, then: RowStamp) -> Option<std::ops::Range<u16>> {
+        self.row_versions.changed_columns(row, then)
     }
 
     pub(crate) fn screen(&self) -> &vt100::Screen {

@@ -7,6 +7,7 @@
 //! caller can hand to `Frame::set_cursor_position`. What remains is a loop over cells.
 
 use std::cell::RefCell;
+use std::ops::Range;
 
 use ratatui::{
     buffer::{Buffer, Cell},
@@ -107,39 +108,57 @@ impl<'a> TerminalView<'a> {
 
     /// The live screen rows whose cells, drawn in `area`, may not be the ones the cache holds
     /// for them: when the previous frame drew this view in `area` through the same cache, the
-    /// rows a frame must repaint. Every row without a cache. Meant for the live screen: while
-    /// scrolled back, rows show history instead.
+    /// rows a frame must repaint, with the columns when only some may have changed. Every row
+    /// without a cache. Meant for the live screen: while scrolled back, rows show history.
     pub fn changed_rows(&self, area: Rect) -> Vec<ChangedRow> {
         let (rows, terminal_cols) = self.terminal.size();
         let rows = 0..rows.min(area.height);
         let Some(cache) = self.cache else {
-            return rows.map(|row| ChangedRow { row }).collect();
+            return rows.map(ChangedRow::whole).collect();
         };
         let cached_rows = cache.rows.borrow();
-        rows.filter(|&row| {
-            let stamp = self.terminal.row_stamp(row);
-            !cached_rows
+        rows.filter_map(|row| {
+            let Some(cached) = cached_rows
                 .get(usize::from(row))
-                .is_some_and(|cached| cached.holds(stamp, terminal_cols, area.width))
+                .filter(|cached| cached.fits(terminal_cols, area.width))
+            else {
+                return Some(ChangedRow::whole(row));
+            };
+            if cached.stamp == self.terminal.row_stamp(row) {
+                return None;
+            }
+            let columns = self.terminal.changed_columns(row, cached.stamp);
+            Some(ChangedRow { row, columns })
         })
-        .map(|row| ChangedRow { row })
         .collect()
     }
 
-    /// Draws one row [`TerminalView::changed_rows`] found, in the same `area`, and caches it.
+    /// Draws what [`TerminalView::changed_rows`] found changed in a row, in the same `area`
+    /// (the cells of [`ChangedRow::area_in`]), and caches it.
     pub fn render_changed_row(&self, area: Rect, changed: ChangedRow, buf: &mut Buffer) {
         let Some(area) = self.clip(area, buf) else {
             return;
         };
-        if changed.row >= area.height {
+        let row = changed.row;
+        if row >= area.height {
             return;
         }
-        match self.cache {
-            Some(cache) => {
-                self.draw_screen_row_cached(area, changed.row, changed.row, cache, buf);
+        let (Some(cache), Some(columns)) = (self.cache, changed.columns) else {
+            match self.cache {
+                Some(cache) => self.draw_screen_row_cached(area, row, row, cache, buf),
+                None => self.draw_screen_row(area, row, row, buf),
             }
-            None => self.draw_screen_row(area, changed.row, changed.row, buf),
-        }
+            return;
+        };
+        let columns = columns.start.min(area.width)..columns.end.min(area.width);
+        self.draw_screen_cells(area, row, row, columns.clone(), buf);
+        let mut rows = cache.rows.borrow_mut();
+        let cached = &mut rows[usize::from(row)];
+        let start = buf.index_of(area.x, area.y + row);
+        let cells = usize::from(columns.start)..usize::from(columns.end);
+        cached.cells[cells.clone()]
+            .clone_from_slice(&buf.content[start + cells.start..start + cells.end]);
+        cached.stamp = self.terminal.row_stamp(row);
     }
 
     fn clip(&self, area: Rect, buf: &Buffer) -> Option<Rect> {
@@ -148,8 +167,19 @@ impl<'a> TerminalView<'a> {
     }
 
     fn draw_screen_row(&self, area: Rect, row: u16, screen_row: u16, buf: &mut Buffer) {
+        self.draw_screen_cells(area, row, screen_row, 0..area.width, buf);
+    }
+
+    fn draw_screen_cells(
+        &self,
+        area: Rect,
+        row: u16,
+        screen_row: u16,
+        columns: Range<u16>,
+        buf: &mut Buffer,
+    ) {
         let screen = self.terminal.screen();
-        for col in 0..area.width {
+        for col in columns {
             let target = &mut buf[(area.x + col, area.y + row)];
             let Some(cell) = screen.cell(screen_row, col) else {
                 target.reset();
@@ -273,9 +303,12 @@ impl CachedRow {
     /// Whether these are the cells of a row stamped `stamp`, drawn `width` cells wide from a
     /// terminal `terminal_cols` wide.
     fn holds(&self, stamp: RowStamp, terminal_cols: u16, width: u16) -> bool {
-        self.stamp == stamp
-            && self.terminal_cols == terminal_cols
-            && self.cells.len() == usize::from(width)
+        self.stamp == stamp && self.fits(terminal_cols, width)
+    }
+
+    /// Whether these cells were drawn `width` wide from a terminal `terminal_cols` wide.
+    fn fits(&self, terminal_cols: u16, width: u16) -> bool {
+        self.terminal_cols == terminal_cols && self.cells.len() == usize::from(width)
     }
 }
 
@@ -283,12 +316,21 @@ impl CachedRow {
 #[derive(Debug)]
 pub struct ChangedRow {
     row: u16,
+    /// The columns that may have changed, or `None` for any.
+    columns: Option<Range<u16>>,
 }
 
 impl ChangedRow {
-    /// The row, counted from the top of the view's area.
-    pub fn row(&self) -> u16 {
-        self.row
+    fn whole(row: u16) -> Self {
+        Self { row, columns: None }
+    }
+
+    /// The cells of the view's `area` to repaint for this row.
+    pub fn area_in(&self, area: Rect) -> Rect {
+        let columns = self.columns.clone().unwrap_or(0..area.width);
+        let start = columns.start.min(area.width);
+        let end = columns.end.min(area.width);
+        Rect::new(area.x + start, area.y + self.row, end - start, 1)
     }
 }
 

@@ -5,8 +5,10 @@
 //! passes over some 350 KB of cells, most of it out of cache after a pause in typing, and it
 //! was most of the time between a keystroke's echo arriving and it showing (a quarter of a
 //! millisecond). Here the canvas keeps the previous frame: a view repaints the areas it wants to
-//! change, and only the rows it repainted are compared with what the host shows and sent.
-//! An echo then costs three rows (tab bar, status bar, the row typed on), not forty.
+//! change, and only the cells it repainted are compared with what the host shows and sent.
+//! An echo then costs a few cells of the row typed on, not 8,800.
+
+use std::ops::Range;
 
 use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
@@ -20,8 +22,8 @@ pub struct Renderer<B: Backend> {
     shown: Buffer,
     /// What views paint on. Between frames it equals `shown`.
     canvas: Buffer,
-    /// Which rows of `canvas` the current frame repainted.
-    repainted: Vec<bool>,
+    /// For each row of `canvas`, the columns the current frame repainted, if any.
+    repainted: Vec<Option<Range<u16>>>,
     /// False until the first frame, and after a resize: the canvas is blank, not a frame.
     holds_previous_frame: bool,
     cursor: HostCursor,
@@ -46,7 +48,7 @@ impl<B: Backend> Renderer<B> {
             backend,
             shown: Buffer::empty(area),
             canvas: Buffer::empty(area),
-            repainted: vec![false; usize::from(area.height)],
+            repainted: vec![None; usize::from(area.height)],
             holds_previous_frame: false,
             cursor: HostCursor::Unknown,
             row_before: Buffer::empty(Rect::ZERO),
@@ -73,7 +75,7 @@ impl<B: Backend> Renderer<B> {
         if area != self.shown.area {
             self.resize(area)?;
         }
-        self.repainted.fill(false);
+        self.repainted.fill(None);
         let cursor = paint(&mut Canvas {
             buffer: &mut self.canvas,
             repainted: &mut self.repainted,
@@ -90,29 +92,52 @@ impl<B: Backend> Renderer<B> {
     pub fn resize(&mut self, area: Rect) -> Result<(), B::Error> {
         self.shown = Buffer::empty(area);
         self.canvas = Buffer::empty(area);
-        self.repainted = vec![false; usize::from(area.height)];
+        self.repainted = vec![None; usize::from(area.height)];
         self.holds_previous_frame = false;
         self.backend.clear()?;
         Ok(())
     }
 
-    /// Sends what differs between the repainted rows and the host screen, and makes the host
+    /// Sends what differs between the repainted cells and the host screen, and makes the host
     /// screen's record match the canvas again. True when any cell was sent.
     fn send_repainted_rows(&mut self) -> Result<bool, B::Error> {
-        let mut wrote_cells = false;
-        if self.repainted.iter().all(|repainted| *repainted) {
+        let width = self.canvas.area.width;
+        if self
+            .repainted
+            .iter()
+            .all(|columns| *columns == Some(0..width))
+        {
             let mut changes = self.shown.diff_iter(&self.canvas).peekable();
-            wrote_cells = changes.peek().is_some();
+            let wrote_cells = changes.peek().is_some();
             self.backend.draw(changes)?;
             self.shown.content.clone_from_slice(&self.canvas.content);
             return Ok(wrote_cells);
         }
-        let width = usize::from(self.canvas.area.width);
-        for (index, _) in self.repainted.iter().enumerate().filter(|(_, r)| **r) {
+        let mut wrote_cells = false;
+        for (index, columns) in self.repainted.iter().enumerate() {
+            let Some(columns) = columns else {
+                continue;
+            };
+            // ratatui's diff looks one cell around a wide character (two columns at most), so
+            // it is given those neighbours as well: they are the same on both sides.
+            let from = columns.start.saturating_sub(WIDEST_CHARACTER);
+            let to = columns.end.saturating_add(WIDEST_CHARACTER).min(width);
+            let row_start = index * usize::from(width);
+            let cells = row_start + usize::from(from)..row_start + usize::from(to);
+            let x = self.canvas.area.x + from;
             let y = self.canvas.area.y + index as u16;
-            let cells = index * width..(index + 1) * width;
-            copy_row(&mut self.row_before, y, &self.shown.content[cells.clone()]);
-            copy_row(&mut self.row_after, y, &self.canvas.content[cells.clone()]);
+            copy_cells(
+                &mut self.row_before,
+                x,
+                y,
+                &self.shown.content[cells.clone()],
+            );
+            copy_cells(
+                &mut self.row_after,
+                x,
+                y,
+                &self.canvas.content[cells.clone()],
+            );
             let mut changes = self.row_before.diff_iter(&self.row_after).peekable();
             if changes.peek().is_some() {
                 wrote_cells = true;
@@ -150,9 +175,12 @@ impl<B: Backend> Renderer<B> {
     }
 }
 
-/// Makes `row` a one-row buffer at height `y` holding `cells`, reusing its allocation.
-fn copy_row(row: &mut Buffer, y: u16, cells: &[Cell]) {
-    row.area = Rect::new(0, y, cells.len() as u16, 1);
+/// Columns a character can take.
+const WIDEST_CHARACTER: u16 = 2;
+
+/// Makes `row` a one-row buffer at `(x, y)` holding `cells`, reusing its allocation.
+fn copy_cells(row: &mut Buffer, x: u16, y: u16, cells: &[Cell]) {
+    row.area = Rect::new(x, y, cells.len() as u16, 1);
     if row.content.len() == cells.len() {
         row.content.clone_from_slice(cells);
     } else {
@@ -167,7 +195,7 @@ fn copy_row(row: &mut Buffer, y: u16, cells: &[Cell]) {
 #[derive(Debug)]
 pub struct Canvas<'a> {
     buffer: &'a mut Buffer,
-    repainted: &'a mut [bool],
+    repainted: &'a mut [Option<Range<u16>>],
     holds_previous_frame: bool,
 }
 
@@ -185,20 +213,25 @@ impl Canvas<'_> {
     /// Blanks the whole canvas and returns it for painting.
     pub fn repaint_all(&mut self) -> &mut Buffer {
         self.buffer.reset();
-        self.repainted.fill(true);
+        self.repainted.fill(Some(0..self.buffer.area.width));
         self.buffer
     }
 
     /// Blanks `area` (clipped to the canvas) and returns the canvas for painting it. Painting
-    /// outside the area repainted this frame does not reach the screen.
+    /// outside the areas repainted this frame does not reach the screen.
     pub fn repaint(&mut self, area: Rect) -> &mut Buffer {
         let area = area.intersection(self.buffer.area);
+        let columns = area.left() - self.buffer.area.x..area.right() - self.buffer.area.x;
         for y in area.top()..area.bottom() {
             let start = self.buffer.index_of(area.x, y);
             for cell in &mut self.buffer.content[start..start + usize::from(area.width)] {
                 cell.reset();
             }
-            self.repainted[usize::from(y - self.buffer.area.y)] = true;
+            let repainted = &mut self.repainted[usize::from(y - self.buffer.area.y)];
+            *repainted = Some(match repainted.take() {
+                None => columns.clone(),
+                Some(earlier) => earlier.start.min(columns.start)..earlier.end.max(columns.end),
+            });
         }
         self.buffer
     }

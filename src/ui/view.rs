@@ -41,8 +41,8 @@ pub fn view(model: &Model, memory: &FrameMemory, canvas: &mut Canvas) -> Option<
                 .show_cursor(false)
                 .cache(&memory.terminal_rows);
             for changed in terminal_view.changed_rows(body) {
-                let row = Rect::new(body.x, body.y + changed.row(), body.width, 1);
-                terminal_view.render_changed_row(body, changed, canvas.repaint(row));
+                let cells = changed.area_in(body);
+                terminal_view.render_changed_row(body, changed, canvas.repaint(cells));
             }
             terminal_view.cursor_position(body)
         }

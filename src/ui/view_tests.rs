@@ -1,6 +1,7 @@
 //! The whole screen drawn from a model built with `update`, snapshotted through TestBackend.
 
 use bytes::Bytes;
+use proptest::prelude::*;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
@@ -265,4 +266,36 @@ fn the_bars_follow_the_model_while_the_terminal_keeps_its_rows() {
     );
 
     assert_eq!(screen.contents(), Screen::new_drawn(&model).contents());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Whatever the remote prints, a screen drawing frame after frame shows what a fresh
+    /// screen shows, cursor included.
+    #[test]
+    fn any_output_drawn_frame_by_frame_shows_what_a_fresh_screen_shows(
+        chunks in prop::collection::vec(
+            prop::collection::vec(crate::terminal::output_piece(), 1..4),
+            1..16,
+        ),
+    ) {
+        let mut model = one_open_tab();
+        let tab = model.tabs[0].id;
+        let mut screen = Screen::new_drawn(&model);
+        for chunk in chunks {
+            update(
+                &mut model,
+                Msg::Net(NetEvent::Output { tab, bytes: Bytes::from(chunk.concat()) }),
+            );
+            screen.draw(&model);
+            let fresh = Screen::new_drawn(&model);
+            prop_assert_eq!(screen.contents(), fresh.contents());
+            prop_assert_eq!(screen.cursor(), fresh.cursor());
+        }
+    }
 }
