@@ -14,7 +14,7 @@ pub mod update;
 
 pub use effect::Effect;
 pub use ids::{ConnectionId, TabId};
-pub use model::{ConnectionInfo, Model, Overlay, PendingPrompt, Tab, TabState};
+pub use model::{CHROME_ROWS, ConnectionInfo, Model, Overlay, PendingPrompt, Tab, TabState};
 pub use msg::{Msg, NetEvent, PromptReply};
 pub use update::{open_profile, update};
 

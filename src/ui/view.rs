@@ -2,7 +2,7 @@
 //! and whatever overlay is open.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Widget};
@@ -12,7 +12,7 @@ use super::popups;
 use super::renderer::Canvas;
 use super::status_bar::StatusBar;
 use super::tab_bar::TabBar;
-use crate::app::{Model, Overlay, Tab, TabState};
+use crate::app::{CHROME_ROWS, Model, Overlay, Tab, TabState};
 use crate::terminal::{Terminal, TerminalView, ViewCache};
 
 /// Paints the frame on `canvas` and says where the host cursor goes (`None` hides it).
@@ -21,12 +21,7 @@ use crate::terminal::{Terminal, TerminalView, ViewCache};
 /// previous frame showed the active terminal with nothing over it and this one does too, only
 /// the bars that changed and the terminal rows that may have are repainted.
 pub fn view(model: &Model, memory: &FrameMemory, canvas: &mut Canvas) -> Option<Position> {
-    let [tab_row, body, status_row] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(canvas.area());
+    let [tab_row, body, status_row] = screen_areas(canvas.area());
     let unobstructed = unobstructed_terminal(model, body);
     let keeps_body =
         canvas.holds_previous_frame() && memory.unobstructed_terminal.get() == Some(body);
@@ -55,6 +50,23 @@ pub fn view(model: &Model, memory: &FrameMemory, canvas: &mut Canvas) -> Option<
             paint_body(model, &memory.terminal_rows, body, buf)
         }
     }
+}
+
+/// The tab bar's row at the top, the status bar's at the bottom and the body between them
+/// (the size `Model::terminal_size` gives tabs). Plain arithmetic: ratatui's layout solver
+/// costs microseconds on every frame, more than the rest of an echo's frame.
+fn screen_areas(screen: Rect) -> [Rect; 3] {
+    let row = |y| Rect::new(screen.x, y, screen.width, 1).intersection(screen);
+    let tab_row = row(screen.y);
+    let status_row = row(screen.bottom().saturating_sub(1).max(screen.y + 1));
+    let body = Rect::new(
+        screen.x,
+        screen.y + 1,
+        screen.width,
+        screen.height.saturating_sub(CHROME_ROWS),
+    )
+    .intersection(screen);
+    [tab_row, body, status_row]
 }
 
 /// Repaints `area` with `content` unless the last frame painted just that there.
