@@ -143,13 +143,23 @@ impl<'a> TerminalView<'a> {
         if row >= area.height {
             return;
         }
-        let (Some(cache), Some(columns)) = (self.cache, changed.columns) else {
-            match self.cache {
-                Some(cache) => self.draw_screen_row_cached(area, row, row, cache, buf),
-                None => self.draw_screen_row(area, row, row, buf),
-            }
-            return;
-        };
+        match (self.cache, changed.columns) {
+            (Some(cache), Some(columns)) => self.draw_cells_cached(area, row, columns, cache, buf),
+            (Some(cache), None) => self.draw_screen_row_cached(area, row, row, cache, buf),
+            (None, _) => self.draw_screen_row(area, row, row, buf),
+        }
+    }
+
+    /// Draws `columns` of live screen row `row`, which changed once since the cache drew the
+    /// rest of it, and brings the cached row up to date.
+    fn draw_cells_cached(
+        &self,
+        area: Rect,
+        row: u16,
+        columns: Range<u16>,
+        cache: &ViewCache,
+        buf: &mut Buffer,
+    ) {
         let columns = columns.start.min(area.width)..columns.end.min(area.width);
         self.draw_screen_cells(area, row, row, columns.clone(), buf);
         let mut rows = cache.rows.borrow_mut();

@@ -120,9 +120,3 @@ impl Widget for &StatusBarContent {
         (&self.hint).render(Rect::new(x, area.y, hint_width, 1), buf);
     }
 }
-
-impl Widget for StatusBar<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        self.content().render(area, buf);
-    }
-}

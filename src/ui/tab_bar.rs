@@ -85,12 +85,6 @@ impl Widget for &TabBarContent {
     }
 }
 
-impl Widget for TabBar<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        self.content().render(area, buf);
-    }
-}
-
 pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_owned()
