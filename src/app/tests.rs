@@ -681,7 +681,7 @@ fn anti_idle_reports_show_in_the_model_and_a_dead_connection_ends_its_tabs() {
         (info.rtt, info.misses),
         (Some(std::time::Duration::from_millis(7)), (2, 3))
     );
-    let status = crate::ui::status_bar::anti_idle_text(true, Some(info));
+    let status = crate::ui::status_bar::AntiIdleStatus::of(true, Some(info)).to_string();
     assert!(
         status.contains("rtt 7ms") && status.contains("missed 2/3"),
         "{status}"

@@ -17,8 +17,19 @@ pub struct FrameMemory {
     /// Where the last frame showed the active terminal's rows, as cached, with nothing over
     /// them.
     pub(super) unobstructed_terminal: Cell<Option<Rect>>,
-    pub(super) tab_bar: Painted<TabBarContent>,
-    pub(super) status_bar: Painted<StatusBarContent>,
+    pub(super) tab_bar: Painted<TabBarContent<'static>>,
+    pub(super) status_bar: Painted<StatusBarContent<'static>>,
+}
+
+/// Content a frame builds from the model, borrowing, and an owned copy of it is kept for the
+/// next frame to compare with.
+pub(super) trait Kept {
+    type Owned;
+
+    fn keep(self) -> Self::Owned;
+
+    /// Whether this draws what `kept` drew.
+    fn same_as(&self, kept: &Self::Owned) -> bool;
 }
 
 /// What the last frame painted in an area, and where.
@@ -31,17 +42,19 @@ impl<T> Default for Painted<T> {
     }
 }
 
-impl<T: PartialEq> Painted<T> {
+impl<T> Painted<T> {
     /// Whether the last frame painted `content` in `area`.
-    pub(super) fn holds(&self, area: Rect, content: &T) -> bool {
+    pub(super) fn holds<C: Kept<Owned = T>>(&self, area: Rect, content: &C) -> bool {
         self.0
             .borrow()
             .as_ref()
-            .is_some_and(|(painted_area, painted)| *painted_area == area && painted == content)
+            .is_some_and(|(painted_area, painted)| {
+                *painted_area == area && content.same_as(painted)
+            })
     }
 
     /// Records what this frame paints in `area`.
-    pub(super) fn record(&self, area: Rect, content: T) {
-        *self.0.borrow_mut() = Some((area, content));
+    pub(super) fn record<C: Kept<Owned = T>>(&self, area: Rect, content: C) {
+        *self.0.borrow_mut() = Some((area, content.keep()));
     }
 }

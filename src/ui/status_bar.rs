@@ -1,45 +1,92 @@
 //! The bottom row: what the active tab is connected to and how that connection is doing.
 
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::frame_memory::Kept;
 use crate::app::{ConnectionInfo, Model, TabState};
+use crate::input::keymap::KeyChord;
 
 pub struct StatusBar<'a> {
     pub model: &'a Model,
 }
 
 /// "3 sessions", or "3/3, server limit" once the server has refused one.
-pub fn session_count(info: &ConnectionInfo) -> String {
-    match info.server_limit {
-        Some(limit) => format!("{}/{limit}, server limit", info.sessions),
-        None if info.sessions == 1 => "1 session".to_owned(),
-        None => format!("{} sessions", info.sessions),
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SessionCount {
+    sessions: u32,
+    server_limit: Option<u32>,
+}
+
+impl SessionCount {
+    pub fn of(info: &ConnectionInfo) -> Self {
+        Self {
+            sessions: info.sessions,
+            server_limit: info.server_limit,
+        }
+    }
+}
+
+impl fmt::Display for SessionCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.server_limit {
+            Some(limit) => write!(f, "{}/{limit}, server limit", self.sessions),
+            None if self.sessions == 1 => f.write_str("1 session"),
+            None => write!(f, "{} sessions", self.sessions),
+        }
     }
 }
 
 /// "anti-idle on, idle 12s, rtt 3ms", with misses once a keepalive went unanswered.
-pub fn anti_idle_text(enabled: bool, info: Option<&ConnectionInfo>) -> String {
-    let mut text = format!("anti-idle {}", if enabled { "on" } else { "off" });
-    let Some(info) = info else {
-        return text;
-    };
-    if let Some(activity) = &info.activity {
-        // Read when drawing: it does not tick by itself, nothing redraws an idle screen.
-        let idle = activity.last_traffic().elapsed().as_secs();
-        text += &format!(", idle {idle}s");
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AntiIdleStatus {
+    enabled: bool,
+    idle_secs: Option<u64>,
+    rtt: Option<Duration>,
+    /// Keepalives unanswered in a row, and the limit.
+    misses: (u32, u32),
+}
+
+impl AntiIdleStatus {
+    pub fn of(enabled: bool, info: Option<&ConnectionInfo>) -> Self {
+        Self {
+            enabled,
+            // Read when drawing: it does not tick by itself, nothing redraws an idle screen.
+            idle_secs: info
+                .and_then(|info| info.activity.as_ref())
+                .map(|activity| activity.last_traffic().elapsed().as_secs()),
+            rtt: info.and_then(|info| info.rtt),
+            misses: info.map_or((0, 0), |info| info.misses),
+        }
     }
-    if let Some(rtt) = info.rtt {
-        text += &format!(", rtt {}ms", rtt.as_millis());
+
+    fn missed(&self) -> bool {
+        self.misses.0 > 0
     }
-    let (misses, max) = info.misses;
-    if misses > 0 {
-        text += &format!(", missed {misses}/{max}");
+}
+
+impl fmt::Display for AntiIdleStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "anti-idle {}", if self.enabled { "on" } else { "off" })?;
+        if let Some(idle) = self.idle_secs {
+            write!(f, ", idle {idle}s")?;
+        }
+        if let Some(rtt) = self.rtt {
+            write!(f, ", rtt {}ms", rtt.as_millis())?;
+        }
+        let (misses, max) = self.misses;
+        if misses > 0 {
+            write!(f, ", missed {misses}/{max}")?;
+        }
+        Ok(())
     }
-    text
 }
 
 pub fn state_text(state: &TabState) -> String {
@@ -53,70 +100,121 @@ pub fn state_text(state: &TabState) -> String {
     }
 }
 
-/// Everything the status bar shows: equal contents draw equal rows.
+/// Everything the status bar shows, borrowed from the model: equal contents draw equal rows.
+/// Every frame builds one to compare with the last, so building it only looks; the text and
+/// styles are made when it is drawn.
 #[derive(Clone, Debug, PartialEq)]
-pub struct StatusBarContent {
-    details: Line<'static>,
-    /// At the right end: a notice, or how to get help.
-    hint: Line<'static>,
+pub struct StatusBarContent<'a> {
+    tab: Option<TabStatus<'a>>,
+    /// At the right end, instead of how to get help.
+    notice: Option<Cow<'a, str>>,
+    prefix: KeyChord,
 }
 
-impl StatusBar<'_> {
-    pub fn content(&self) -> StatusBarContent {
+#[derive(Clone, Debug, PartialEq)]
+struct TabStatus<'a> {
+    name: Cow<'a, str>,
+    /// `user@host:port`, empty until known.
+    target: Cow<'a, str>,
+    state: Cow<'a, TabState>,
+    sessions: Option<SessionCount>,
+    anti_idle: AntiIdleStatus,
+}
+
+impl<'a> StatusBar<'a> {
+    pub fn content(&self) -> StatusBarContent<'a> {
         let model = self.model;
-        let separator = || Span::raw(" │ ").light_blue().on_blue();
-        let mut details = Vec::new();
-        if let Some(tab) = model.active_tab() {
-            details.push(
-                Span::raw(format!(" {}", tab.profile.display_name()))
-                    .white()
-                    .bold()
-                    .on_blue(),
-            );
-            if !tab.target.is_empty() {
-                details.push(separator());
-                details.push(Span::raw(tab.target.clone()).white().on_blue());
-            }
-            details.push(separator());
-            let state = Span::raw(state_text(&tab.state));
-            details.push(match tab.state {
-                TabState::Open => state.light_green().on_blue(),
-                TabState::Connecting | TabState::Opening => state.yellow().on_blue(),
-                _ => state.light_red().on_blue(),
-            });
-            if let Some(info) = tab.connection.and_then(|c| model.connections.get(&c)) {
-                details.push(separator());
-                details.push(Span::raw(session_count(info)).white().on_blue());
-            }
-            details.push(separator());
+        let tab = model.active_tab().map(|tab| {
             let info = tab.connection.and_then(|c| model.connections.get(&c));
-            let text = anti_idle_text(tab.profile.profile.anti_idle.enabled, info);
-            let span = Span::raw(text);
-            details.push(match info.map(|i| i.misses.0) {
-                Some(misses) if misses > 0 => span.yellow().bold().on_blue(),
-                _ => span.white().on_blue(),
-            });
-        }
-        let hint = match &model.notice {
-            Some(notice) => Span::raw(format!("{notice} ")).black().on_yellow(),
-            None => Span::raw(format!("{} ? help ", model.keymap.prefix))
-                .light_blue()
-                .on_blue(),
-        };
+            TabStatus {
+                name: Cow::Borrowed(tab.profile.display_name()),
+                target: Cow::Borrowed(&tab.target),
+                state: Cow::Borrowed(&tab.state),
+                sessions: info.map(SessionCount::of),
+                anti_idle: AntiIdleStatus::of(tab.profile.profile.anti_idle.enabled, info),
+            }
+        });
         StatusBarContent {
-            details: Line::from(details),
-            hint: Line::from(hint),
+            tab,
+            notice: model.notice.as_deref().map(Cow::Borrowed),
+            prefix: model.keymap.prefix,
         }
     }
 }
 
-impl Widget for &StatusBarContent {
+impl Kept for StatusBarContent<'_> {
+    type Owned = StatusBarContent<'static>;
+
+    fn keep(self) -> Self::Owned {
+        StatusBarContent {
+            tab: self.tab.map(|tab| TabStatus {
+                name: Cow::Owned(tab.name.into_owned()),
+                target: Cow::Owned(tab.target.into_owned()),
+                state: Cow::Owned(tab.state.into_owned()),
+                sessions: tab.sessions,
+                anti_idle: tab.anti_idle,
+            }),
+            notice: self.notice.map(|notice| Cow::Owned(notice.into_owned())),
+            prefix: self.prefix,
+        }
+    }
+
+    fn same_as(&self, kept: &Self::Owned) -> bool {
+        let kept: &Self = kept;
+        self == kept
+    }
+}
+
+impl TabStatus<'_> {
+    fn details(&self) -> Line<'static> {
+        let separator = || Span::raw(" │ ").light_blue().on_blue();
+        let mut details = vec![
+            Span::raw(format!(" {}", self.name))
+                .white()
+                .bold()
+                .on_blue(),
+        ];
+        if !self.target.is_empty() {
+            details.push(separator());
+            details.push(Span::raw(self.target.to_string()).white().on_blue());
+        }
+        details.push(separator());
+        let state = Span::raw(state_text(&self.state));
+        details.push(match *self.state {
+            TabState::Open => state.light_green().on_blue(),
+            TabState::Connecting | TabState::Opening => state.yellow().on_blue(),
+            _ => state.light_red().on_blue(),
+        });
+        if let Some(sessions) = self.sessions {
+            details.push(separator());
+            details.push(Span::raw(sessions.to_string()).white().on_blue());
+        }
+        details.push(separator());
+        let anti_idle = Span::raw(self.anti_idle.to_string());
+        details.push(if self.anti_idle.missed() {
+            anti_idle.yellow().bold().on_blue()
+        } else {
+            anti_idle.white().on_blue()
+        });
+        Line::from(details)
+    }
+}
+
+impl Widget for &StatusBarContent<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, Style::new().on_blue());
-        let hint_width = (self.hint.width() as u16).min(area.width);
-        (&self.details).render(area, buf);
+        let hint = Line::from(match &self.notice {
+            Some(notice) => Span::raw(format!("{notice} ")).black().on_yellow(),
+            None => Span::raw(format!("{} ? help ", self.prefix))
+                .light_blue()
+                .on_blue(),
+        });
+        let hint_width = (hint.width() as u16).min(area.width);
+        if let Some(tab) = &self.tab {
+            tab.details().render(area, buf);
+        }
         // Notices win over the right end of the connection details.
         let x = area.right() - hint_width;
-        (&self.hint).render(Rect::new(x, area.y, hint_width, 1), buf);
+        hint.render(Rect::new(x, area.y, hint_width, 1), buf);
     }
 }

@@ -1,13 +1,17 @@
 //! The top row: one label per tab, the active one highlighted, with markers for tabs that wait
 //! for an answer or have ended.
 
+use std::borrow::Cow;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::frame_memory::Kept;
 use crate::app::{Model, TabState};
+use crate::input::keymap::KeyChord;
 
 pub struct TabBar<'a> {
     pub model: &'a Model,
@@ -16,70 +20,125 @@ pub struct TabBar<'a> {
 /// Longest title shown before it is shortened with an ellipsis.
 const MAX_TITLE: usize = 24;
 
-/// Everything the tab bar shows: equal contents draw equal rows.
+/// Everything the tab bar shows, borrowed from the model: equal contents draw equal rows.
+/// Every frame builds one to compare with the last, so building it only looks (one
+/// allocation); the text and styles are made when it is drawn.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TabBarContent {
-    labels: Line<'static>,
+pub struct TabBarContent<'a> {
+    labels: Vec<TabLabel<'a>>,
     /// Shown at the right end while the prefix key waits for its command.
-    prefix_hint: Option<String>,
+    pending_prefix: Option<KeyChord>,
 }
 
-impl TabBar<'_> {
-    pub fn content(&self) -> TabBarContent {
+#[derive(Clone, Debug, PartialEq)]
+struct TabLabel<'a> {
+    title: Cow<'a, str>,
+    marker: &'static str,
+    look: LabelLook,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum LabelLook {
+    Active,
+    Live,
+    Gone,
+}
+
+impl<'a> TabBar<'a> {
+    pub fn content(&self) -> TabBarContent<'a> {
         let model = self.model;
-        let mut labels = Vec::new();
-        for (index, tab) in model.tabs.iter().enumerate() {
-            let marker = if !tab.prompts.is_empty() {
-                "?"
-            } else {
-                match tab.state {
-                    TabState::Open => "",
-                    TabState::Connecting | TabState::Opening => "…",
-                    _ => "✕",
-                }
-            };
-            let label = format!(
-                " {} {}{marker} ",
-                index + 1,
-                shorten(tab.title(), MAX_TITLE)
-            );
-            let style = if index == model.active {
-                Style::new().black().on_white().add_modifier(Modifier::BOLD)
-            } else if tab.state.is_live() {
-                Style::new().white().on_dark_gray()
-            } else {
-                Style::new()
-                    .gray()
-                    .on_dark_gray()
-                    .add_modifier(Modifier::DIM)
-            };
-            labels.push(Span::styled(label, style));
-            labels.push(Span::raw("│").dark_gray().on_dark_gray());
-        }
-        if model.tabs.is_empty() {
-            labels.push(Span::raw(" tabsh ").white().on_dark_gray());
-        }
+        let labels = model
+            .tabs
+            .iter()
+            .enumerate()
+            .map(|(index, tab)| TabLabel {
+                title: Cow::Borrowed(tab.title()),
+                marker: if !tab.prompts.is_empty() {
+                    "?"
+                } else {
+                    match tab.state {
+                        TabState::Open => "",
+                        TabState::Connecting | TabState::Opening => "…",
+                        _ => "✕",
+                    }
+                },
+                look: if index == model.active {
+                    LabelLook::Active
+                } else if tab.state.is_live() {
+                    LabelLook::Live
+                } else {
+                    LabelLook::Gone
+                },
+            })
+            .collect();
         TabBarContent {
-            labels: Line::from(labels),
-            prefix_hint: model
-                .prefix_pending
-                .then(|| format!(" {} … ", model.keymap.prefix)),
+            labels,
+            pending_prefix: model.prefix_pending.then_some(model.keymap.prefix),
         }
     }
 }
 
-impl Widget for &TabBarContent {
+impl Kept for TabBarContent<'_> {
+    type Owned = TabBarContent<'static>;
+
+    fn keep(self) -> Self::Owned {
+        TabBarContent {
+            labels: self
+                .labels
+                .into_iter()
+                .map(|label| TabLabel {
+                    title: Cow::Owned(label.title.into_owned()),
+                    marker: label.marker,
+                    look: label.look,
+                })
+                .collect(),
+            pending_prefix: self.pending_prefix,
+        }
+    }
+
+    fn same_as(&self, kept: &Self::Owned) -> bool {
+        let kept: &Self = kept;
+        self == kept
+    }
+}
+
+impl LabelLook {
+    fn style(self) -> Style {
+        match self {
+            Self::Active => Style::new().black().on_white().add_modifier(Modifier::BOLD),
+            Self::Live => Style::new().white().on_dark_gray(),
+            Self::Gone => Style::new()
+                .gray()
+                .on_dark_gray()
+                .add_modifier(Modifier::DIM),
+        }
+    }
+}
+
+impl Widget for &TabBarContent<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, Style::new().on_dark_gray());
-        (&self.labels).render(area, buf);
-        if let Some(hint) = &self.prefix_hint {
+        let mut spans = Vec::with_capacity(self.labels.len() * 2);
+        for (index, label) in self.labels.iter().enumerate() {
+            let text = format!(
+                " {} {}{} ",
+                index + 1,
+                shorten(&label.title, MAX_TITLE),
+                label.marker
+            );
+            spans.push(Span::styled(text, label.look.style()));
+            spans.push(Span::raw("│").dark_gray().on_dark_gray());
+        }
+        if self.labels.is_empty() {
+            spans.push(Span::raw(" tabsh ").white().on_dark_gray());
+        }
+        Line::from(spans).render(area, buf);
+        if let Some(prefix) = self.pending_prefix {
+            let hint = format!(" {prefix} … ");
             let width = hint.chars().count() as u16;
             if width < area.width {
                 let at = Rect::new(area.right() - width, area.y, width, 1);
-                Line::from(hint.as_str())
-                    .black()
-                    .on_yellow()
-                    .render(at, buf);
+                Line::from(hint).black().on_yellow().render(at, buf);
             }
         }
     }

@@ -7,7 +7,7 @@ use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::frame_memory::{FrameMemory, Painted};
+use super::frame_memory::{FrameMemory, Kept, Painted};
 use super::popups;
 use super::renderer::Canvas;
 use super::status_bar::StatusBar;
@@ -70,13 +70,13 @@ fn screen_areas(screen: Rect) -> [Rect; 3] {
 }
 
 /// Repaints `area` with `content` unless the last frame painted just that there.
-fn repaint_if_changed<T: PartialEq>(
-    painted: &Painted<T>,
+fn repaint_if_changed<C: Kept>(
+    painted: &Painted<C::Owned>,
     area: Rect,
-    content: T,
+    content: C,
     canvas: &mut Canvas,
 ) where
-    for<'a> &'a T: Widget,
+    for<'a> &'a C: Widget,
 {
     if !painted.holds(area, &content) {
         content.render(area, canvas.repaint(area));
