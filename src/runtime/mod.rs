@@ -62,10 +62,9 @@ pub async fn run(
     options: RunOptions,
     open: Vec<StoredProfile>,
 ) -> anyhow::Result<()> {
-    // The loop runs as a task on a worker thread, not on the thread blocked on the runtime: a
-    // task it wakes (a tab's channel writer, then russh's session) is then queued on the same
-    // thread and runs as soon as the loop waits, where from outside the workers every keystroke
-    // had to wake a worker thread, and every echo had to wake the loop's thread again.
+    // A task, not the caller's future: on a multi-threaded runtime the caller may be a thread
+    // outside the workers, and every keystroke would then wake a worker and every echo the
+    // caller's thread. tabsh's own runtime has one thread, where this costs nothing.
     match tokio::spawn(event_loop(store, options, open)).await {
         Ok(result) => result,
         Err(error) => match error.try_into_panic() {
