@@ -15,8 +15,8 @@ use crate::app::{ConnectionId, Effect, Msg, NetEvent, TabId};
 use crate::demo::BuiltinDemo;
 use crate::profiles::{AntiIdle, Store, StoredProfile};
 use crate::ssh::{
-    ChannelEvent, ChannelHandle, ConnectOptions, Connection, IdleString, LinkState, PtyRequest,
-    SessionChannel, SessionRequest, SshError,
+    ChannelEvent, ChannelHandle, ConnectOptions, Connection, EventSink, IdleString, LinkState,
+    PtyRequest, SessionRequest, SshError,
 };
 
 /// A connection with what anti-idle needs to change on it while it lives.
@@ -274,15 +274,20 @@ impl Executor {
                 pty: Some(pty),
                 command,
             };
-            match connection.open_session(&request).await {
+            match connection.set_up_session(&request).await {
                 Ok(session) => {
-                    let SessionChannel { handle, events } = session;
+                    // Before the channel is read: the loop adopts it before its first output.
                     let _ = incoming.send(Incoming::ChannelUp {
                         tab,
                         connection: connection_id,
-                        channel: handle,
+                        channel: session.handle(),
                     });
-                    forward_channel(tab, events, &connection, &incoming).await;
+                    session.start(TabEvents {
+                        tab,
+                        link: connection.link_state(),
+                        incoming,
+                        exit: None,
+                    });
                 }
                 Err(error) => {
                     let code = match &error {
@@ -338,36 +343,49 @@ async fn connect_options(
     }
 }
 
-/// Relays a channel's events to the UI; always reading, so the connection never stalls.
-async fn forward_channel(
+/// Hands a tab's channel events to the loop as the channel's reader reads them.
+struct TabEvents {
     tab: TabId,
-    mut events: mpsc::UnboundedReceiver<ChannelEvent>,
-    connection: &Connection,
-    incoming: &mpsc::UnboundedSender<Incoming>,
-) {
-    let mut exit = None;
-    while let Some(event) = events.recv().await {
+    /// Says why the channel ended when the server gave no exit status.
+    link: watch::Receiver<LinkState>,
+    incoming: mpsc::UnboundedSender<Incoming>,
+    exit: Option<String>,
+}
+
+impl EventSink for TabEvents {
+    fn deliver(&mut self, event: ChannelEvent) {
+        let tab = self.tab;
         match event {
             ChannelEvent::Data(bytes) | ChannelEvent::Stderr(bytes) => {
-                let _ = incoming.send(Incoming::Net(NetEvent::Output { tab, bytes }));
+                let _ = self
+                    .incoming
+                    .send(Incoming::Net(NetEvent::Output { tab, bytes }));
             }
-            ChannelEvent::ExitStatus(status) => exit = Some(format!("exited with status {status}")),
+            ChannelEvent::ExitStatus(status) => {
+                self.exit = Some(format!("exited with status {status}"));
+            }
             ChannelEvent::ExitSignal { signal, message } => {
-                exit = Some(
+                self.exit = Some(
                     format!("killed by signal {signal} {message}")
                         .trim_end()
                         .to_owned(),
-                )
+                );
             }
             ChannelEvent::Eof => {}
-            ChannelEvent::Closed => break,
+            ChannelEvent::Closed => {
+                let reason = self
+                    .exit
+                    .take()
+                    .unwrap_or_else(|| match &*self.link.borrow() {
+                        LinkState::Lost(why) => format!("connection lost: {why}"),
+                        LinkState::Up => "closed by the server".to_owned(),
+                    });
+                let _ = self
+                    .incoming
+                    .send(Incoming::Net(NetEvent::ChannelEnded { tab, reason }));
+            }
         }
     }
-    let reason = exit.unwrap_or_else(|| match &*connection.link_state().borrow() {
-        LinkState::Lost(why) => format!("connection lost: {why}"),
-        LinkState::Up => "closed by the server".to_owned(),
-    });
-    let _ = incoming.send(Incoming::Net(NetEvent::ChannelEnded { tab, reason }));
 }
 
 /// The idle string a channel should type, if anti-idle and that mode are on.

@@ -1,6 +1,7 @@
-//! One session channel: a reader task that always drains it and a writer task fed by a cheap
-//! cloneable handle. The reader never waits on anyone, because russh stalls every channel of a
-//! connection (keepalives and rekeying too) while one channel's queue is full.
+//! One session channel: a reader task that always drains it into an [`EventSink`] and a writer
+//! task fed by a cheap cloneable handle. The reader never waits on anyone, because russh stalls
+//! every channel of a connection (keepalives and rekeying too) while one channel's queue is
+//! full.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -91,6 +92,20 @@ impl ChannelHandle {
     }
 }
 
+/// Where a channel's reader puts events, in arrival order, as it reads them; `Closed` comes
+/// last and once. `deliver` cannot wait, and must not: russh stalls every channel of a
+/// connection (keepalives and rekeying too) while one channel's queue is full.
+pub trait EventSink: Send + 'static {
+    fn deliver(&mut self, event: ChannelEvent);
+}
+
+impl EventSink for mpsc::UnboundedSender<ChannelEvent> {
+    fn deliver(&mut self, event: ChannelEvent) {
+        // A receiver that went away must not stop the draining: keep reading to CLOSE.
+        let _ = self.send(event);
+    }
+}
+
 /// A running session channel: its handle and the stream of its events.
 #[derive(Debug)]
 pub struct SessionChannel {
@@ -98,28 +113,61 @@ pub struct SessionChannel {
     pub events: mpsc::UnboundedReceiver<ChannelEvent>,
 }
 
-impl SessionChannel {
-    /// Starts the tasks for a channel that is already set up (pty, shell or exec). `early` holds
-    /// events read while waiting for the server's replies to those requests.
-    pub(crate) fn spawn(
+/// A session channel the server has set up (pty, shell or command) and nobody reads yet.
+/// Commands sent through its handle meanwhile wait for [`OpenedSession::start`].
+#[derive(Debug)]
+pub struct OpenedSession {
+    channel: Channel<Msg>,
+    /// Read while waiting for the server's replies to the set-up requests.
+    early: Vec<ChannelEvent>,
+    activity: Arc<Activity>,
+    handle: ChannelHandle,
+    commands: mpsc::UnboundedReceiver<Command>,
+}
+
+impl OpenedSession {
+    pub(crate) fn new(
         channel: Channel<Msg>,
         early: Vec<ChannelEvent>,
         activity: Arc<Activity>,
     ) -> Self {
-        let id = channel.id();
-        let (read_half, write_half) = channel.split();
-        let (event_tx, events) = mpsc::unbounded_channel();
-        for event in early {
-            let _ = event_tx.send(event);
-        }
-        let (commands, command_rx) = mpsc::unbounded_channel();
-        let (closed_tx, closed_rx) = oneshot::channel();
-        tokio::spawn(drain(read_half, event_tx, closed_rx, Arc::clone(&activity)));
-        tokio::spawn(write(write_half, command_rx, closed_tx, activity));
+        let (commands_tx, commands) = mpsc::unbounded_channel();
         Self {
-            handle: ChannelHandle { id, commands },
-            events,
+            handle: ChannelHandle {
+                id: channel.id(),
+                commands: commands_tx,
+            },
+            channel,
+            early,
+            activity,
+            commands,
         }
+    }
+
+    pub fn handle(&self) -> ChannelHandle {
+        self.handle.clone()
+    }
+
+    /// Starts the reader, which hands every event to `sink` as it arrives, and the writer.
+    pub fn start(self, sink: impl EventSink) {
+        let (read_half, write_half) = self.channel.split();
+        let (closed_tx, closed_rx) = oneshot::channel();
+        tokio::spawn(drain(
+            self.early,
+            read_half,
+            sink,
+            closed_rx,
+            Arc::clone(&self.activity),
+        ));
+        tokio::spawn(write(write_half, self.commands, closed_tx, self.activity));
+    }
+
+    /// Starts it with its events in a queue.
+    pub fn start_with_events(self) -> SessionChannel {
+        let (event_tx, events) = mpsc::unbounded_channel();
+        let handle = self.handle();
+        self.start(event_tx);
+        SessionChannel { handle, events }
     }
 }
 
@@ -144,11 +192,19 @@ pub(crate) fn event_of(message: ChannelMsg) -> Option<ChannelEvent> {
 }
 
 async fn drain(
+    early: Vec<ChannelEvent>,
     mut read_half: ChannelReadHalf,
-    events: mpsc::UnboundedSender<ChannelEvent>,
+    mut sink: impl EventSink,
     mut closed_locally: oneshot::Receiver<()>,
     activity: Arc<Activity>,
 ) {
+    for event in early {
+        let closed = event == ChannelEvent::Closed;
+        sink.deliver(event);
+        if closed {
+            return;
+        }
+    }
     loop {
         tokio::select! {
             message = read_half.wait() => {
@@ -156,8 +212,7 @@ async fn drain(
                 activity.received();
                 let Some(event) = event_of(message) else { continue };
                 let closed = event == ChannelEvent::Closed;
-                // A receiver that went away must not stop the draining: keep reading to CLOSE.
-                let _ = events.send(event);
+                sink.deliver(event);
                 if closed {
                     return;
                 }
@@ -167,7 +222,7 @@ async fn drain(
             Ok(()) = &mut closed_locally => break,
         }
     }
-    let _ = events.send(ChannelEvent::Closed);
+    sink.deliver(ChannelEvent::Closed);
 }
 
 async fn write(

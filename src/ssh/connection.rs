@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use super::activity::Activity;
 use super::auth::{self, AuthPlan};
-use super::channel::{ChannelEvent, SessionChannel, event_of};
+use super::channel::{ChannelEvent, OpenedSession, SessionChannel, event_of};
 use super::error::{SshError, channel_open_failure_text};
 use super::handler::{ClientHandler, LinkState, Shared};
 use super::known_hosts::host_port_name;
@@ -249,9 +249,20 @@ impl Connection {
         }
     }
 
-    /// Opens a session channel, asks for a pty and starts the shell or command. A refusal
-    /// carries the server's reason and description.
+    /// Opens a session channel, asks for a pty and starts the shell or command, with its
+    /// events in a queue. A refusal carries the server's reason and description.
     pub async fn open_session(&self, request: &SessionRequest) -> Result<SessionChannel, SshError> {
+        self.set_up_session(request)
+            .await
+            .map(OpenedSession::start_with_events)
+    }
+
+    /// Like [`Self::open_session`], but nothing reads the channel until the caller starts it
+    /// with its own [`super::EventSink`].
+    pub async fn set_up_session(
+        &self,
+        request: &SessionRequest,
+    ) -> Result<OpenedSession, SshError> {
         let mut channel = match self.inner.handle.channel_open_session().await {
             Ok(channel) => channel,
             Err(russh::Error::ChannelOpenFailure(failure)) => {
@@ -328,7 +339,7 @@ impl Connection {
                 }
             }
         }
-        Ok(SessionChannel::spawn(
+        Ok(OpenedSession::new(
             channel,
             early,
             Arc::clone(&self.inner.activity),

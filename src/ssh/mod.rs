@@ -12,7 +12,9 @@ pub mod prompt;
 pub mod tcp;
 
 pub use activity::Activity;
-pub use channel::{ChannelEvent, ChannelHandle, IdleString, SessionChannel};
+pub use channel::{
+    ChannelEvent, ChannelHandle, EventSink, IdleString, OpenedSession, SessionChannel,
+};
 pub use connection::{ConnectOptions, Connection, PtyRequest, SessionRequest};
 pub use error::SshError;
 pub use handler::LinkState;
