@@ -199,9 +199,7 @@ async fn drain(
     activity: Arc<Activity>,
 ) {
     for event in early {
-        let closed = event == ChannelEvent::Closed;
-        sink.deliver(event);
-        if closed {
+        if deliver_until_closed(&mut sink, event) {
             return;
         }
     }
@@ -211,9 +209,7 @@ async fn drain(
                 let Some(message) = message else { break };
                 activity.received();
                 let Some(event) = event_of(message) else { continue };
-                let closed = event == ChannelEvent::Closed;
-                sink.deliver(event);
-                if closed {
+                if deliver_until_closed(&mut sink, event) {
                     return;
                 }
             }
@@ -223,6 +219,13 @@ async fn drain(
         }
     }
     sink.deliver(ChannelEvent::Closed);
+}
+
+/// Hands `event` to `sink`; true when it was `Closed`, after which nothing more is delivered.
+fn deliver_until_closed(sink: &mut impl EventSink, event: ChannelEvent) -> bool {
+    let closed = event == ChannelEvent::Closed;
+    sink.deliver(event);
+    closed
 }
 
 async fn write(

@@ -4,7 +4,9 @@
 
 use std::cell::{Cell, RefCell};
 
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
 
 use super::status_bar::StatusBarContent;
 use super::tab_bar::TabBarContent;
@@ -53,8 +55,12 @@ impl<T> Painted<T> {
             })
     }
 
-    /// Records what this frame paints in `area`.
-    pub(super) fn record<C: Kept<Owned = T>>(&self, area: Rect, content: C) {
+    /// Paints `content` in `area` of `buf` and remembers it for the next frame.
+    pub(super) fn paint<C: Kept<Owned = T>>(&self, area: Rect, content: C, buf: &mut Buffer)
+    where
+        for<'a> &'a C: Widget,
+    {
+        content.render(area, buf);
         *self.0.borrow_mut() = Some((area, content.keep()));
     }
 }

@@ -43,10 +43,8 @@ pub fn view(model: &Model, memory: &FrameMemory, canvas: &mut Canvas) -> Option<
         }
         _ => {
             let buf = canvas.repaint_all();
-            tab_bar.render(tab_row, buf);
-            memory.tab_bar.record(tab_row, tab_bar);
-            status_bar.render(status_row, buf);
-            memory.status_bar.record(status_row, status_bar);
+            memory.tab_bar.paint(tab_row, tab_bar, buf);
+            memory.status_bar.paint(status_row, status_bar, buf);
             paint_body(model, &memory.terminal_rows, body, buf)
         }
     }
@@ -79,8 +77,7 @@ fn repaint_if_changed<C: Kept>(
     for<'a> &'a C: Widget,
 {
     if !painted.holds(area, &content) {
-        content.render(area, canvas.repaint(area));
-        painted.record(area, content);
+        painted.paint(area, content, canvas.repaint(area));
     }
 }
 
