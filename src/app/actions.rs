@@ -6,7 +6,7 @@ use super::clone::{clone_session, open_new_connection};
 use super::connections::release_slot;
 use super::effect::Effect;
 use super::model::{Model, Overlay, TabState};
-use super::update::pty_for;
+use super::update::{linger_secs, pty_for};
 use crate::input::key_encoding::encode_key;
 use crate::input::keymap::{Action, KeyChord, KeyCodeOrd};
 use crate::ui::session_manager::SessionManager;
@@ -29,14 +29,14 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::RenameTab => {
             if let Some(tab) = model.active_tab() {
-                let text = tab.title().to_owned();
+                let text = model.tab_title(tab).to_owned();
                 model.overlay = Some(Overlay::Rename { tab: tab.id, text });
             }
         }
         Action::CloneSession => clone_session(model, effects),
         Action::DuplicateSession => {
-            if let Some(profile) = model.active_tab().map(|tab| tab.profile.clone()) {
-                open_new_connection(model, profile, effects);
+            if let Some(profile_id) = model.active_tab().map(|tab| tab.profile_id.clone()) {
+                open_new_connection(model, &profile_id, effects);
             }
         }
         Action::ReopenTab => reopen(model, effects),
@@ -70,17 +70,15 @@ pub fn close_active_tab(model: &mut Model, effects: &mut Vec<Effect>) {
     if model.tabs.is_empty() {
         return;
     }
+    let linger = model
+        .active_tab()
+        .map_or(0, |tab| linger_secs(model, tab.id));
     let tab = model.tabs.remove(model.active);
     if matches!(tab.state, TabState::Open | TabState::Opening)
         && let Some(connection) = tab.connection
     {
         effects.push(Effect::CloseChannel { tab: tab.id });
-        release_slot(
-            model,
-            connection,
-            tab.profile.profile.clone.linger_secs,
-            effects,
-        );
+        release_slot(model, connection, linger, effects);
     }
     // Unanswered prompts are cancelled by dropping their replies with the tab.
     model.active = model.active.min(model.tabs.len().saturating_sub(1));
@@ -96,7 +94,11 @@ fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
         return;
     }
     let id = tab.id;
-    let profile = tab.profile.clone();
+    // The profile as it is now: an edit since the tab opened applies to the reopened session.
+    let Some(profile) = model.profile_of(tab).cloned() else {
+        model.notice = Some(format!("the saved session {:?} is gone", tab.profile_id));
+        return;
+    };
     let live_connection = tab.connection.filter(|c| {
         model
             .connections
@@ -133,21 +135,15 @@ fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
 }
 
 fn toggle_anti_idle(model: &mut Model, effects: &mut Vec<Effect>) {
-    let Some(id) = model.active_tab().map(|tab| tab.profile.id.clone()) else {
+    let Some(id) = model.active_tab().map(|tab| tab.profile_id.clone()) else {
         return;
     };
     toggle_anti_idle_of(model, &id, effects);
 }
 
-/// Flips the profile's anti-idle switch in every open tab and saves it.
+/// Flips the profile's anti-idle switch and saves it.
 pub fn toggle_anti_idle_of(model: &mut Model, id: &str, effects: &mut Vec<Effect>) {
-    let Some(mut profile) = model.profile(id).map(|p| p.profile.clone()).or_else(|| {
-        model
-            .tabs
-            .iter()
-            .find(|t| t.profile.id == id)
-            .map(|t| t.profile.profile.clone())
-    }) else {
+    let Some(mut profile) = model.profiles.get(id).map(|p| p.profile.clone()) else {
         return;
     };
     profile.anti_idle.enabled = !profile.anti_idle.enabled;
@@ -156,12 +152,6 @@ pub fn toggle_anti_idle_of(model: &mut Model, id: &str, effects: &mut Vec<Effect
     } else {
         "off"
     };
-    for tab in model.tabs.iter_mut().filter(|t| t.profile.id == id) {
-        tab.profile.profile.anti_idle.enabled = profile.anti_idle.enabled;
-    }
-    if let Some(stored) = model.profiles.iter_mut().find(|p| p.id == id) {
-        stored.profile.anti_idle.enabled = profile.anti_idle.enabled;
-    }
     model.notice = Some(format!("anti-idle {state} for {id}"));
     effects.push(Effect::SaveProfile {
         id: Some(id.to_owned()),

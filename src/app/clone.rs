@@ -5,7 +5,7 @@ use super::connections::release_slot;
 use super::effect::Effect;
 use super::ids::{ConnectionId, TabId};
 use super::model::{Model, Overlay, TabState};
-use super::update::{add_tab, open_profile, pty_for};
+use super::update::{add_tab, linger_secs, open_profile, pty_for};
 use crate::profiles::{SpillOver, StoredProfile};
 
 /// Reason codes (RFC 4254) that mean "no more sessions here": OpenSSH's MaxSessions answers
@@ -25,7 +25,9 @@ pub fn clone_session(model: &mut Model, effects: &mut Vec<Effect>) {
     let Some(info) = model.connections.get(&connection) else {
         return;
     };
-    let profile = source.profile.clone();
+    let Some(profile) = model.profile_of(source).cloned() else {
+        return;
+    };
     if let Some(limit) = info.server_limit.filter(|&limit| info.sessions >= limit) {
         // Known to be full: say so without asking the server again.
         let message = limit_text(&info.target, limit, 2);
@@ -35,7 +37,7 @@ pub fn clone_session(model: &mut Model, effects: &mut Vec<Effect>) {
     let target = source.target.clone();
     let command = profile.profile.command.clone();
     let pty = pty_for(model, &profile);
-    let tab = add_tab(model, profile, TabState::Opening);
+    let tab = add_tab(model, &profile.id, TabState::Opening);
     if let Some(new_tab) = model.tab_mut(tab) {
         new_tab.connection = Some(connection);
         new_tab.target = target;
@@ -74,13 +76,15 @@ pub fn refused(
         release_slot(model, connection, 0, effects);
         return;
     };
-    let linger = model.tabs[index].profile.profile.clone.linger_secs;
+    let linger = linger_secs(model, tab);
     release_slot(model, connection, linger, effects);
     if model.tabs[index].cloned {
         // Never leave a half-made tab behind.
         let tab = model.tabs.remove(index);
         model.active = model.active.min(model.tabs.len().saturating_sub(1));
-        spill_over(model, tab.profile, message, effects);
+        if let Some(profile) = model.profiles.get(&tab.profile_id).cloned() {
+            spill_over(model, profile, message, effects);
+        }
     } else {
         model.tabs[index].state = TabState::Failed(message);
     }
@@ -108,11 +112,11 @@ fn spill_over(
         SpillOver::Never => model.notice = Some(format!("clone refused: {message}")),
         SpillOver::NewConnection => {
             model.notice = Some(format!("{message}; opening a new connection"));
-            open_new_connection(model, profile, effects);
+            open_new_connection(model, &profile.id, effects);
         }
         SpillOver::Ask => {
             model.overlay = Some(Overlay::SpillOver {
-                profile: Box::new(profile),
+                profile_id: profile.id,
                 message,
             })
         }
@@ -120,6 +124,6 @@ fn spill_over(
 }
 
 /// A new tab on a new connection, which logs in again; clones of that tab then use it.
-pub fn open_new_connection(model: &mut Model, profile: StoredProfile, effects: &mut Vec<Effect>) {
-    open_profile(model, profile, effects);
+pub fn open_new_connection(model: &mut Model, profile_id: &str, effects: &mut Vec<Effect>) {
+    open_profile(model, profile_id, effects);
 }

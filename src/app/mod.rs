@@ -9,6 +9,7 @@ pub mod model;
 pub mod msg;
 mod net;
 mod overlays;
+mod profile_list;
 mod prompts;
 pub mod update;
 
@@ -16,6 +17,7 @@ pub use effect::Effect;
 pub use ids::{ConnectionId, TabId};
 pub use model::{CHROME_ROWS, ConnectionInfo, Model, Overlay, PendingPrompt, Tab, TabState};
 pub use msg::{Msg, NetEvent, PromptReply};
+pub use profile_list::ProfileList;
 pub use update::{open_profile, update};
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
+use super::profile_list::ProfileList;
 use crate::input::keymap::Keymap;
-use crate::profiles::{LoadError, StoredProfile};
+use crate::profiles::StoredProfile;
 use crate::ssh::{Activity, Prompt};
 use crate::terminal::Terminal;
 use crate::ui::profile_form::ProfileForm;
@@ -64,7 +65,9 @@ impl PendingPrompt {
 #[derive(Debug)]
 pub struct Tab {
     pub id: TabId,
-    pub profile: StoredProfile,
+    /// The saved session this tab was opened from; its settings are read from the model's one
+    /// [`ProfileList`], so an edit reaches the tab at once.
+    pub profile_id: String,
     /// `user@host:port` once known.
     pub target: String,
     pub custom_title: Option<String>,
@@ -81,12 +84,12 @@ pub struct Tab {
 }
 
 impl Tab {
-    /// Rename > remote title > profile name.
-    pub fn title(&self) -> &str {
+    /// Rename > remote title > `profile_name`.
+    pub fn title<'a>(&'a self, profile_name: &'a str) -> &'a str {
         self.custom_title
             .as_deref()
             .or_else(|| self.terminal.title().filter(|t| !t.is_empty()))
-            .unwrap_or_else(|| self.profile.display_name())
+            .unwrap_or(profile_name)
     }
 }
 
@@ -120,7 +123,7 @@ pub enum Overlay {
     ConfirmQuit,
     /// The server refused a clone: open the tab on a new connection, or cancel.
     SpillOver {
-        profile: Box<StoredProfile>,
+        profile_id: String,
         message: String,
     },
 }
@@ -130,8 +133,7 @@ pub struct Model {
     pub tabs: Vec<Tab>,
     pub active: usize,
     pub connections: BTreeMap<ConnectionId, ConnectionInfo>,
-    pub profiles: Vec<StoredProfile>,
-    pub load_failures: Vec<LoadError>,
+    pub profiles: ProfileList,
     pub overlay: Option<Overlay>,
     pub keymap: Keymap,
     /// The prefix key was pressed; the next key is a command.
@@ -151,8 +153,7 @@ impl Model {
             tabs: Vec::new(),
             active: 0,
             connections: BTreeMap::new(),
-            profiles: Vec::new(),
-            load_failures: Vec::new(),
+            profiles: ProfileList::default(),
             overlay: None,
             keymap,
             prefix_pending: false,
@@ -193,7 +194,19 @@ impl Model {
         self.tabs.iter().filter(|tab| tab.state.is_live()).count()
     }
 
-    pub fn profile(&self, id: &str) -> Option<&StoredProfile> {
-        self.profiles.iter().find(|p| p.id == id)
+    /// The current settings of the profile `tab` was opened from.
+    pub fn profile_of(&self, tab: &Tab) -> Option<&StoredProfile> {
+        self.profiles.get(&tab.profile_id)
+    }
+
+    /// The profile's name for `tab`, or its id when the profile is unknown.
+    pub fn profile_name<'a>(&'a self, tab: &'a Tab) -> &'a str {
+        self.profile_of(tab)
+            .map_or(tab.profile_id.as_str(), StoredProfile::display_name)
+    }
+
+    /// Rename > remote title > profile name.
+    pub fn tab_title<'a>(&'a self, tab: &'a Tab) -> &'a str {
+        tab.title(self.profile_name(tab))
     }
 }

@@ -14,9 +14,10 @@ use crate::ssh::{Activity, Answer, Prompt};
 
 #[derive(Debug)]
 pub enum Msg {
-    /// The app starts: open these sessions, or show the session manager when there are none.
+    /// The app starts: open these sessions (profile ids), or show the session manager when
+    /// there are none.
     Start {
-        open: Vec<StoredProfile>,
+        open: Vec<String>,
     },
     Key(KeyEvent),
     Mouse(MouseEvent),

@@ -5,7 +5,7 @@ use super::connections::release_slot;
 use super::effect::Effect;
 use super::model::{ConnectionInfo, Model, PendingPrompt, TabState};
 use super::msg::NetEvent;
-use super::update::pty_for;
+use super::update::{linger_secs, pty_for};
 use crate::anti_idle::Report;
 
 pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
@@ -24,7 +24,9 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 });
                 return;
             };
-            let profile = model.tabs[index].profile.clone();
+            let Some(profile) = model.profile_of(&model.tabs[index]).cloned() else {
+                return;
+            };
             let pty = pty_for(model, &profile);
             model
                 .connections
@@ -129,8 +131,9 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 return;
             }
             tab_state.state = TabState::Ended(reason);
-            let linger = tab_state.profile.profile.clone.linger_secs;
-            if let Some(connection) = tab_state.connection {
+            let connection = tab_state.connection;
+            let linger = linger_secs(model, tab);
+            if let Some(connection) = connection {
                 release_slot(model, connection, linger, effects);
             }
         }

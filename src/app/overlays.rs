@@ -18,7 +18,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     };
     model.overlay = match overlay {
         Overlay::SessionManager(mut manager) => {
-            let outcome = manager.handle_key(key, &model.profiles);
+            let outcome = manager.handle_key(key, model.profiles.loaded());
             on_manager(model, manager, outcome, effects)
         }
         Overlay::ProfileForm(mut form) => match form.handle_key(key) {
@@ -51,16 +51,22 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
             }
             _ => Some(Overlay::Rename { tab, text }),
         },
-        Overlay::SpillOver { profile, message } => match key.code {
+        Overlay::SpillOver {
+            profile_id,
+            message,
+        } => match key.code {
             KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('n') => {
-                open_new_connection(model, *profile, effects);
+                open_new_connection(model, &profile_id, effects);
                 None
             }
             KeyCode::Esc | KeyCode::Char('c') => {
                 model.notice = Some("clone cancelled".to_owned());
                 None
             }
-            _ => Some(Overlay::SpillOver { profile, message }),
+            _ => Some(Overlay::SpillOver {
+                profile_id,
+                message,
+            }),
         },
         Overlay::ConfirmQuit => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => {
@@ -82,9 +88,7 @@ fn on_manager(
         ManagerOutcome::None => Some(Overlay::SessionManager(manager)),
         ManagerOutcome::Close => None,
         ManagerOutcome::Open(id) => {
-            if let Some(profile) = model.profile(&id).cloned() {
-                open_profile(model, profile, effects);
-            }
+            open_profile(model, &id, effects);
             None
         }
         ManagerOutcome::New => Some(Overlay::ProfileForm(ProfileForm::new(
@@ -92,7 +96,7 @@ fn on_manager(
             None,
         ))),
         ManagerOutcome::Edit(id) => {
-            let profile = model.profile(&id).map(|p| p.profile.clone())?;
+            let profile = model.profiles.get(&id).map(|p| p.profile.clone())?;
             Some(Overlay::ProfileForm(ProfileForm::new(&profile, Some(id))))
         }
         ManagerOutcome::Duplicate(id) => {

@@ -50,7 +50,7 @@ fn start_tab(model: &mut Model) -> TabId {
     let effects = update(
         model,
         Msg::Start {
-            open: vec![stored("web")],
+            open: vec!["web".to_owned()],
         },
     );
     match effects.as_slice() {
@@ -165,10 +165,21 @@ fn refuse_a_clone(model: &mut Model, code: u32) -> Vec<Effect> {
     )
 }
 
+/// The store's answer to an edit of the `web` profile: the model's one copy changes.
+fn edit_web(model: &mut Model, edit: impl Fn(&mut Profile)) -> Vec<Effect> {
+    let mut web = stored("web");
+    edit(&mut web.profile);
+    update(
+        model,
+        Msg::Profiles {
+            profiles: vec![web, stored("db")],
+            failures: Vec::new(),
+        },
+    )
+}
+
 fn with_spill_over(model: &mut Model, policy: crate::profiles::SpillOver) {
-    for tab in &mut model.tabs {
-        tab.profile.profile.clone.spill_over = policy;
-    }
+    edit_web(model, |web| web.clone.spill_over = policy);
 }
 
 #[test]
@@ -252,14 +263,8 @@ fn spill_over_policies_new_connection_and_never() {
 #[test]
 fn a_lingering_connection_is_reused_by_the_next_open_and_closed_when_its_time_is_up() {
     let mut model = model();
-    let tab = connected(&mut model);
-    model
-        .tab_mut(tab)
-        .unwrap()
-        .profile
-        .profile
-        .clone
-        .linger_secs = 30;
+    connected(&mut model);
+    edit_web(&mut model, |web| web.clone.linger_secs = 30);
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('x')));
     assert!(matches!(
@@ -282,7 +287,7 @@ fn a_lingering_connection_is_reused_by_the_next_open_and_closed_when_its_time_is
     let effects = update(
         &mut model,
         Msg::Start {
-            open: vec![stored("web")],
+            open: vec!["web".to_owned()],
         },
     );
     assert!(
@@ -304,10 +309,6 @@ fn a_lingering_connection_is_reused_by_the_next_open_and_closed_when_its_time_is
         )
         .is_empty()
     );
-    for tab in &mut model.tabs {
-        tab.profile.profile.clone.linger_secs = 30;
-    }
-
     update(&mut model, prefix());
     update(&mut model, key(KeyCode::Char('x')));
     let effects = update(
@@ -416,9 +417,9 @@ fn output_reaches_the_terminal_and_the_remote_title_names_the_tab() {
             bytes: Bytes::from_static(b"\x1b]2;vim notes.txt\x07hello"),
         },
     );
-    let tab = model.tab_mut(tab).unwrap();
+    let tab = &model.tabs[model.tab_index(tab).unwrap()];
     assert!(tab.terminal.contents().contains("hello"));
-    assert_eq!(tab.title(), "vim notes.txt");
+    assert_eq!(model.tab_title(tab), "vim notes.txt");
 }
 
 #[test]
@@ -579,7 +580,7 @@ fn tabs_switch_rename_and_toggle_anti_idle_saves_the_profile() {
         update(&mut model, key(KeyCode::Char(c)));
     }
     update(&mut model, key(KeyCode::Enter));
-    assert_eq!(model.tabs[1].title(), "prod");
+    assert_eq!(model.tab_title(&model.tabs[1]), "prod");
 
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('a')));
@@ -589,11 +590,93 @@ fn tabs_switch_rename_and_toggle_anti_idle_saves_the_profile() {
     assert_eq!(id.as_deref(), Some("web"));
     assert!(!profile.anti_idle.enabled);
     assert!(
+        model.profiles.get("web").unwrap().profile.anti_idle.enabled,
+        "nothing changes until the store has saved it"
+    );
+    edit_web(&mut model, |web| web.anti_idle.enabled = false);
+    let status = status_line(&model);
+    assert!(status.contains("anti-idle off"), "{status}");
+}
+
+fn status_line(model: &Model) -> String {
+    use ratatui::widgets::Widget;
+    let area = ratatui::layout::Rect::new(0, 0, 200, 1);
+    let mut buffer = ratatui::buffer::Buffer::empty(area);
+    (&crate::ui::status_bar::StatusBar { model }.content()).render(area, &mut buffer);
+    (0..area.width)
+        .map(|x| buffer[(x, 0)].symbol())
+        .collect::<String>()
+}
+
+#[test]
+fn an_edited_profile_reaches_its_open_tabs_at_once() {
+    let mut model = model();
+    connected(&mut model);
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char('c')));
+    edit_web(&mut model, |web| {
+        web.name = "Web (prod)".to_owned();
+        web.anti_idle.enabled = false;
+    });
+    let status = status_line(&model);
+    assert!(
+        status.contains("Web (prod)") && status.contains("anti-idle off"),
+        "{status}"
+    );
+    assert!(
         model
             .tabs
             .iter()
-            .all(|t| !t.profile.profile.anti_idle.enabled)
+            .all(|tab| model.tab_title(tab) == "Web (prod)")
     );
+}
+
+#[test]
+fn reopening_an_ended_tab_uses_the_profile_as_it_is_now() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    net(
+        &mut model,
+        NetEvent::ConnectionLost {
+            connection: ConnectionId(1),
+            reason: "reset".to_owned(),
+        },
+    );
+    edit_web(&mut model, |web| web.host = "web2.example".to_owned());
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('r')));
+    let [
+        Effect::Connect {
+            tab: reopened,
+            profile,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*reopened, tab);
+    assert_eq!(profile.profile.host, "web2.example");
+}
+
+#[test]
+fn a_deleted_profile_keeps_serving_its_open_tab() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    update(
+        &mut model,
+        Msg::Profiles {
+            profiles: vec![stored("db")],
+            failures: Vec::new(),
+        },
+    );
+    assert_eq!(
+        model.profiles.loaded().len(),
+        1,
+        "the manager no longer lists it"
+    );
+    let index = model.tab_index(tab).unwrap();
+    assert_eq!(model.profile_name(&model.tabs[index]), "web");
+    assert_eq!(model.tabs[index].state, TabState::Open);
 }
 
 #[test]

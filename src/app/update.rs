@@ -22,8 +22,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
     match msg {
         Msg::Start { open } => {
-            for profile in open {
-                open_profile(model, profile, &mut effects);
+            for profile_id in open {
+                open_profile(model, &profile_id, &mut effects);
             }
             if model.tabs.is_empty() {
                 show(
@@ -38,8 +38,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Resize { cols, rows } => on_resize(model, cols, rows, &mut effects),
         Msg::Net(event) => net::on_event(model, event, &mut effects),
         Msg::Profiles { profiles, failures } => {
-            model.profiles = profiles;
-            model.load_failures = failures;
+            let tabs = &model.tabs;
+            model.profiles.replace(profiles, failures, |id| {
+                tabs.iter().any(|tab| tab.profile_id == id)
+            });
         }
         Msg::Notice(text) => model.notice = Some(text),
         Msg::LingerExpired { connection } => {
@@ -181,15 +183,26 @@ pub fn pty_for(model: &Model, profile: &StoredProfile) -> PtyRequest {
     }
 }
 
-/// Adds a tab for `profile` (state `Connecting`) after the active one and focuses it.
-pub fn add_tab(model: &mut Model, profile: StoredProfile, state: TabState) -> TabId {
+/// How long the connection of `tab` stays after its last tab closes (its profile's
+/// `clone.linger_secs`).
+pub fn linger_secs(model: &Model, tab: TabId) -> u64 {
+    model
+        .tabs
+        .iter()
+        .find(|t| t.id == tab)
+        .and_then(|t| model.profile_of(t))
+        .map_or(0, |p| p.profile.clone.linger_secs)
+}
+
+/// Adds a tab for `profile_id` after the active one and focuses it.
+pub fn add_tab(model: &mut Model, profile_id: &str, state: TabState) -> TabId {
     let (rows, cols) = model.terminal_size();
     let id = TabId(model.next_tab);
     model.next_tab += 1;
     let tab = Tab {
         id,
         target: String::new(),
-        profile,
+        profile_id: profile_id.to_owned(),
         custom_title: None,
         connection: None,
         state,
@@ -211,11 +224,15 @@ pub fn add_tab(model: &mut Model, profile: StoredProfile, state: TabState) -> Ta
 
 /// Opens a saved session in a new tab: on a connection to it that lingers after its last tab
 /// closed (instant, no new login), else on a new connection.
-pub fn open_profile(model: &mut Model, profile: StoredProfile, effects: &mut Vec<Effect>) {
+pub fn open_profile(model: &mut Model, profile_id: &str, effects: &mut Vec<Effect>) {
+    let Some(profile) = model.profiles.get(profile_id).cloned() else {
+        model.notice = Some(format!("no saved session {profile_id:?}"));
+        return;
+    };
     if let Some(connection) = connections::lingering(model, &profile.id) {
         let pty = pty_for(model, &profile);
         let command = profile.profile.command.clone();
-        let tab = add_tab(model, profile, TabState::Opening);
+        let tab = add_tab(model, &profile.id, TabState::Opening);
         let Some(info) = model.connections.get_mut(&connection) else {
             return;
         };
@@ -233,7 +250,7 @@ pub fn open_profile(model: &mut Model, profile: StoredProfile, effects: &mut Vec
         });
         return;
     }
-    let tab = add_tab(model, profile.clone(), TabState::Connecting);
+    let tab = add_tab(model, &profile.id, TabState::Connecting);
     effects.push(Effect::Connect {
         tab,
         profile: Box::new(profile),

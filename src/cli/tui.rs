@@ -13,7 +13,7 @@ pub async fn run(store: Store, wanted: &[String], demo_max_sessions: u32) -> any
     }
     let open = wanted
         .iter()
-        .map(|name| find_profile(&store, name).cloned())
+        .map(|name| find_profile(&store, name).map(|stored| stored.id.clone()))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let keys_file = store.config_dir().join("keys.toml");
     let keymap = Keymap::load(&keys_file)

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::app::{self, ConnectionId, Model, Msg, NetEvent, TabId};
 use crate::input::keymap::Keymap;
-use crate::profiles::{AntiIdle, Store, StoredProfile};
+use crate::profiles::{AntiIdle, Store};
 use crate::ssh::{ChannelHandle, Connection};
 use crate::ui::FrameMemory;
 use executor::Executor;
@@ -55,13 +55,9 @@ pub struct RunOptions {
     pub demo_max_sessions: u32,
 }
 
-/// Runs the TUI until the person quits. `open` are the sessions to open at start; with none,
+/// Runs the TUI until the person quits. `open` are the profile ids to open at start; with none,
 /// the session manager shows.
-pub async fn run(
-    store: Store,
-    options: RunOptions,
-    open: Vec<StoredProfile>,
-) -> anyhow::Result<()> {
+pub async fn run(store: Store, options: RunOptions, open: Vec<String>) -> anyhow::Result<()> {
     // A task, not the caller's future: on a multi-threaded runtime the caller may be a thread
     // outside the workers, and every keystroke would then wake a worker and every echo the
     // caller's thread. tabsh's own runtime has one thread, where this costs nothing.
@@ -74,11 +70,7 @@ pub async fn run(
     }
 }
 
-async fn event_loop(
-    store: Store,
-    options: RunOptions,
-    open: Vec<StoredProfile>,
-) -> anyhow::Result<()> {
+async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> anyhow::Result<()> {
     let mut guard = ScreenGuard::enter()?;
     let size = guard.screen.backend().size()?;
     let (incoming_tx, mut incoming) = mpsc::unbounded_channel();

@@ -159,13 +159,14 @@ pub fn render_tab_state(tab: &Tab, model: &Model, area: Rect, buf: &mut Buffer) 
             format!("{prefix} r: try again   {prefix} x: close tab"),
         ),
     };
-    let target = if tab.target.is_empty() {
-        format!("{}:{}", tab.profile.profile.host, tab.profile.profile.port)
-    } else {
-        tab.target.clone()
+    let target = match model.profile_of(tab) {
+        Some(stored) if tab.target.is_empty() => {
+            format!("{}:{}", stored.profile.host, stored.profile.port)
+        }
+        _ => tab.target.clone(),
     };
     let mut lines = vec![
-        Line::from(format!("{} ({target})", tab.profile.display_name())),
+        Line::from(format!("{} ({target})", model.profile_name(tab))),
         Line::from(state_text(&tab.state)),
     ];
     if !hint.is_empty() {

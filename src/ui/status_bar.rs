@@ -127,11 +127,16 @@ impl<'a> StatusBar<'a> {
         let tab = model.active_tab().map(|tab| {
             let info = tab.connection.and_then(|c| model.connections.get(&c));
             TabStatus {
-                name: Cow::Borrowed(tab.profile.display_name()),
+                name: Cow::Borrowed(model.profile_name(tab)),
                 target: Cow::Borrowed(&tab.target),
                 state: Cow::Borrowed(&tab.state),
                 sessions: info.map(SessionCount::of),
-                anti_idle: AntiIdleStatus::of(tab.profile.profile.anti_idle.enabled, info),
+                anti_idle: AntiIdleStatus::of(
+                    model
+                        .profile_of(tab)
+                        .is_some_and(|p| p.profile.anti_idle.enabled),
+                    info,
+                ),
             }
         });
         StatusBarContent {

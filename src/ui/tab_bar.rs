@@ -52,7 +52,7 @@ impl<'a> TabBar<'a> {
             .iter()
             .enumerate()
             .map(|(index, tab)| TabLabel {
-                title: Cow::Borrowed(tab.title()),
+                title: Cow::Borrowed(model.tab_title(tab)),
                 marker: if !tab.prompts.is_empty() {
                     "?"
                 } else {

@@ -152,7 +152,12 @@ fn render_overlay(model: &Model, body: Rect, buf: &mut Buffer) {
         Overlay::SessionManager(manager) => {
             let area = popups::centered(body, body.width.saturating_sub(4).max(20), body.height);
             Clear.render(area, buf);
-            manager.render(&model.profiles, &model.load_failures, area, buf);
+            manager.render(
+                model.profiles.loaded(),
+                model.profiles.failures(),
+                area,
+                buf,
+            );
         }
         Overlay::ProfileForm(form) => {
             let area = popups::centered(body, body.width.saturating_sub(4).max(20), body.height);

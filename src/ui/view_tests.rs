@@ -87,10 +87,17 @@ fn output(model: &mut Model, bytes: &'static [u8]) {
 /// One connected tab whose shell has printed a little.
 fn one_open_tab() -> Model {
     let mut model = Model::new(Keymap::default(), 72, 12);
+    update(
+        &mut model,
+        Msg::Profiles {
+            profiles: vec![stored("db"), stored("web")],
+            failures: Vec::new(),
+        },
+    );
     let effects = update(
         &mut model,
         Msg::Start {
-            open: vec![stored("web")],
+            open: vec!["web".to_owned()],
         },
     );
     let Some(Effect::Connect { tab, .. }) = effects.into_iter().next() else {
@@ -151,10 +158,17 @@ fn an_ended_tab_says_why_and_what_to_do() {
 #[test]
 fn a_password_prompt_hides_what_is_typed() {
     let mut model = Model::new(Keymap::default(), 72, 12);
+    update(
+        &mut model,
+        Msg::Profiles {
+            profiles: vec![stored("db")],
+            failures: Vec::new(),
+        },
+    );
     let effects = update(
         &mut model,
         Msg::Start {
-            open: vec![stored("db")],
+            open: vec!["db".to_owned()],
         },
     );
     let Some(Effect::Connect { tab, .. }) = effects.into_iter().next() else {
