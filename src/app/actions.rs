@@ -2,11 +2,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::clone::{clone_session, open_new_connection};
-use super::connections::release_slot;
+use super::clone::clone_session;
 use super::effect::Effect;
 use super::model::{Model, Overlay, TabState};
-use super::update::{linger_secs, pty_for};
+use super::open::{open_profile, reopen};
+use super::tabs;
 use crate::input::key_encoding::encode_key;
 use crate::input::keymap::{Action, KeyChord, KeyCodeOrd};
 use crate::ui::session_manager::SessionManager;
@@ -17,16 +17,10 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
         Action::SessionManager | Action::NewTab => {
             model.overlay = Some(Overlay::SessionManager(SessionManager::new()));
         }
-        Action::CloseTab => close_active_tab(model, effects),
-        Action::NextTab => cycle(model, 1),
-        Action::PreviousTab => cycle(model, -1),
-        Action::GotoTab(n) => {
-            let index = usize::from(n) - 1;
-            if index < model.tabs.len() {
-                model.active = index;
-                model.scrollback_mode = false;
-            }
-        }
+        Action::CloseTab => tabs::close_active(model, effects),
+        Action::NextTab => tabs::cycle(model, 1),
+        Action::PreviousTab => tabs::cycle(model, -1),
+        Action::GotoTab(n) => tabs::focus(model, usize::from(n) - 1),
         Action::RenameTab => {
             if let Some(tab) = model.active_tab() {
                 let text = model.tab_title(tab).to_owned();
@@ -36,11 +30,16 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
         Action::CloneSession => clone_session(model, effects),
         Action::DuplicateSession => {
             if let Some(profile_id) = model.active_tab().map(|tab| tab.profile_id.clone()) {
-                open_new_connection(model, &profile_id, effects);
+                // A new connection, which logs in again; clones of the new tab then use it.
+                open_profile(model, &profile_id, effects);
             }
         }
         Action::ReopenTab => reopen(model, effects),
-        Action::ToggleAntiIdle => toggle_anti_idle(model, effects),
+        Action::ToggleAntiIdle => {
+            if let Some(id) = model.active_tab().map(|tab| tab.profile_id.clone()) {
+                toggle_anti_idle_of(model, &id, effects);
+            }
+        }
         Action::Scrollback => {
             if model.active_tab().is_some() {
                 model.scrollback_mode = true;
@@ -58,90 +57,8 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
     }
 }
 
-fn cycle(model: &mut Model, step: isize) {
-    let count = model.tabs.len() as isize;
-    if count > 0 {
-        model.active = (model.active as isize + step).rem_euclid(count) as usize;
-        model.scrollback_mode = false;
-    }
-}
-
-pub fn close_active_tab(model: &mut Model, effects: &mut Vec<Effect>) {
-    if model.tabs.is_empty() {
-        return;
-    }
-    let linger = model
-        .active_tab()
-        .map_or(0, |tab| linger_secs(model, tab.id));
-    let tab = model.tabs.remove(model.active);
-    if matches!(tab.state, TabState::Open | TabState::Opening)
-        && let Some(connection) = tab.connection
-    {
-        effects.push(Effect::CloseChannel { tab: tab.id });
-        release_slot(model, connection, linger, effects);
-    }
-    // Unanswered prompts are cancelled by dropping their replies with the tab.
-    model.active = model.active.min(model.tabs.len().saturating_sub(1));
-    model.scrollback_mode = false;
-}
-
-fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
-    let Some(tab) = model.active_tab() else {
-        return;
-    };
-    if tab.state.is_live() {
-        model.notice = Some("the tab is still open".to_owned());
-        return;
-    }
-    let id = tab.id;
-    // The profile as it is now: an edit since the tab opened applies to the reopened session.
-    let Some(profile) = model.profile_of(tab).cloned() else {
-        model.notice = Some(format!("the saved session {:?} is gone", tab.profile_id));
-        return;
-    };
-    let live_connection = tab.connection.filter(|c| {
-        model
-            .connections
-            .get(c)
-            .is_some_and(|info| info.lost.is_none())
-    });
-    let pty = pty_for(model, &profile);
-    let Some(tab) = model.tab_mut(id) else {
-        return;
-    };
-    tab.prompts.clear();
-    match live_connection {
-        Some(connection) => {
-            tab.state = TabState::Opening;
-            if let Some(info) = model.connections.get_mut(&connection) {
-                info.sessions += 1;
-            }
-            effects.push(Effect::OpenChannel {
-                tab: id,
-                connection,
-                pty,
-                command: profile.profile.command.clone(),
-            });
-        }
-        None => {
-            tab.state = TabState::Connecting;
-            tab.connection = None;
-            effects.push(Effect::Connect {
-                tab: id,
-                profile: Box::new(profile),
-            });
-        }
-    }
-}
-
-fn toggle_anti_idle(model: &mut Model, effects: &mut Vec<Effect>) {
-    let Some(id) = model.active_tab().map(|tab| tab.profile_id.clone()) else {
-        return;
-    };
-    toggle_anti_idle_of(model, &id, effects);
-}
-
-/// Flips the profile's anti-idle switch and saves it.
+/// Asks the store to save the profile with its anti-idle switch flipped; the model changes
+/// when the store has saved it.
 pub fn toggle_anti_idle_of(model: &mut Model, id: &str, effects: &mut Vec<Effect>) {
     let Some(mut profile) = model.profiles.get(id).map(|p| p.profile.clone()) else {
         return;

@@ -2,15 +2,18 @@
 
 mod actions;
 mod clone;
-mod connections;
 pub mod effect;
 pub mod ids;
+mod keys;
 pub mod model;
 pub mod msg;
 mod net;
+mod open;
 mod overlays;
 mod profile_list;
 mod prompts;
+mod sessions;
+mod tabs;
 pub mod update;
 
 pub use effect::Effect;
@@ -18,7 +21,7 @@ pub use ids::{ConnectionId, TabId};
 pub use model::{CHROME_ROWS, ConnectionInfo, Model, Overlay, PendingPrompt, Tab, TabState};
 pub use msg::{Msg, NetEvent, PromptReply};
 pub use profile_list::ProfileList;
-pub use update::{open_profile, update};
+pub use update::update;
 
 #[cfg(test)]
 mod tests;

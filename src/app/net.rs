@@ -1,11 +1,10 @@
 //! How events from the network tasks change the model.
 
 use super::clone::refused;
-use super::connections::release_slot;
 use super::effect::Effect;
 use super::model::{ConnectionInfo, Model, PendingPrompt, TabState};
 use super::msg::NetEvent;
-use super::update::{linger_secs, pty_for};
+use super::sessions;
 use crate::anti_idle::Report;
 
 pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
@@ -24,34 +23,21 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 });
                 return;
             };
-            let Some(profile) = model.profile_of(&model.tabs[index]).cloned() else {
-                return;
-            };
-            let pty = pty_for(model, &profile);
+            let profile_id = model.tabs[index].profile_id.clone();
             model
                 .connections
                 .entry(connection)
                 .or_insert_with(|| ConnectionInfo {
-                    profile_id: profile.id.clone(),
-                    target: target.clone(),
+                    profile_id,
+                    target,
                     sessions: 0,
                     server_limit: None,
                     lost: None,
                     activity: Some(activity),
                     rtt: None,
                     misses: (0, 0),
-                })
-                .sessions += 1;
-            let tab_state = &mut model.tabs[index];
-            tab_state.connection = Some(connection);
-            tab_state.target = target;
-            tab_state.state = TabState::Opening;
-            effects.push(Effect::OpenChannel {
-                tab,
-                connection,
-                pty,
-                command: profile.profile.command.clone(),
-            });
+                });
+            sessions::attach(model, tab, connection, effects);
         }
         NetEvent::ConnectFailed {
             tab,
@@ -77,7 +63,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             }
             None => {
                 effects.push(Effect::CloseChannel { tab });
-                release_slot(model, connection, 0, effects);
+                sessions::release(model, connection, 0, effects);
             }
         },
         NetEvent::ChannelRefused {
@@ -132,9 +118,9 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             }
             tab_state.state = TabState::Ended(reason);
             let connection = tab_state.connection;
-            let linger = linger_secs(model, tab);
+            let linger = sessions::linger_secs(model, tab);
             if let Some(connection) = connection {
-                release_slot(model, connection, linger, effects);
+                sessions::release(model, connection, linger, effects);
             }
         }
         NetEvent::ConnectionLost { connection, reason } => {

@@ -4,10 +4,9 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::actions::toggle_anti_idle_of;
-use super::clone::open_new_connection;
 use super::effect::Effect;
 use super::model::{Model, Overlay};
-use super::update::open_profile;
+use super::open::open_profile;
 use crate::profiles::Profile;
 use crate::ui::profile_form::{FormOutcome, ProfileForm};
 use crate::ui::session_manager::{ManagerOutcome, SessionManager};
@@ -56,7 +55,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
             message,
         } => match key.code {
             KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('n') => {
-                open_new_connection(model, &profile_id, effects);
+                // A new connection, which logs in again; clones of the new tab then use it.
+                open_profile(model, &profile_id, effects);
                 None
             }
             KeyCode::Esc | KeyCode::Char('c') => {

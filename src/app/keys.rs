@@ -1,0 +1,134 @@
+//! Where input goes: keys, mouse and paste reach a prompt, an overlay, a command after the
+//! prefix, scrollback, or the remote.
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+
+use super::actions;
+use super::effect::Effect;
+use super::model::{Model, Tab, TabState};
+use super::overlays;
+use super::prompts;
+use crate::input::key_encoding::{encode_key, encode_paste};
+use crate::input::mouse::{MouseAction, encode_mouse};
+
+pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    if model
+        .active_tab()
+        .is_some_and(|tab| !tab.prompts.is_empty())
+    {
+        prompts::on_key(model, key, effects);
+        return;
+    }
+    if model.overlay.is_some() {
+        overlays::on_key(model, key, effects);
+        return;
+    }
+    if model.prefix_pending {
+        model.prefix_pending = false;
+        match model.keymap.action_for(&key) {
+            Some(action) => actions::run(model, action, effects),
+            None => {
+                model.notice = Some(format!(
+                    "{} is not bound; {} ? shows the keys",
+                    describe(&key),
+                    model.keymap.prefix
+                ))
+            }
+        }
+        return;
+    }
+    if model.keymap.is_prefix(&key) {
+        model.prefix_pending = true;
+        return;
+    }
+    if model.scrollback_mode {
+        actions::scrollback_key(model, key);
+        return;
+    }
+    let Some(tab) = model.active_tab_mut() else {
+        // Nothing open: any key brings up the session manager.
+        actions::run(model, crate::input::keymap::Action::SessionManager, effects);
+        return;
+    };
+    if tab.terminal.is_scrolled() {
+        tab.terminal.scroll_to_bottom();
+    }
+    if let Some(bytes) = encode_key(key, tab.terminal.application_cursor()) {
+        send_or_hold(tab, bytes, effects);
+    }
+}
+
+/// Input goes to an open channel, waits for one that is opening, and is dropped otherwise.
+/// Nothing is held while still connecting: it could be a password meant for a prompt that
+/// has not shown yet, and must never reach the shell.
+fn send_or_hold(tab: &mut Tab, bytes: Vec<u8>, effects: &mut Vec<Effect>) {
+    match tab.state {
+        TabState::Open => effects.push(Effect::Write { tab: tab.id, bytes }),
+        TabState::Opening => tab.typeahead.extend(bytes),
+        _ => {}
+    }
+}
+
+fn describe(key: &KeyEvent) -> String {
+    crate::input::keymap::KeyChord::from_event(key)
+        .map_or_else(|| format!("{:?}", key.code), |chord| chord.to_string())
+}
+
+pub fn on_mouse(model: &mut Model, event: MouseEvent, effects: &mut Vec<Effect>) {
+    if model.overlay.is_some() {
+        return;
+    }
+    let Some(tab) = model.active_tab_mut() else {
+        return;
+    };
+    // The terminal starts below the tab bar.
+    match encode_mouse(event, &tab.terminal, (0, 1)) {
+        MouseAction::Send(bytes) if tab.state == TabState::Open => {
+            effects.push(Effect::Write { tab: tab.id, bytes })
+        }
+        MouseAction::ScrollBack(lines) if lines > 0 => {
+            tab.terminal.scroll_up(lines.unsigned_abs() as usize)
+        }
+        MouseAction::ScrollBack(lines) => tab.terminal.scroll_down(lines.unsigned_abs() as usize),
+        _ => {}
+    }
+}
+
+pub fn on_paste(model: &mut Model, text: &str, effects: &mut Vec<Effect>) {
+    if let Some(prompt) = model
+        .active_tab_mut()
+        .and_then(|tab| tab.prompts.first_mut())
+    {
+        prompt.input.push_str(text.trim_end_matches(['\r', '\n']));
+        return;
+    }
+    if model.overlay.is_some() {
+        return;
+    }
+    if let Some(tab) = model
+        .active_tab_mut()
+        .filter(|tab| tab.state == TabState::Open)
+    {
+        let bytes = encode_paste(text, tab.terminal.bracketed_paste());
+        effects.push(Effect::Write { tab: tab.id, bytes });
+    }
+}
+
+pub fn on_resize(model: &mut Model, cols: u16, rows: u16, effects: &mut Vec<Effect>) {
+    model.cols = cols;
+    model.rows = rows;
+    let (rows, cols) = model.terminal_size();
+    for tab in &mut model.tabs {
+        tab.terminal.resize(rows, cols);
+        if tab.state == TabState::Open {
+            effects.push(Effect::ResizeChannel {
+                tab: tab.id,
+                cols,
+                rows,
+            });
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Opening saved sessions: in a new tab, or again in a tab whose session ended.
+
+use super::effect::Effect;
+use super::model::{Model, TabState};
+use super::sessions;
+use super::tabs;
+
+/// Opens a saved session in a new tab: on a connection to it that lingers after its last tab
+/// closed (instant, no new login), else on a new connection.
+pub fn open_profile(model: &mut Model, profile_id: &str, effects: &mut Vec<Effect>) {
+    let Some(profile) = model.profiles.get(profile_id).cloned() else {
+        model.notice = Some(format!("no saved session {profile_id:?}"));
+        return;
+    };
+    if let Some(connection) = sessions::lingering(model, &profile.id) {
+        let tab = tabs::add(model, &profile.id, TabState::Opening);
+        sessions::attach(model, tab, connection, effects);
+        return;
+    }
+    let tab = tabs::add(model, &profile.id, TabState::Connecting);
+    effects.push(Effect::Connect {
+        tab,
+        profile: Box::new(profile),
+    });
+}
+
+/// Opens the active tab's session again, with its profile as it is now: on its connection
+/// when that still lives, else on a new one.
+pub fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
+    let Some(tab) = model.active_tab() else {
+        return;
+    };
+    if tab.state.is_live() {
+        model.notice = Some("the tab is still open".to_owned());
+        return;
+    }
+    let id = tab.id;
+    let Some(profile) = model.profile_of(tab).cloned() else {
+        model.notice = Some(format!("the saved session {:?} is gone", tab.profile_id));
+        return;
+    };
+    let live_connection = tab.connection.filter(|c| {
+        model
+            .connections
+            .get(c)
+            .is_some_and(|info| info.lost.is_none())
+    });
+    if let Some(tab) = model.tab_mut(id) {
+        tab.prompts.clear();
+    }
+    if let Some(connection) = live_connection {
+        sessions::attach(model, id, connection, effects);
+        return;
+    }
+    if let Some(tab) = model.tab_mut(id) {
+        tab.state = TabState::Connecting;
+        tab.connection = None;
+    }
+    effects.push(Effect::Connect {
+        tab: id,
+        profile: Box::new(profile),
+    });
+}

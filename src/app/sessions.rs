@@ -1,0 +1,112 @@
+//! Session channels on connections, in one place: attaching a tab to a connection (its pty, the
+//! connection's session count, the channel it asks for), releasing it, and what becomes of a
+//! connection whose last tab left (it closes, or lingers for reuse like ControlPersist).
+
+use super::effect::Effect;
+use super::ids::{ConnectionId, TabId};
+use super::model::{Model, TabState};
+use crate::profiles::StoredProfile;
+use crate::ssh::PtyRequest;
+
+/// The pty a new channel asks for: the tab area's size and the profile's TERM.
+pub fn pty_for(model: &Model, profile: &StoredProfile) -> PtyRequest {
+    let (rows, cols) = model.terminal_size();
+    PtyRequest {
+        term: profile.profile.terminal_type.clone(),
+        cols,
+        rows,
+    }
+}
+
+/// Attaches `tab` to `connection`: one more session counted on it, the tab opening, and a
+/// channel asked for with the tab's pty and the profile's command. False when the tab, its
+/// profile or the connection is gone.
+pub fn attach(
+    model: &mut Model,
+    tab: TabId,
+    connection: ConnectionId,
+    effects: &mut Vec<Effect>,
+) -> bool {
+    let Some(index) = model.tab_index(tab) else {
+        return false;
+    };
+    let Some(profile) = model.profile_of(&model.tabs[index]) else {
+        return false;
+    };
+    let pty = pty_for(model, profile);
+    let command = profile.profile.command.clone();
+    let Some(info) = model.connections.get_mut(&connection) else {
+        return false;
+    };
+    info.sessions += 1;
+    let target = info.target.clone();
+    let attached = &mut model.tabs[index];
+    attached.connection = Some(connection);
+    attached.target = target;
+    attached.state = TabState::Opening;
+    effects.push(Effect::OpenChannel {
+        tab,
+        connection,
+        pty,
+        command,
+    });
+    true
+}
+
+/// One session fewer on `connection`; the last one out releases it, at once or after
+/// `linger_secs`.
+pub fn release(
+    model: &mut Model,
+    connection: ConnectionId,
+    linger_secs: u64,
+    effects: &mut Vec<Effect>,
+) {
+    let Some(info) = model.connections.get_mut(&connection) else {
+        return;
+    };
+    info.sessions = info.sessions.saturating_sub(1);
+    if info.sessions == 0 {
+        effects.push(Effect::ReleaseConnection {
+            connection,
+            linger_secs,
+        });
+        if linger_secs == 0 {
+            model.connections.remove(&connection);
+        }
+    }
+}
+
+/// How long the connection of `tab` stays after its last tab closes (its profile's
+/// `clone.linger_secs`).
+pub fn linger_secs(model: &Model, tab: TabId) -> u64 {
+    model
+        .tab_index(tab)
+        .and_then(|index| model.profile_of(&model.tabs[index]))
+        .map_or(0, |p| p.profile.clone.linger_secs)
+}
+
+/// The linger time is up: close the connection unless a tab took it up again meanwhile.
+pub fn linger_expired(model: &mut Model, connection: ConnectionId, effects: &mut Vec<Effect>) {
+    if model
+        .connections
+        .get(&connection)
+        .is_some_and(|info| info.sessions == 0)
+    {
+        model.connections.remove(&connection);
+        effects.push(Effect::ReleaseConnection {
+            connection,
+            linger_secs: 0,
+        });
+    }
+}
+
+/// A live connection to `profile_id` that no tab uses, kept for reuse.
+pub fn lingering(model: &Model, profile_id: &str) -> Option<ConnectionId> {
+    model
+        .connections
+        .iter()
+        .find(|(_, info)| {
+            info.profile_id == profile_id && info.sessions == 0 && info.lost.is_none()
+        })
+        .map(|(id, _)| *id)
+}

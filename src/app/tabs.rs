@@ -1,0 +1,76 @@
+//! The row of tabs: adding one, closing one, moving between them.
+
+use super::effect::Effect;
+use super::ids::TabId;
+use super::model::{Model, Tab, TabState};
+use super::sessions;
+use crate::terminal::{DEFAULT_SCROLLBACK, Terminal};
+
+/// Adds a tab for `profile_id` after the active one and focuses it.
+pub fn add(model: &mut Model, profile_id: &str, state: TabState) -> TabId {
+    let (rows, cols) = model.terminal_size();
+    let id = TabId(model.next_tab);
+    model.next_tab += 1;
+    let tab = Tab {
+        id,
+        target: String::new(),
+        profile_id: profile_id.to_owned(),
+        custom_title: None,
+        connection: None,
+        state,
+        terminal: Terminal::new(rows, cols, DEFAULT_SCROLLBACK),
+        prompts: Vec::new(),
+        typeahead: Vec::new(),
+        cloned: false,
+    };
+    let at = if model.tabs.is_empty() {
+        0
+    } else {
+        model.active + 1
+    };
+    model.tabs.insert(at, tab);
+    model.active = at;
+    model.scrollback_mode = false;
+    id
+}
+
+/// Removes the tab at `index`, keeping the active index in range.
+pub fn remove(model: &mut Model, index: usize) -> Tab {
+    let tab = model.tabs.remove(index);
+    model.active = model.active.min(model.tabs.len().saturating_sub(1));
+    tab
+}
+
+/// Closes the active tab: its channel is closed (so the server frees the session slot) and
+/// its connection released. Unanswered prompts are cancelled by dropping their replies.
+pub fn close_active(model: &mut Model, effects: &mut Vec<Effect>) {
+    let Some(id) = model.active_tab().map(|tab| tab.id) else {
+        return;
+    };
+    let linger = sessions::linger_secs(model, id);
+    let tab = remove(model, model.active);
+    if matches!(tab.state, TabState::Open | TabState::Opening)
+        && let Some(connection) = tab.connection
+    {
+        effects.push(Effect::CloseChannel { tab: tab.id });
+        sessions::release(model, connection, linger, effects);
+    }
+    model.scrollback_mode = false;
+}
+
+/// Moves the focus `step` tabs along, wrapping around.
+pub fn cycle(model: &mut Model, step: isize) {
+    let count = model.tabs.len() as isize;
+    if count > 0 {
+        model.active = (model.active as isize + step).rem_euclid(count) as usize;
+        model.scrollback_mode = false;
+    }
+}
+
+/// Focuses the tab at `index` when there is one.
+pub fn focus(model: &mut Model, index: usize) {
+    if index < model.tabs.len() {
+        model.active = index;
+        model.scrollback_mode = false;
+    }
+}
