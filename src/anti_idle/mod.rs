@@ -15,3 +15,19 @@
 mod task;
 
 pub use task::{Report, run};
+
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::profiles::AntiIdle;
+use crate::ssh::IdleString;
+
+/// The idle string a channel should type, if anti-idle and that mode are on.
+pub fn idle_string(settings: &AntiIdle) -> Option<IdleString> {
+    (settings.enabled && settings.idle_string.enabled && !settings.idle_string.string.is_empty())
+        .then(|| IdleString {
+            interval: Duration::from_secs(settings.idle_string.interval_secs.max(1)),
+            bytes: Bytes::from(settings.idle_string.string.clone().into_bytes()),
+        })
+}

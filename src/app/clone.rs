@@ -49,6 +49,7 @@ pub fn refused(
     error: String,
     effects: &mut Vec<Effect>,
 ) {
+    effects.push(Effect::CloseChannel { tab });
     let mut message = error;
     if let Some(info) = model.connections.get_mut(&connection)
         && LIMIT_CODES.contains(&code)

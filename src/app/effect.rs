@@ -2,22 +2,27 @@
 
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
+use crate::profiles::AntiIdle;
 use crate::profiles::{Profile, StoredProfile};
-use crate::ssh::{Answer, PtyRequest};
+use crate::ssh::{Answer, IdleString, PtyRequest};
 
 #[derive(Debug)]
 pub enum Effect {
-    /// Connect to the profile, then report `Connected` (or `ConnectFailed`) for `tab`.
+    /// Make `connection` to the profile (again, after a loss), then report `Connected` or
+    /// `ConnectFailed`. Questions (host key, password) are asked in `tab`.
     Connect {
+        connection: ConnectionId,
         tab: TabId,
         profile: Box<StoredProfile>,
     },
-    /// Open a session channel for `tab` on an existing connection.
+    /// Open a session channel for `tab` on a connection that is up.
     OpenChannel {
         tab: TabId,
         connection: ConnectionId,
         pty: PtyRequest,
         command: Option<String>,
+        /// What anti-idle types into the channel when it sits idle.
+        idle: Option<IdleString>,
     },
     Write {
         tab: TabId,
@@ -33,7 +38,12 @@ pub enum Effect {
         tab: TabId,
         hold: bool,
     },
-    /// Send CLOSE so the server frees the session slot.
+    /// No tab waits on `connection` any more: stop making it, wherever it is.
+    CancelConnect {
+        connection: ConnectionId,
+    },
+    /// The tab is done with its channel: send CLOSE (when it is still open) so the server
+    /// frees the session slot, and forget it.
     CloseChannel {
         tab: TabId,
     },
@@ -41,6 +51,11 @@ pub enum Effect {
     ReleaseConnection {
         connection: ConnectionId,
         linger_secs: u64,
+    },
+    /// The profile's anti-idle settings changed: apply them to this live connection at once.
+    SetAntiIdle {
+        connection: ConnectionId,
+        settings: AntiIdle,
     },
     Answer {
         reply: PromptReply,

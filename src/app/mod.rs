@@ -18,7 +18,9 @@ pub mod update;
 
 pub use effect::Effect;
 pub use ids::{ConnectionId, TabId};
-pub use model::{CHROME_ROWS, ConnectionInfo, Model, Overlay, PendingPrompt, Tab, TabState};
+pub use model::{
+    CHROME_ROWS, ConnectionInfo, LinkPhase, Model, Overlay, PendingPrompt, Tab, TabState,
+};
 pub use msg::{Msg, NetEvent, PromptReply};
 pub use profile_list::ProfileList;
 pub use update::update;

@@ -93,22 +93,54 @@ impl Tab {
     }
 }
 
+/// Where a connection is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkPhase {
+    /// Connecting and logging in; tabs wait on it.
+    Connecting,
+    Up,
+    /// Gone, for this reason.
+    Lost(String),
+}
+
+/// A connection as the model knows it; the runtime holds the live object under the same id.
 #[derive(Debug, Clone)]
 pub struct ConnectionInfo {
     pub profile_id: String,
+    /// `user@host:port` once connected.
     pub target: String,
+    pub phase: LinkPhase,
     /// Session channels open (or opening) on this connection. Zero while the connection
     /// lingers after its last tab closed, ready to be reused.
     pub sessions: u32,
     /// Learned from a refusal: the server allows this many sessions per connection.
     pub server_limit: Option<u32>,
-    pub lost: Option<String>,
     /// When traffic last flowed (read when drawing the status bar).
     pub activity: Option<Arc<Activity>>,
     /// The last keepalive's round trip.
     pub rtt: Option<Duration>,
     /// Keepalives unanswered in a row, and the limit.
     pub misses: (u32, u32),
+}
+
+impl ConnectionInfo {
+    /// A connection being made for `profile_id`.
+    pub fn connecting(profile_id: &str) -> Self {
+        Self {
+            profile_id: profile_id.to_owned(),
+            target: String::new(),
+            phase: LinkPhase::Connecting,
+            sessions: 0,
+            server_limit: None,
+            activity: None,
+            rtt: None,
+            misses: (0, 0),
+        }
+    }
+
+    pub fn is_up(&self) -> bool {
+        self.phase == LinkPhase::Up
+    }
 }
 
 #[derive(Debug)]
@@ -144,6 +176,7 @@ pub struct Model {
     pub rows: u16,
     pub notice: Option<String>,
     pub next_tab: u64,
+    pub next_connection: u64,
     pub quitting: bool,
 }
 
@@ -162,6 +195,7 @@ impl Model {
             rows,
             notice: None,
             next_tab: 1,
+            next_connection: 1,
             quitting: false,
         }
     }

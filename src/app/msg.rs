@@ -45,13 +45,12 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum NetEvent {
     Connected {
-        tab: TabId,
         connection: ConnectionId,
         target: String,
         activity: Arc<Activity>,
     },
     ConnectFailed {
-        tab: TabId,
+        connection: ConnectionId,
         error: String,
         /// The person cancelled a prompt (Esc), as opposed to a failure.
         cancelled: bool,

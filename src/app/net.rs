@@ -2,7 +2,8 @@
 
 use super::clone::refused;
 use super::effect::Effect;
-use super::model::{ConnectionInfo, Model, PendingPrompt, TabState};
+use super::ids::ConnectionId;
+use super::model::{LinkPhase, Model, PendingPrompt, TabState};
 use super::msg::NetEvent;
 use super::sessions;
 use crate::anti_idle::Report;
@@ -10,48 +11,43 @@ use crate::anti_idle::Report;
 pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
     match event {
         NetEvent::Connected {
-            tab,
             connection,
             target,
             activity,
         } => {
-            let Some(index) = model.tab_index(tab) else {
-                // The tab was closed while connecting: nobody needs the connection.
+            let waiting = waiting_tabs(model, connection);
+            let Some(info) = model.connections.get_mut(&connection) else {
+                // Every tab waiting on it was closed meanwhile: nobody needs it.
                 effects.push(Effect::ReleaseConnection {
                     connection,
                     linger_secs: 0,
                 });
                 return;
             };
-            let profile_id = model.tabs[index].profile_id.clone();
-            model
-                .connections
-                .entry(connection)
-                .or_insert_with(|| ConnectionInfo {
-                    profile_id,
-                    target,
-                    sessions: 0,
-                    server_limit: None,
-                    lost: None,
-                    activity: Some(activity),
-                    rtt: None,
-                    misses: (0, 0),
-                });
-            sessions::attach(model, tab, connection, effects);
+            info.phase = LinkPhase::Up;
+            info.target = target;
+            info.activity = Some(activity);
+            for tab in waiting {
+                sessions::attach(model, tab, connection, effects);
+            }
         }
         NetEvent::ConnectFailed {
-            tab,
+            connection,
             error,
             cancelled,
         } => {
-            if let Some(tab) = model.tab_mut(tab) {
-                tab.prompts.clear();
-                tab.state = if cancelled {
-                    TabState::Cancelled(error)
-                } else {
-                    TabState::Failed(error)
-                };
+            for tab in waiting_tabs(model, connection) {
+                if let Some(tab) = model.tab_mut(tab) {
+                    tab.prompts.clear();
+                    tab.state = if cancelled {
+                        TabState::Cancelled(error.clone())
+                    } else {
+                        TabState::Failed(error.clone())
+                    };
+                }
             }
+            model.connections.remove(&connection);
+            forget(connection, effects);
         }
         NetEvent::ChannelOpened { tab, connection } => match model.tab_mut(tab) {
             Some(tab) => {
@@ -98,7 +94,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 Report::NoopSent => {}
                 Report::Dead { reason } => {
                     let reason = format!("declared dead by anti-idle: {reason}");
-                    info.lost = Some(reason.clone());
+                    info.phase = LinkPhase::Lost(reason.clone());
                     for tab in model
                         .tabs
                         .iter_mut()
@@ -118,6 +114,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             }
             tab_state.state = TabState::Ended(reason);
             let connection = tab_state.connection;
+            effects.push(Effect::CloseChannel { tab });
             let linger = sessions::linger_secs(model, tab);
             if let Some(connection) = connection {
                 sessions::release(model, connection, linger, effects);
@@ -133,6 +130,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 tab.state = TabState::Ended(format!("connection lost: {reason}"));
             }
             model.connections.remove(&connection);
+            forget(connection, effects);
         }
         NetEvent::Prompt { tab, prompt, reply } => {
             // A prompt for a closed tab is dropped, which cancels it.
@@ -141,4 +139,22 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             }
         }
     }
+}
+
+/// The tabs waiting for `connection` to come up.
+fn waiting_tabs(model: &Model, connection: ConnectionId) -> Vec<crate::app::TabId> {
+    model
+        .tabs
+        .iter()
+        .filter(|t| t.connection == Some(connection) && t.state == TabState::Connecting)
+        .map(|t| t.id)
+        .collect()
+}
+
+/// The runtime may forget a connection that ended by itself.
+fn forget(connection: ConnectionId, effects: &mut Vec<Effect>) {
+    effects.push(Effect::ReleaseConnection {
+        connection,
+        linger_secs: 0,
+    });
 }

@@ -18,10 +18,7 @@ pub fn open_profile(model: &mut Model, profile_id: &str, effects: &mut Vec<Effec
         return;
     }
     let tab = tabs::add(model, &profile.id, TabState::Connecting);
-    effects.push(Effect::Connect {
-        tab,
-        profile: Box::new(profile),
-    });
+    sessions::connect(model, tab, effects);
 }
 
 /// Opens the active tab's session again, with its profile as it is now: on its connection
@@ -35,16 +32,13 @@ pub fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
         return;
     }
     let id = tab.id;
-    let Some(profile) = model.profile_of(tab).cloned() else {
+    if model.profile_of(tab).is_none() {
         model.notice = Some(format!("the saved session {:?} is gone", tab.profile_id));
         return;
-    };
-    let live_connection = tab.connection.filter(|c| {
-        model
-            .connections
-            .get(c)
-            .is_some_and(|info| info.lost.is_none())
-    });
+    }
+    let live_connection = tab
+        .connection
+        .filter(|c| model.connections.get(c).is_some_and(|info| info.is_up()));
     if let Some(tab) = model.tab_mut(id) {
         tab.prompts.clear();
     }
@@ -52,12 +46,5 @@ pub fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
         sessions::attach(model, id, connection, effects);
         return;
     }
-    if let Some(tab) = model.tab_mut(id) {
-        tab.state = TabState::Connecting;
-        tab.connection = None;
-    }
-    effects.push(Effect::Connect {
-        tab: id,
-        profile: Box::new(profile),
-    });
+    sessions::connect(model, id, effects);
 }

@@ -4,7 +4,7 @@
 
 use super::effect::Effect;
 use super::ids::{ConnectionId, TabId};
-use super::model::{Model, TabState};
+use super::model::{ConnectionInfo, Model, TabState};
 use crate::profiles::StoredProfile;
 use crate::ssh::PtyRequest;
 
@@ -15,6 +15,43 @@ pub fn pty_for(model: &Model, profile: &StoredProfile) -> PtyRequest {
         term: profile.profile.terminal_type.clone(),
         cols,
         rows,
+    }
+}
+
+/// Makes a new connection for `tab`'s profile; the tab waits on it (and is asked the
+/// questions, host key or password, that logging in needs).
+pub fn connect(model: &mut Model, tab: TabId, effects: &mut Vec<Effect>) {
+    let Some(index) = model.tab_index(tab) else {
+        return;
+    };
+    let Some(profile) = model.profile_of(&model.tabs[index]).cloned() else {
+        return;
+    };
+    let connection = ConnectionId(model.next_connection);
+    model.next_connection += 1;
+    model
+        .connections
+        .insert(connection, ConnectionInfo::connecting(&profile.id));
+    let waiting = &mut model.tabs[index];
+    waiting.connection = Some(connection);
+    waiting.target.clear();
+    waiting.state = TabState::Connecting;
+    effects.push(Effect::Connect {
+        connection,
+        tab,
+        profile: Box::new(profile),
+    });
+}
+
+/// The tab waiting on `connection` left. When no other tab waits on it, the connection is
+/// not needed: it stops at once, wherever it was (a host-key question, a slow server).
+pub fn stop_waiting(model: &mut Model, connection: ConnectionId, effects: &mut Vec<Effect>) {
+    let still_waited_on = model
+        .tabs
+        .iter()
+        .any(|t| t.connection == Some(connection) && t.state == TabState::Connecting);
+    if !still_waited_on && model.connections.remove(&connection).is_some() {
+        effects.push(Effect::CancelConnect { connection });
     }
 }
 
@@ -35,6 +72,7 @@ pub fn attach(
     };
     let pty = pty_for(model, profile);
     let command = profile.profile.command.clone();
+    let idle = crate::anti_idle::idle_string(&profile.profile.anti_idle);
     let Some(info) = model.connections.get_mut(&connection) else {
         return false;
     };
@@ -49,6 +87,7 @@ pub fn attach(
         connection,
         pty,
         command,
+        idle,
     });
     true
 }
@@ -105,8 +144,6 @@ pub fn lingering(model: &Model, profile_id: &str) -> Option<ConnectionId> {
     model
         .connections
         .iter()
-        .find(|(_, info)| {
-            info.profile_id == profile_id && info.sessions == 0 && info.lost.is_none()
-        })
+        .find(|(_, info)| info.profile_id == profile_id && info.sessions == 0 && info.is_up())
         .map(|(id, _)| *id)
 }

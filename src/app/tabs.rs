@@ -49,11 +49,15 @@ pub fn close_active(model: &mut Model, effects: &mut Vec<Effect>) {
     };
     let linger = sessions::linger_secs(model, id);
     let tab = remove(model, model.active);
-    if matches!(tab.state, TabState::Open | TabState::Opening)
-        && let Some(connection) = tab.connection
-    {
-        effects.push(Effect::CloseChannel { tab: tab.id });
-        sessions::release(model, connection, linger, effects);
+    match (&tab.state, tab.connection) {
+        (TabState::Open | TabState::Opening, Some(connection)) => {
+            effects.push(Effect::CloseChannel { tab: tab.id });
+            sessions::release(model, connection, linger, effects);
+        }
+        (TabState::Connecting, Some(connection)) => {
+            sessions::stop_waiting(model, connection, effects)
+        }
+        _ => {}
     }
     model.scrollback_mode = false;
 }

@@ -2,12 +2,14 @@
 //! back as effects for the runtime.
 
 use super::effect::Effect;
+use super::ids::ConnectionId;
 use super::keys;
 use super::model::{Model, Overlay};
 use super::msg::Msg;
 use super::net;
 use super::open::open_profile;
 use super::sessions;
+use crate::profiles::{AntiIdle, LoadError, StoredProfile};
 use crate::ui::session_manager::SessionManager;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -27,10 +29,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Resize { cols, rows } => keys::on_resize(model, cols, rows, &mut effects),
         Msg::Net(event) => net::on_event(model, event, &mut effects),
         Msg::Profiles { profiles, failures } => {
-            let tabs = &model.tabs;
-            model.profiles.replace(profiles, failures, |id| {
-                tabs.iter().any(|tab| tab.profile_id == id)
-            });
+            profiles_changed(model, profiles, failures, &mut effects)
         }
         Msg::Notice(text) => model.notice = Some(text),
         Msg::LingerExpired { connection } => {
@@ -38,4 +37,44 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
     }
     effects
+}
+
+/// The store's new contents replace the model's one copy; live connections whose profile's
+/// anti-idle settings changed get the new ones at once.
+fn profiles_changed(
+    model: &mut Model,
+    profiles: Vec<StoredProfile>,
+    failures: Vec<LoadError>,
+    effects: &mut Vec<Effect>,
+) {
+    let before: Vec<(ConnectionId, Option<AntiIdle>)> = model
+        .connections
+        .iter()
+        .filter(|(_, info)| info.is_up())
+        .map(|(id, info)| (*id, anti_idle_of(model, &info.profile_id)))
+        .collect();
+    let tabs = &model.tabs;
+    model.profiles.replace(profiles, failures, |id| {
+        tabs.iter().any(|tab| tab.profile_id == id)
+    });
+    for (connection, old) in before {
+        let Some(info) = model.connections.get(&connection) else {
+            continue;
+        };
+        if let Some(settings) = anti_idle_of(model, &info.profile_id)
+            && old.as_ref() != Some(&settings)
+        {
+            effects.push(Effect::SetAntiIdle {
+                connection,
+                settings,
+            });
+        }
+    }
+}
+
+fn anti_idle_of(model: &Model, profile_id: &str) -> Option<AntiIdle> {
+    model
+        .profiles
+        .get(profile_id)
+        .map(|p| p.profile.anti_idle.clone())
 }

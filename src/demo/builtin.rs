@@ -4,12 +4,50 @@
 use std::sync::Arc;
 
 use russh::keys::{Algorithm, PrivateKey};
+use tokio::sync::OnceCell;
 
 use super::config::DemoConfig;
 use super::error::DemoError;
 use super::server::DemoServer;
 use crate::profiles::{AuthMethod, Profile, local_user_name};
 use crate::ssh::ConnectOptions;
+
+/// Where a profile connects: its own host, or for `builtin_demo` the demo server, started at
+/// most once per process when the first such profile connects. Cheap to clone.
+#[derive(Clone)]
+pub struct Targets {
+    demo: Arc<OnceCell<Result<BuiltinDemo, String>>>,
+    demo_max_sessions: u32,
+}
+
+impl Targets {
+    /// `demo_max_sessions` is the demo server's session limit per connection.
+    pub fn new(demo_max_sessions: u32) -> Self {
+        Self {
+            demo: Arc::new(OnceCell::new()),
+            demo_max_sessions,
+        }
+    }
+
+    /// How to reach and log in for `profile`. Fails only when the demo server cannot start.
+    pub async fn connect_options(&self, profile: &Profile) -> Result<ConnectOptions, String> {
+        if !profile.builtin_demo {
+            return Ok(ConnectOptions::from_profile(profile));
+        }
+        let demo = self
+            .demo
+            .get_or_init(|| async {
+                BuiltinDemo::start(self.demo_max_sessions)
+                    .await
+                    .map_err(|e| format!("the built-in demo server did not start: {e}"))
+            })
+            .await;
+        match demo {
+            Ok(demo) => Ok(demo.connect_options(profile)),
+            Err(error) => Err(error.clone()),
+        }
+    }
+}
 
 pub struct BuiltinDemo {
     server: DemoServer,

@@ -28,7 +28,7 @@ mod spawn;
 mod supervisor;
 
 pub use auth::KEYBOARD_INTERACTIVE_PROMPT;
-pub use builtin::BuiltinDemo;
+pub use builtin::{BuiltinDemo, Targets};
 pub use config::{DEFAULT_MAX_SESSIONS, DemoConfig};
 pub use error::DemoError;
 pub use server::DemoServer;

@@ -1,11 +1,14 @@
 //! The I/O side of the TUI: the event loop, the effect executor, the prompter that routes SSH
 //! questions into tabs, and the screen guard. Everything here feeds `app::update`.
 
+mod connection_task;
 mod executor;
 mod input;
 mod pending_output;
 mod prompter;
+mod registry;
 mod screen;
+mod tab_events;
 
 use std::time::Duration;
 
@@ -15,10 +18,10 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::app::{self, ConnectionId, Model, Msg, NetEvent, TabId};
+use crate::app::{self, Model, Msg, NetEvent};
+use crate::demo::Targets;
 use crate::input::keymap::Keymap;
-use crate::profiles::{AntiIdle, Store};
-use crate::ssh::{ChannelHandle, Connection};
+use crate::profiles::Store;
 use crate::ui::FrameMemory;
 use executor::Executor;
 use input::Input;
@@ -29,24 +32,6 @@ use screen::ScreenGuard;
 const FRAME: Duration = Duration::from_millis(16);
 /// Pending messages handled before a draw gets its turn, so a flood cannot starve the screen.
 const MAX_BATCH: usize = 1024;
-
-/// What reaches the loop from tasks: plain messages for `update`, and connection and channel
-/// objects the executor keeps (the model only learns their ids).
-pub enum Incoming {
-    Msg(Msg),
-    Net(NetEvent),
-    ConnectionUp {
-        tab: TabId,
-        connection: Connection,
-        profile_id: String,
-        anti_idle: AntiIdle,
-    },
-    ChannelUp {
-        tab: TabId,
-        connection: ConnectionId,
-        channel: ChannelHandle,
-    },
-}
 
 /// Settings of a TUI run that do not live in profiles.
 pub struct RunOptions {
@@ -73,8 +58,9 @@ pub async fn run(store: Store, options: RunOptions, open: Vec<String>) -> anyhow
 async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> anyhow::Result<()> {
     let mut guard = ScreenGuard::enter()?;
     let size = guard.screen.backend().size()?;
-    let (incoming_tx, mut incoming) = mpsc::unbounded_channel();
-    let mut executor = Executor::new(incoming_tx, store, options.demo_max_sessions);
+    let (outbox, mut incoming) = mpsc::unbounded_channel();
+    let targets = Targets::new(options.demo_max_sessions);
+    let mut executor = Executor::new(outbox, store, targets);
     let mut model = Model::new(options.keymap, size.width, size.height);
     let mut effects = app::update(&mut model, executor.profiles_msg());
     effects.extend(app::update(&mut model, Msg::Start { open }));
@@ -123,7 +109,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                 let mut handled = 0;
                 while let Some(item) = next.take() {
                     match item {
-                        Incoming::Net(NetEvent::Output { tab, bytes }) => {
+                        Msg::Net(NetEvent::Output { tab, bytes }) => {
                             if pending_output.push(tab, bytes) {
                                 effects.extend(hand_over(&mut model, &mut pending_output));
                             }
@@ -131,7 +117,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                         // Whatever else happened to a tab comes after the output before it.
                         other => {
                             effects.extend(hand_over(&mut model, &mut pending_output));
-                            effects.extend(absorb(&mut model, &mut executor, other));
+                            effects.extend(app::update(&mut model, other));
                         }
                     }
                     handled += 1;
@@ -165,36 +151,4 @@ fn hand_over(model: &mut Model, pending_output: &mut PendingOutput) -> Vec<app::
         .take()
         .flat_map(|(tab, bytes)| app::update(model, Msg::Net(NetEvent::Output { tab, bytes })))
         .collect()
-}
-
-/// Hands objects to the executor and turns everything into messages for `update`.
-fn absorb(model: &mut Model, executor: &mut Executor, item: Incoming) -> Vec<app::Effect> {
-    let msg = match item {
-        Incoming::Msg(msg) => msg,
-        Incoming::Net(event) => Msg::Net(event),
-        Incoming::ConnectionUp {
-            tab,
-            connection,
-            profile_id,
-            anti_idle,
-        } => {
-            let activity = connection.activity();
-            let (connection, target) = executor.adopt_connection(connection, profile_id, anti_idle);
-            Msg::Net(NetEvent::Connected {
-                tab,
-                connection,
-                target,
-                activity,
-            })
-        }
-        Incoming::ChannelUp {
-            tab,
-            connection,
-            channel,
-        } => {
-            executor.adopt_channel(tab, connection, channel);
-            Msg::Net(NetEvent::ChannelOpened { tab, connection })
-        }
-    };
-    app::update(model, msg)
 }

@@ -1,21 +1,21 @@
 //! The TUI's answer to SSH questions: each one becomes a message to the UI loop, and the task
 //! that asked waits for the reply the person gives in the tab.
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
-use super::Incoming;
-use crate::app::{NetEvent, PromptReply, TabId};
+use super::connection_task::Outbox;
+use crate::app::{Msg, NetEvent, PromptReply, TabId};
 use crate::ssh::{Answer, Prompt, PromptFuture, Prompter};
 
 pub struct TuiPrompter {
     pub tab: TabId,
-    pub incoming: mpsc::UnboundedSender<Incoming>,
+    pub outbox: Outbox,
 }
 
 impl Prompter for TuiPrompter {
     fn ask(&self, prompt: Prompt) -> PromptFuture<'_> {
         let (sender, receiver) = oneshot::channel();
-        let sent = self.incoming.send(Incoming::Net(NetEvent::Prompt {
+        let sent = self.outbox.send(Msg::Net(NetEvent::Prompt {
             tab: self.tab,
             prompt,
             reply: PromptReply::new(sender),

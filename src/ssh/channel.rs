@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use russh::client::Msg;
-use russh::{Channel, ChannelId, ChannelMsg, ChannelReadHalf, ChannelWriteHalf};
+use russh::{Channel, ChannelMsg, ChannelReadHalf, ChannelWriteHalf};
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
@@ -52,17 +52,23 @@ enum Command {
 }
 
 /// Sends input, resizes and close requests to a channel. Dropping every clone closes it.
+/// It can exist before its channel does: what is sent meanwhile waits for the channel.
 #[derive(Debug, Clone)]
 pub struct ChannelHandle {
-    id: ChannelId,
     commands: mpsc::UnboundedSender<Command>,
 }
 
-impl ChannelHandle {
-    pub fn id(&self) -> ChannelId {
-        self.id
-    }
+/// The receiving end of a [`ChannelHandle`], given to the channel when it opens.
+#[derive(Debug)]
+pub struct ChannelCommands(mpsc::UnboundedReceiver<Command>);
 
+/// A handle and the queue behind it, for a channel still to be opened.
+pub fn command_queue() -> (ChannelHandle, ChannelCommands) {
+    let (commands, receiver) = mpsc::unbounded_channel();
+    (ChannelHandle { commands }, ChannelCommands(receiver))
+}
+
+impl ChannelHandle {
     /// Queues bytes for the remote side. Returns false once the channel is closed.
     pub fn write(&self, bytes: impl Into<Bytes>) -> bool {
         self.commands.send(Command::Write(bytes.into())).is_ok()
@@ -121,8 +127,7 @@ pub struct OpenedSession {
     /// Read while waiting for the server's replies to the set-up requests.
     early: Vec<ChannelEvent>,
     activity: Arc<Activity>,
-    handle: ChannelHandle,
-    commands: mpsc::UnboundedReceiver<Command>,
+    commands: ChannelCommands,
 }
 
 impl OpenedSession {
@@ -130,22 +135,14 @@ impl OpenedSession {
         channel: Channel<Msg>,
         early: Vec<ChannelEvent>,
         activity: Arc<Activity>,
+        commands: ChannelCommands,
     ) -> Self {
-        let (commands_tx, commands) = mpsc::unbounded_channel();
         Self {
-            handle: ChannelHandle {
-                id: channel.id(),
-                commands: commands_tx,
-            },
             channel,
             early,
             activity,
             commands,
         }
-    }
-
-    pub fn handle(&self) -> ChannelHandle {
-        self.handle.clone()
     }
 
     /// Starts the reader, which hands every event to `sink` as it arrives, and the writer.
@@ -159,15 +156,7 @@ impl OpenedSession {
             closed_rx,
             Arc::clone(&self.activity),
         ));
-        tokio::spawn(write(write_half, self.commands, closed_tx, self.activity));
-    }
-
-    /// Starts it with its events in a queue.
-    pub fn start_with_events(self) -> SessionChannel {
-        let (event_tx, events) = mpsc::unbounded_channel();
-        let handle = self.handle();
-        self.start(event_tx);
-        SessionChannel { handle, events }
+        tokio::spawn(write(write_half, self.commands.0, closed_tx, self.activity));
     }
 }
 

@@ -11,7 +11,9 @@ use tokio::sync::watch;
 
 use super::activity::Activity;
 use super::auth::{self, AuthPlan};
-use super::channel::{ChannelEvent, OpenedSession, SessionChannel, event_of};
+use super::channel::{
+    ChannelCommands, ChannelEvent, OpenedSession, SessionChannel, command_queue, event_of,
+};
 use super::error::{SshError, channel_open_failure_text};
 use super::handler::{ClientHandler, LinkState, Shared};
 use super::known_hosts::host_port_name;
@@ -252,16 +254,20 @@ impl Connection {
     /// Opens a session channel, asks for a pty and starts the shell or command, with its
     /// events in a queue. A refusal carries the server's reason and description.
     pub async fn open_session(&self, request: &SessionRequest) -> Result<SessionChannel, SshError> {
-        self.set_up_session(request)
-            .await
-            .map(OpenedSession::start_with_events)
+        let (handle, commands) = command_queue();
+        let session = self.set_up_session(request, commands).await?;
+        let (event_tx, events) = tokio::sync::mpsc::unbounded_channel();
+        session.start(event_tx);
+        Ok(SessionChannel { handle, events })
     }
 
     /// Like [`Self::open_session`], but nothing reads the channel until the caller starts it
-    /// with its own [`super::EventSink`].
+    /// with its own [`super::EventSink`]; it takes its commands from `commands`, whose handle
+    /// the caller already has.
     pub async fn set_up_session(
         &self,
         request: &SessionRequest,
+        commands: ChannelCommands,
     ) -> Result<OpenedSession, SshError> {
         let mut channel = match self.inner.handle.channel_open_session().await {
             Ok(channel) => channel,
@@ -343,6 +349,7 @@ impl Connection {
             channel,
             early,
             Arc::clone(&self.inner.activity),
+            commands,
         ))
     }
 

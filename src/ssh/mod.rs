@@ -13,7 +13,8 @@ pub mod tcp;
 
 pub use activity::Activity;
 pub use channel::{
-    ChannelEvent, ChannelHandle, EventSink, IdleString, OpenedSession, SessionChannel,
+    ChannelCommands, ChannelEvent, ChannelHandle, EventSink, IdleString, OpenedSession,
+    SessionChannel, command_queue,
 };
 pub use connection::{ConnectOptions, Connection, PtyRequest, SessionRequest};
 pub use error::SshError;

@@ -130,7 +130,7 @@ impl<'a> StatusBar<'a> {
                 name: Cow::Borrowed(model.profile_name(tab)),
                 target: Cow::Borrowed(&tab.target),
                 state: Cow::Borrowed(&tab.state),
-                sessions: info.map(SessionCount::of),
+                sessions: info.filter(|info| info.is_up()).map(SessionCount::of),
                 anti_idle: AntiIdleStatus::of(
                     model
                         .profile_of(tab)

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
-use crate::app::{ConnectionId, Effect, Model, Msg, NetEvent, PromptReply, update};
+use crate::app::{Effect, Model, Msg, NetEvent, PromptReply, update};
 use crate::input::keymap::Keymap;
 use crate::profiles::{Profile, StoredProfile};
 use crate::ssh::Prompt;
@@ -100,15 +100,16 @@ fn one_open_tab() -> Model {
             open: vec!["web".to_owned()],
         },
     );
-    let Some(Effect::Connect { tab, .. }) = effects.into_iter().next() else {
+    let Some(Effect::Connect {
+        tab, connection, ..
+    }) = effects.into_iter().next()
+    else {
         panic!()
     };
-    let connection = ConnectionId(7);
     update(
         &mut model,
         Msg::Net(NetEvent::Connected {
             activity: Default::default(),
-            tab,
             connection,
             target: "deploy@web.example".into(),
         }),

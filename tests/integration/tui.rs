@@ -114,6 +114,7 @@ fn the_session_manager_opens_sessions_and_help_lists_keys() {
     let screen = tmux.wait_for("clone: new tab on the same connection", WAIT);
     assert!(screen.contains("twice sends"), "{screen}");
     tmux.press(&["Escape"]);
+    tmux.wait_until_gone("twice sends", WAIT);
 
     // The prefix twice reaches the remote as the raw byte (with the tty's SIGQUIT off, so od
     // sees it instead of being killed by it).
@@ -218,9 +219,11 @@ fn a_wrong_password_shows_an_error_and_the_app_stays_up() {
     tmux.type_text(TEST_USER_PASSWORD);
     tmux.press(&["Enter"]);
     tmux.wait_for("connected", WAIT);
-    tmux.type_text("whoami");
+    // Typed before the shell's first prompt it still runs; the marker makes the check
+    // independent of where the prompt lands.
+    tmux.type_text("echo logged-in-as-$(whoami)");
     tmux.press(&["Enter"]);
-    tmux.wait_for(&format!("\n{}", test_user().name), WAIT);
+    tmux.wait_for(&format!("logged-in-as-{}", test_user().name), WAIT);
 }
 
 #[test]

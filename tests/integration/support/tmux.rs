@@ -84,6 +84,22 @@ impl Tmux {
         last
     }
 
+    /// Waits (bounded) until the screen no longer contains `needle`; panics with the screen
+    /// otherwise. Typing right after Escape needs it: an ESC and the next key read together
+    /// are one Alt-key.
+    pub fn wait_until_gone(&self, needle: &str, timeout: Duration) -> String {
+        let mut last = String::new();
+        let gone = wait_until(timeout, Duration::from_millis(50), || {
+            last = self.screen();
+            !last.contains(needle)
+        });
+        assert!(
+            gone,
+            "{needle:?} still shown after {timeout:?}; screen:\n{last}"
+        );
+        last
+    }
+
     pub fn resize(&self, cols: u16, rows: u16) {
         let status = self
             .tmux()

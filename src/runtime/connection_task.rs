@@ -1,0 +1,221 @@
+//! One task per connection, owning it: it connects and logs in, opens the session channels the
+//! model asks for, runs anti-idle, and reports what happens as messages carrying the model's
+//! ids. The loop only holds a cheap handle that sends it commands; no live object ever travels
+//! back to the loop.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::AbortHandle;
+
+use super::prompter::TuiPrompter;
+use super::tab_events::TabEvents;
+use crate::anti_idle;
+use crate::app::{ConnectionId, Msg, NetEvent, TabId};
+use crate::demo::Targets;
+use crate::profiles::{AntiIdle, StoredProfile};
+use crate::ssh::{ChannelCommands, Connection, LinkState, SessionRequest, SshError};
+
+/// Where messages for the event loop go.
+pub type Outbox = mpsc::UnboundedSender<Msg>;
+
+enum Command {
+    Open {
+        tab: TabId,
+        request: SessionRequest,
+        commands: ChannelCommands,
+    },
+    AntiIdle(AntiIdle),
+    Close,
+}
+
+/// The loop's handle on a connection task. Dropping it leaves the task running; `close` ends
+/// it politely, `abort` at once (while it still connects, say).
+pub struct ConnectionTask {
+    commands: mpsc::UnboundedSender<Command>,
+    task: AbortHandle,
+}
+
+/// What a connection task needs from the loop.
+#[derive(Clone)]
+pub struct TaskContext {
+    pub outbox: Outbox,
+    pub targets: Targets,
+}
+
+impl ConnectionTask {
+    /// Starts connecting `connection` for `profile`; questions (host key, password) go to `tab`.
+    pub fn spawn(
+        connection: ConnectionId,
+        tab: TabId,
+        profile: StoredProfile,
+        context: TaskContext,
+    ) -> Self {
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let task = tokio::spawn(run(connection, tab, profile, context, receiver)).abort_handle();
+        Self { commands, task }
+    }
+
+    /// Opens a session channel for `tab`, which takes its input from `commands`.
+    pub fn open(&self, tab: TabId, request: SessionRequest, commands: ChannelCommands) {
+        let _ = self.commands.send(Command::Open {
+            tab,
+            request,
+            commands,
+        });
+    }
+
+    /// New anti-idle settings, applied at once without reconnecting.
+    pub fn set_anti_idle(&self, settings: AntiIdle) {
+        let _ = self.commands.send(Command::AntiIdle(settings));
+    }
+
+    /// Disconnects politely once the connection is up; stops connecting at once otherwise.
+    pub fn close(self) {
+        if self.commands.send(Command::Close).is_err() {
+            self.task.abort();
+        }
+    }
+
+    /// Stops the task where it is (a connection that is still being made).
+    pub fn abort(self) {
+        self.task.abort();
+    }
+}
+
+async fn run(
+    id: ConnectionId,
+    tab: TabId,
+    profile: StoredProfile,
+    context: TaskContext,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
+    let outbox = &context.outbox;
+    let send = |event| {
+        let _ = outbox.send(Msg::Net(event));
+    };
+    let options = match context.targets.connect_options(&profile.profile).await {
+        Ok(options) => options,
+        Err(error) => {
+            send(NetEvent::ConnectFailed {
+                connection: id,
+                error,
+                cancelled: false,
+            });
+            return;
+        }
+    };
+    let prompter = Arc::new(TuiPrompter {
+        tab,
+        outbox: outbox.clone(),
+    });
+    let connection = match Connection::connect(&options, prompter).await {
+        Ok(connection) => connection,
+        Err(error) => {
+            send(NetEvent::ConnectFailed {
+                connection: id,
+                cancelled: matches!(error, SshError::Cancelled { .. }),
+                error: error.to_string(),
+            });
+            return;
+        }
+    };
+    send(NetEvent::Connected {
+        connection: id,
+        target: format!("{}@{}", connection.user(), connection.host_port()),
+        activity: connection.activity(),
+    });
+    let (anti_idle_settings, settings) = watch::channel(profile.profile.anti_idle);
+    let anti_idle_task = {
+        let outbox = outbox.clone();
+        tokio::spawn(anti_idle::run(
+            connection.clone(),
+            settings,
+            move |report| {
+                let _ = outbox.send(Msg::Net(NetEvent::AntiIdle {
+                    connection: id,
+                    report,
+                }));
+            },
+        ))
+    };
+    let lost = link_lost(connection.link_state());
+    tokio::pin!(lost);
+    loop {
+        tokio::select! {
+            command = commands.recv() => match command {
+                Some(Command::Open { tab, request, commands }) => {
+                    tokio::spawn(open_channel(
+                        connection.clone(),
+                        id,
+                        tab,
+                        request,
+                        commands,
+                        outbox.clone(),
+                    ));
+                }
+                Some(Command::AntiIdle(new)) => {
+                    if let Some(socket) = connection.socket() {
+                        let _ = socket.apply_keepalive(&new.tcp, new.enabled);
+                    }
+                    anti_idle_settings.send_replace(new);
+                }
+                Some(Command::Close) | None => {
+                    connection.disconnect().await;
+                    break;
+                }
+            },
+            reason = &mut lost => {
+                send(NetEvent::ConnectionLost { connection: id, reason });
+                break;
+            }
+        }
+    }
+    anti_idle_task.abort();
+}
+
+/// Opens a channel for `tab` and starts handing its events to the loop; reports the refusal
+/// otherwise.
+async fn open_channel(
+    connection: Connection,
+    id: ConnectionId,
+    tab: TabId,
+    request: SessionRequest,
+    commands: ChannelCommands,
+    outbox: Outbox,
+) {
+    match connection.set_up_session(&request, commands).await {
+        Ok(session) => {
+            // Before the channel is read, so the tab is open before its first output.
+            let _ = outbox.send(Msg::Net(NetEvent::ChannelOpened {
+                tab,
+                connection: id,
+            }));
+            session.start(TabEvents::new(tab, connection.link_state(), outbox));
+        }
+        Err(error) => {
+            let code = match &error {
+                SshError::ChannelRefused { code, .. } => *code,
+                _ => 0,
+            };
+            let _ = outbox.send(Msg::Net(NetEvent::ChannelRefused {
+                tab,
+                connection: id,
+                code,
+                error: error.to_string(),
+            }));
+        }
+    }
+}
+
+/// Resolves with the reason once the connection is gone. Its own function, because
+/// `wait_for`'s guard held across a `select!` would make the task's future non-`Send`.
+async fn link_lost(mut link: watch::Receiver<LinkState>) -> String {
+    match link.wait_for(|state| *state != LinkState::Up).await {
+        Ok(state) => match &*state {
+            LinkState::Lost(reason) => reason.clone(),
+            LinkState::Up => String::new(),
+        },
+        Err(_) => "the connection ended".to_owned(),
+    }
+}
