@@ -1,36 +1,27 @@
 //! Carries out the effects `update` asks for, through the registry of live connections and
-//! channels and the profile store. Results come back to the loop as messages.
+//! channels and the store's own thread. Results come back to the loop as messages.
 
 use super::connection_task::{Outbox, TaskContext};
 use super::registry::Registry;
-use crate::app::{Effect, Msg};
+use super::store_worker::StoreWorker;
+use crate::app::Effect;
 use crate::demo::Targets;
-use crate::profiles::{Store, StoreError};
+use crate::profiles::Store;
 
 pub struct Executor {
-    outbox: Outbox,
     registry: Registry,
-    store: Store,
+    store: StoreWorker,
 }
 
 impl Executor {
-    pub fn new(outbox: Outbox, store: Store, targets: Targets) -> Self {
-        let context = TaskContext {
-            outbox: outbox.clone(),
-            targets,
-        };
-        Self {
-            outbox,
+    /// The store's contents reach the loop as the first message.
+    pub fn new(outbox: Outbox, store: Store, targets: Targets) -> std::io::Result<Self> {
+        let store = StoreWorker::spawn(store, outbox.clone())?;
+        let context = TaskContext { outbox, targets };
+        Ok(Self {
             registry: Registry::new(context),
             store,
-        }
-    }
-
-    pub fn profiles_msg(&self) -> Msg {
-        Msg::Profiles {
-            profiles: self.store.profiles().to_vec(),
-            failures: self.store.failures().to_vec(),
-        }
+        })
     }
 
     /// Carries out one effect. Returns false for `Quit`.
@@ -75,38 +66,14 @@ impl Executor {
                 settings,
             } => registry.set_anti_idle(connection, &settings),
             Effect::Answer { reply, answer } => reply.send(answer),
-            Effect::SaveProfile { id, profile } => {
-                let result = match id {
-                    Some(id) => self.store.save(&id, *profile).map(|()| id),
-                    None => self.store.create(*profile),
-                };
-                self.after_store_change(result.map(|id| format!("saved {id}")));
-            }
-            Effect::DeleteProfile { id } => {
-                let result = self.store.delete(&id).map(|()| format!("deleted {id}"));
-                self.after_store_change(result);
-            }
-            Effect::DuplicateProfile { id } => {
-                let result = self
-                    .store
-                    .duplicate(&id)
-                    .map(|new| format!("duplicated {id} as {new}"));
-                self.after_store_change(result);
-            }
+            Effect::SaveProfile { id, profile } => self.store.save(id, *profile),
+            Effect::DeleteProfile { id } => self.store.delete(id),
+            Effect::DuplicateProfile { id } => self.store.duplicate(id),
             Effect::Quit => {
                 registry.close_all_channels();
                 return false;
             }
         }
         true
-    }
-
-    fn after_store_change(&mut self, result: Result<String, StoreError>) {
-        let notice = match result {
-            Ok(done) => done,
-            Err(error) => format!("could not change the session store: {error}"),
-        };
-        let _ = self.outbox.send(self.profiles_msg());
-        let _ = self.outbox.send(Msg::Notice(notice));
     }
 }

@@ -8,6 +8,7 @@ mod pending_output;
 mod prompter;
 mod registry;
 mod screen;
+mod store_worker;
 mod tab_events;
 
 use std::time::Duration;
@@ -60,9 +61,13 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
     let size = guard.screen.backend().size()?;
     let (outbox, mut incoming) = mpsc::unbounded_channel();
     let targets = Targets::new(options.demo_max_sessions);
-    let mut executor = Executor::new(outbox, store, targets);
+    let mut executor = Executor::new(outbox, store, targets)?;
     let mut model = Model::new(options.keymap, size.width, size.height);
-    let mut effects = app::update(&mut model, executor.profiles_msg());
+    // The store's contents come first, then the sessions to open.
+    let mut effects = match incoming.recv().await {
+        Some(profiles) => app::update(&mut model, profiles),
+        None => Vec::new(),
+    };
     effects.extend(app::update(&mut model, Msg::Start { open }));
     let mut input = Input::new()?;
     let frame_memory = FrameMemory::default();
