@@ -6,10 +6,10 @@ use super::clone::clone_session;
 use super::effect::Effect;
 use super::model::{Model, Overlay, TabState};
 use super::open::{open_profile, reopen};
+use super::overlays::session_manager::SessionManager;
 use super::tabs;
 use crate::input::key_encoding::encode_key;
 use crate::input::keymap::{Action, KeyChord, KeyCodeOrd};
-use crate::ui::session_manager::SessionManager;
 
 pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
     model.notice = None;
@@ -57,19 +57,14 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
     }
 }
 
-/// Asks the store to save the profile with its anti-idle switch flipped; the model changes
-/// when the store has saved it.
+/// Asks the store to save the profile with its anti-idle switch flipped. The model (and the
+/// status bar, and live connections) change when the store has saved it, so what shows is
+/// what is on disk.
 pub fn toggle_anti_idle_of(model: &mut Model, id: &str, effects: &mut Vec<Effect>) {
     let Some(mut profile) = model.profiles.get(id).map(|p| p.profile.clone()) else {
         return;
     };
     profile.anti_idle.enabled = !profile.anti_idle.enabled;
-    let state = if profile.anti_idle.enabled {
-        "on"
-    } else {
-        "off"
-    };
-    model.notice = Some(format!("anti-idle {state} for {id}"));
     effects.push(Effect::SaveProfile {
         id: Some(id.to_owned()),
         profile: Box::new(profile),

@@ -22,8 +22,9 @@ pub use model::{
     CHROME_ROWS, ConnectionInfo, LinkPhase, Model, Overlay, PendingPrompt, Tab, TabState,
 };
 pub use msg::{Msg, NetEvent, PromptReply};
+pub use overlays::{profile_form, session_manager, text_input};
 pub use profile_list::ProfileList;
 pub use update::update;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
+use super::overlays::profile_form::ProfileForm;
+use super::overlays::session_manager::SessionManager;
 use super::profile_list::ProfileList;
 use crate::input::keymap::Keymap;
 use crate::profiles::StoredProfile;
 use crate::ssh::{Activity, Prompt};
 use crate::terminal::Terminal;
-use crate::ui::profile_form::ProfileForm;
-use crate::ui::session_manager::SessionManager;
 
 /// Rows the tab bar and the status bar take from the screen.
 pub const CHROME_ROWS: u16 = 2;

@@ -8,9 +8,9 @@ use super::model::{Model, Overlay};
 use super::msg::Msg;
 use super::net;
 use super::open::open_profile;
+use super::overlays::session_manager::SessionManager;
 use super::sessions;
 use crate::profiles::{AntiIdle, LoadError, StoredProfile};
-use crate::ui::session_manager::SessionManager;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();

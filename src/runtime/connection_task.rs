@@ -8,6 +8,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 use tokio::task::AbortHandle;
 
+use super::outbox::Outbox;
 use super::prompter::TuiPrompter;
 use super::tab_events::TabEvents;
 use crate::anti_idle;
@@ -15,9 +16,6 @@ use crate::app::{ConnectionId, Msg, NetEvent, TabId};
 use crate::demo::Targets;
 use crate::profiles::{AntiIdle, StoredProfile};
 use crate::ssh::{ChannelCommands, Connection, LinkState, SessionRequest, SshError};
-
-/// Where messages for the event loop go.
-pub type Outbox = mpsc::UnboundedSender<Msg>;
 
 enum Command {
     Open {

@@ -1,7 +1,8 @@
 //! Carries out the effects `update` asks for, through the registry of live connections and
 //! channels and the store's own thread. Results come back to the loop as messages.
 
-use super::connection_task::{Outbox, TaskContext};
+use super::connection_task::TaskContext;
+use super::outbox::Outbox;
 use super::registry::Registry;
 use super::store_worker::StoreWorker;
 use crate::app::Effect;

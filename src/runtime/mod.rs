@@ -4,6 +4,7 @@
 mod connection_task;
 mod executor;
 mod input;
+mod outbox;
 mod pending_output;
 mod prompter;
 mod registry;

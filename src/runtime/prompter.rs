@@ -3,7 +3,7 @@
 
 use tokio::sync::oneshot;
 
-use super::connection_task::Outbox;
+use super::outbox::Outbox;
 use crate::app::{Msg, NetEvent, PromptReply, TabId};
 use crate::ssh::{Answer, Prompt, PromptFuture, Prompter};
 

@@ -5,7 +5,7 @@
 use std::sync::mpsc;
 use std::thread;
 
-use super::connection_task::Outbox;
+use super::outbox::Outbox;
 use crate::app::Msg;
 use crate::profiles::{Profile, Store, StoreError};
 

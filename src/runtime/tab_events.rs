@@ -2,7 +2,7 @@
 
 use tokio::sync::watch;
 
-use super::connection_task::Outbox;
+use super::outbox::Outbox;
 use crate::app::{Msg, NetEvent, TabId};
 use crate::ssh::{ChannelEvent, EventSink, LinkState};
 

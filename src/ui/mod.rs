@@ -2,15 +2,14 @@
 //! (the memory only remembers what was painted) and never do I/O; and the [`Renderer`] that
 //! puts frames on the host terminal through a ratatui backend.
 
-pub mod escapes;
 mod frame_memory;
+mod painted;
 pub mod popups;
 pub mod profile_form;
 pub(crate) mod renderer;
 pub mod session_manager;
 pub mod status_bar;
 pub mod tab_bar;
-pub mod text_input;
 mod view;
 
 pub use frame_memory::FrameMemory;

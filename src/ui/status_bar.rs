@@ -10,7 +10,7 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::frame_memory::Kept;
+use super::painted::Kept;
 use crate::app::{ConnectionInfo, Model, TabState};
 use crate::input::keymap::KeyChord;
 
@@ -221,5 +221,67 @@ impl Widget for &StatusBarContent<'_> {
         // Notices win over the right end of the connection details.
         let x = area.right() - hint_width;
         hint.render(Rect::new(x, area.y, hint_width, 1), buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::widgets::Widget;
+
+    use super::*;
+    use crate::app::tests::{connected, edit_web, key, model, prefix};
+    use crate::app::{ConnectionId, Msg, NetEvent, update};
+    use crossterm::event::KeyCode;
+
+    fn status_line(model: &Model) -> String {
+        let area = Rect::new(0, 0, 200, 1);
+        let mut buffer = Buffer::empty(area);
+        (&StatusBar { model }.content()).render(area, &mut buffer);
+        (0..area.width).map(|x| buffer[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn an_edited_profile_shows_at_once_in_every_tab_on_it() {
+        let mut model = model();
+        connected(&mut model);
+        update(&mut model, prefix());
+        update(&mut model, key(KeyCode::Char('c')));
+        edit_web(&mut model, |web| {
+            web.name = "Web (prod)".to_owned();
+            web.anti_idle.enabled = false;
+        });
+        for index in 0..model.tabs.len() {
+            model.active = index;
+            let status = status_line(&model);
+            assert!(
+                status.contains("Web (prod)") && status.contains("anti-idle off"),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn anti_idle_reports_show_round_trip_and_misses() {
+        let mut model = model();
+        connected(&mut model);
+        for report in [
+            crate::anti_idle::Report::Reply {
+                rtt: Duration::from_millis(7),
+            },
+            crate::anti_idle::Report::Miss { misses: 2, max: 3 },
+        ] {
+            update(
+                &mut model,
+                Msg::Net(NetEvent::AntiIdle {
+                    connection: ConnectionId(1),
+                    report,
+                }),
+            );
+        }
+        let status = status_line(&model);
+        assert!(
+            status.contains("rtt 7ms") && status.contains("missed 2/3"),
+            "{status}"
+        );
     }
 }

@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::frame_memory::Kept;
+use super::painted::Kept;
 use crate::app::{Model, TabState};
 use crate::input::keymap::KeyChord;
 

@@ -7,7 +7,8 @@ use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::frame_memory::{FrameMemory, Kept, Painted};
+use super::frame_memory::FrameMemory;
+use super::painted::{Kept, Painted};
 use super::popups;
 use super::renderer::Canvas;
 use super::status_bar::StatusBar;
@@ -152,7 +153,8 @@ fn render_overlay(model: &Model, body: Rect, buf: &mut Buffer) {
         Overlay::SessionManager(manager) => {
             let area = popups::centered(body, body.width.saturating_sub(4).max(20), body.height);
             Clear.render(area, buf);
-            manager.render(
+            super::session_manager::render(
+                manager,
                 model.profiles.loaded(),
                 model.profiles.failures(),
                 area,
@@ -162,7 +164,7 @@ fn render_overlay(model: &Model, body: Rect, buf: &mut Buffer) {
         Overlay::ProfileForm(form) => {
             let area = popups::centered(body, body.width.saturating_sub(4).max(20), body.height);
             Clear.render(area, buf);
-            form.render(area, buf);
+            super::profile_form::render(form, area, buf);
         }
         Overlay::Help => popups::render_help(model, body, buf),
         Overlay::Rename { text, .. } => popups::render_rename(text, body, buf),

@@ -15,7 +15,7 @@ pub use crate::input::keymap::Keymap;
 pub use crate::profiles::{Profile, StoredProfile};
 pub use crate::ssh::{Answer, HostKeyDecision, Prompt};
 
-pub(super) fn stored(id: &str) -> StoredProfile {
+pub(crate) fn stored(id: &str) -> StoredProfile {
     StoredProfile {
         id: id.to_owned(),
         path: format!("/sessions/{id}.toml").into(),
@@ -27,7 +27,7 @@ pub(super) fn stored(id: &str) -> StoredProfile {
     }
 }
 
-pub(super) fn model() -> Model {
+pub(crate) fn model() -> Model {
     let mut model = Model::new(Keymap::default(), 100, 30);
     update(
         &mut model,
@@ -39,20 +39,20 @@ pub(super) fn model() -> Model {
     model
 }
 
-pub(super) fn key(code: KeyCode) -> Msg {
+pub(crate) fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-pub(super) fn prefix() -> Msg {
+pub(crate) fn prefix() -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char('\\'), KeyModifiers::CONTROL))
 }
 
-pub(super) fn net(model: &mut Model, event: NetEvent) -> Vec<Effect> {
+pub(crate) fn net(model: &mut Model, event: NetEvent) -> Vec<Effect> {
     update(model, Msg::Net(event))
 }
 
 /// Opens the `web` profile and returns the new tab, which is connecting.
-pub(super) fn start_tab(model: &mut Model) -> TabId {
+pub(crate) fn start_tab(model: &mut Model) -> TabId {
     let effects = update(
         model,
         Msg::Start {
@@ -66,7 +66,7 @@ pub(super) fn start_tab(model: &mut Model) -> TabId {
 }
 
 /// A model with one open tab on connection 1; returns the tab id.
-pub(super) fn connected(model: &mut Model) -> TabId {
+pub(crate) fn connected(model: &mut Model) -> TabId {
     let tab = start_tab(model);
     let effects = net(
         model,
@@ -103,7 +103,7 @@ pub(super) fn connected(model: &mut Model) -> TabId {
 }
 
 /// The store's answer to an edit of the `web` profile: the model's one copy changes.
-pub(super) fn edit_web(model: &mut Model, edit: impl Fn(&mut Profile)) -> Vec<Effect> {
+pub(crate) fn edit_web(model: &mut Model, edit: impl Fn(&mut Profile)) -> Vec<Effect> {
     let mut web = stored("web");
     edit(&mut web.profile);
     update(
@@ -115,16 +115,6 @@ pub(super) fn edit_web(model: &mut Model, edit: impl Fn(&mut Profile)) -> Vec<Ef
     )
 }
 
-pub(super) fn with_spill_over(model: &mut Model, policy: crate::profiles::SpillOver) {
+pub(crate) fn with_spill_over(model: &mut Model, policy: crate::profiles::SpillOver) {
     edit_web(model, |web| web.clone.spill_over = policy);
-}
-
-pub(super) fn status_line(model: &Model) -> String {
-    use ratatui::widgets::Widget;
-    let area = ratatui::layout::Rect::new(0, 0, 200, 1);
-    let mut buffer = ratatui::buffer::Buffer::empty(area);
-    (&crate::ui::status_bar::StatusBar { model }.content()).render(area, &mut buffer);
-    (0..area.width)
-        .map(|x| buffer[(x, 0)].symbol())
-        .collect::<String>()
 }

@@ -1,5 +1,9 @@
-//! Keys for whatever is shown over the tabs: the session manager, the profile form, help,
-//! renaming and the quit question.
+//! Whatever is shown over the tabs, as state with its keys: the session manager, the profile
+//! form, help, renaming, the quit question and a refused clone. Drawing them is `ui`'s job.
+
+pub mod profile_form;
+pub mod session_manager;
+pub mod text_input;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -8,8 +12,8 @@ use super::effect::Effect;
 use super::model::{Model, Overlay};
 use super::open::open_profile;
 use crate::profiles::Profile;
-use crate::ui::profile_form::{FormOutcome, ProfileForm};
-use crate::ui::session_manager::{ManagerOutcome, SessionManager};
+use profile_form::{FormOutcome, ProfileForm};
+use session_manager::{ManagerOutcome, SessionManager};
 
 pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     let Some(overlay) = model.overlay.take() else {
