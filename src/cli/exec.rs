@@ -9,6 +9,7 @@ use tabsh::ssh::{
     BatchPrompter, ChannelEvent, ChannelHandle, ConnectOptions, Connection, Prompter,
     SessionRequest, SshError,
 };
+use tabsh::text::escape::escape_line;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::terminal_prompter::TerminalPrompter;
@@ -70,8 +71,13 @@ async fn relay_output(mut events: tokio::sync::mpsc::UnboundedReceiver<ChannelEv
             ChannelEvent::ExitSignal { signal, message } => {
                 let _ = stderr
                     .write_all(
-                        format!("tabsh: remote command killed by signal {signal} {message}\n")
-                            .as_bytes(),
+                        // Both come from the server (a custom signal name is any string).
+                        format!(
+                            "tabsh: remote command killed by signal {} {}\n",
+                            escape_line(&signal),
+                            escape_line(&message)
+                        )
+                        .as_bytes(),
                     )
                     .await;
                 status = Some(SSH_FAILURE_STATUS);

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use super::error::SshError;
 use super::known_hosts::{HostKeyStatus, KnownHosts, fingerprint, host_port_name};
 use super::prompt::{Answer, HostKeyDecision, Prompt, Prompter};
+use crate::text::escape::escape_line;
 
 /// Whether a connection is still usable, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,7 +146,8 @@ impl client::Handler for ClientHandler {
             .shared
             .last_open_failure
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(description.to_owned());
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            Some(escape_line(description).into_owned());
         Ok(())
     }
 
@@ -158,7 +160,7 @@ impl client::Handler for ClientHandler {
                 format!("the server disconnected ({:?})", info.reason_code)
             }
             DisconnectReason::ReceivedDisconnect(info) => {
-                format!("the server disconnected: {}", info.message)
+                format!("the server disconnected: {}", escape_line(&info.message))
             }
             DisconnectReason::Error(error) => error.to_string(),
         };
