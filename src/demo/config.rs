@@ -2,6 +2,8 @@
 
 use russh::keys::PublicKey;
 
+use crate::ssh::Secret;
+
 /// OpenSSH's default `MaxSessions`; tabsh clones tabs over one connection, so the
 /// demo must refuse the same way a stock server would.
 pub const DEFAULT_MAX_SESSIONS: u32 = 10;
@@ -15,7 +17,7 @@ pub struct DemoConfig {
     /// When set, the `password` and `keyboard-interactive` methods are offered
     /// and accept exactly this password. Exists so tests can exercise those
     /// flows without a real sshd.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// When set, only this user name may log in; otherwise any name is accepted
     /// (the session always runs as the local user anyway).
     pub user: Option<String>,

@@ -9,6 +9,7 @@ pub mod error;
 mod handler;
 pub mod known_hosts;
 pub mod prompt;
+pub mod secret;
 pub mod tcp;
 
 pub use activity::Activity;
@@ -21,3 +22,4 @@ pub use handler::LinkState;
 pub use prompt::{
     Answer, BatchPrompter, FnPrompter, HostKeyDecision, KbdPrompt, Prompt, PromptFuture, Prompter,
 };
+pub use secret::Secret;
