@@ -19,6 +19,7 @@ use super::error::StoreError;
 use super::id::slugify;
 use super::schema::{Profile, local_user_name};
 use super::store::Store;
+use super::validate::{MAX_INTERVAL_SECS, MAX_KEEPALIVE_MISSES};
 use crate::patterns::{host_line_matches, is_concrete_host};
 use reader::{ConfigOption, Item, ReadContext, parse_text};
 use tokens::{TokenValues, expand_path, expand_tokens};
@@ -352,18 +353,34 @@ fn build_profile(
     if let Some(interval) = option("serveraliveinterval") {
         match first_arg(interval).map(|value| (value, parse_duration_secs(value))) {
             Some((_, Some(0))) => keepalive.enabled = false,
+            // OpenSSH takes up to INT_MAX seconds; a profile's timers stop at a day.
+            Some((value, Some(secs))) if secs > MAX_INTERVAL_SECS => report(
+                interval,
+                invalid(
+                    value,
+                    &format!("an interval of at most {MAX_INTERVAL_SECS} seconds (1 day)"),
+                ),
+            ),
             Some((_, Some(secs))) => {
                 keepalive.enabled = true;
                 keepalive.interval_secs = secs;
             }
-            Some((value, None)) => report(interval, invalid(value, "seconds, e.g. 30 or 1m")),
+            Some((value, None)) => report(
+                interval,
+                invalid(value, "a time value: seconds, e.g. 30 or 1m"),
+            ),
             None => report(interval, missing_value("seconds")),
         }
     }
     if let Some(count) = option("serveralivecountmax") {
         match first_arg(count).map(|value| (value, value.parse::<u32>())) {
-            Some((_, Ok(misses))) if misses > 0 => keepalive.max_misses = misses,
-            Some((value, _)) => report(count, invalid(value, "a count of at least 1")),
+            Some((_, Ok(misses))) if (1..=MAX_KEEPALIVE_MISSES).contains(&misses) => {
+                keepalive.max_misses = misses;
+            }
+            Some((value, _)) => report(
+                count,
+                invalid(value, &format!("a count from 1 to {MAX_KEEPALIVE_MISSES}")),
+            ),
             None => report(count, missing_value("a count")),
         }
     }

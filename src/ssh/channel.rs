@@ -241,7 +241,7 @@ async fn write(
         let idle_due = idle
             .as_ref()
             .filter(|_| !held)
-            .map(|idle| last_input + idle.interval);
+            .and_then(|idle| crate::timer::deadline(last_input, idle.interval));
         let command = tokio::select! {
             command = commands.recv() => command,
             () = crate::timer::sleep_until(idle_due) => {

@@ -204,6 +204,52 @@ fn bad_values_are_reported_and_defaults_kept() {
 }
 
 #[test]
+fn time_values_up_to_u64_max_are_reported_with_file_and_line() {
+    let report = parse(
+        "Host big\n\
+         \x20   ServerAliveInterval 18446744073709551615\n\
+         \x20   ServerAliveCountMax 18446744073709551615\n\
+         Host over\n\
+         \x20   ServerAliveInterval 9223372036854775807s\n\
+         Host day\n\
+         \x20   ServerAliveInterval 2d\n\
+         Host wraps\n\
+         \x20   ServerAliveInterval 30000000000000000w\n",
+    );
+    assert_eq!(aliases(&report), ["big", "over", "day", "wraps"]);
+    for alias in ["big", "over", "day", "wraps"] {
+        assert_eq!(
+            profile(&report, alias).anti_idle.keepalive,
+            AntiIdle::default().keepalive,
+            "{alias}"
+        );
+    }
+    assert_eq!(
+        skipped_lines(&report),
+        [
+            ("ServerAliveInterval", Some(2)),
+            ("ServerAliveCountMax", Some(3)),
+            ("ServerAliveInterval", Some(5)),
+            ("ServerAliveInterval", Some(7)),
+            ("ServerAliveInterval", Some(9)),
+        ]
+    );
+    let first = report.skipped[0].to_string();
+    assert!(
+        first.starts_with(
+            "/home/me/.ssh/config:2: ServerAliveInterval: invalid value `18446744073709551615`"
+        ),
+        "{first}"
+    );
+    assert!(first.contains("at most 86400 seconds"), "{first}");
+    assert!(
+        report.skipped[4].to_string().contains("a time value"),
+        "{}",
+        report.skipped[4]
+    );
+}
+
+#[test]
 fn unsupported_options_are_listed_with_file_and_line() {
     let report = parse(
         "ForwardAgent yes\n\
