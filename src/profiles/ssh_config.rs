@@ -12,7 +12,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use reader::MAX_INCLUDE_DEPTH;
+pub use reader::{IncludeError, MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES};
 pub use report::{ImportOutcome, ImportReport, ImportedProfile, Origin, SkipReason, Skipped};
 
 use super::error::StoreError;
@@ -69,27 +69,35 @@ impl SshEnv {
     }
 }
 
-/// The config file itself could not be read (included files that cannot be read are only
-/// reported as skipped).
+/// Why nothing could be imported: the config file itself could not be read (included files
+/// that cannot be read are only reported as skipped), or its includes recurse too far.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read {}: {source}", path.display())]
-pub struct ImportError {
-    pub path: PathBuf,
-    #[source]
-    pub source: io::Error,
+pub enum ImportError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(transparent)]
+    Include(#[from] IncludeError),
 }
 
 /// Reads the ssh_config at `path` (and what it includes) into an import report.
 pub fn read_ssh_config(path: &Path, env: &SshEnv) -> Result<ImportReport, ImportError> {
-    let text = fs::read_to_string(path).map_err(|source| ImportError {
+    let text = fs::read_to_string(path).map_err(|source| ImportError::Read {
         path: path.to_owned(),
         source,
     })?;
-    Ok(parse_ssh_config(&text, path, env))
+    parse_ssh_config(&text, path, env)
 }
 
 /// Builds the import report for config `text`, read from `file`.
-pub fn parse_ssh_config(text: &str, file: &Path, env: &SshEnv) -> ImportReport {
+pub fn parse_ssh_config(
+    text: &str,
+    file: &Path,
+    env: &SshEnv,
+) -> Result<ImportReport, ImportError> {
     let ssh_dir = env.ssh_dir();
     let context = ReadContext {
         home: &env.home,
@@ -97,7 +105,7 @@ pub fn parse_ssh_config(text: &str, file: &Path, env: &SshEnv) -> ImportReport {
         ssh_dir: &ssh_dir,
     };
     let mut skipped = Vec::new();
-    let items = parse_text(text, file, context, 0, &mut skipped);
+    let items = parse_text(text, file, context, &mut skipped)?;
     list_unsupported(&items, None, &mut skipped);
 
     let mut profiles = Vec::new();
@@ -123,7 +131,7 @@ pub fn parse_ssh_config(text: &str, file: &Path, env: &SshEnv) -> ImportReport {
             });
         }
     }
-    ImportReport { profiles, skipped }
+    Ok(ImportReport { profiles, skipped })
 }
 
 /// Adds the report's profiles to `store` under ids slugged from their aliases, leaving alone
