@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tabsh::profiles::Profile;
 use tabsh::ssh::{
-    BatchPrompter, ChannelEvent, ChannelHandle, ConnectOptions, Connection, Prompter,
+    BatchPrompter, BoundedInput, ChannelEvent, ConnectOptions, Connection, Prompter,
     SessionRequest, SshError,
 };
 use tabsh::text::escape::escape_line;
@@ -16,6 +16,12 @@ use super::terminal_prompter::TerminalPrompter;
 
 /// OpenSSH's exit status for its own failures (connection, authentication, ...).
 pub const SSH_FAILURE_STATUS: i32 = 255;
+
+/// Packets (32 KiB at most each) read from the channel ahead of our stdout. When stdout is
+/// slower, the channel is not read and the server's window closes (see
+/// `OpenedSession::start_bounded`), so a command printing gigabytes into a pipe nobody
+/// reads costs this much memory, not gigabytes.
+const OUTPUT_QUEUE_PACKETS: usize = 16;
 
 pub async fn run(profile: &Profile, command: &[String], batch: bool) -> Result<i32, SshError> {
     let prompter: Arc<dyn Prompter> = match (batch, TerminalPrompter::open()) {
@@ -29,30 +35,37 @@ pub async fn run(profile: &Profile, command: &[String], batch: bool) -> Result<i
         // Like ssh, the words are joined with spaces and the remote shell parses them.
         command: Some(command.join(" ")),
     };
-    let session = connection.open_session(&request).await?;
-    tokio::spawn(forward_stdin(session.handle.clone()));
+    let session = connection
+        .set_up_session(&request)
+        .await?
+        .start_bounded(OUTPUT_QUEUE_PACKETS);
+    tokio::spawn(forward_stdin(session.input.clone()));
     let status = relay_output(session.events).await;
     connection.disconnect().await;
     Ok(status)
 }
 
-async fn forward_stdin(channel: ChannelHandle) {
+/// Reads stdin only while the channel takes it: `write` waits while the server's window is
+/// shut, and no more is read meanwhile.
+async fn forward_stdin(channel: BoundedInput) {
     let mut stdin = tokio::io::stdin();
     let mut buffer = vec![0u8; 32 * 1024];
     loop {
         match stdin.read(&mut buffer).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                if !channel.write(buffer[..n].to_vec()) {
+                if !channel.write(buffer[..n].to_vec()).await {
                     return;
                 }
             }
         }
     }
-    channel.eof();
+    channel.eof().await;
 }
 
-async fn relay_output(mut events: tokio::sync::mpsc::UnboundedReceiver<ChannelEvent>) -> i32 {
+/// Writes what the channel brings to our stdout and stderr, one event at a time: while a
+/// write waits (a slow or unread pipe), no more is taken from the channel.
+async fn relay_output(mut events: tokio::sync::mpsc::Receiver<ChannelEvent>) -> i32 {
     let mut stdout = tokio::io::stdout();
     let mut stderr = tokio::io::stderr();
     let mut status = None;

@@ -14,6 +14,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::activity::Activity;
 
+mod bounded;
+pub use bounded::{BoundedInput, BoundedSession};
+
 /// What happened on a channel, in arrival order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChannelEvent {

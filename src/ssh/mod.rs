@@ -14,7 +14,8 @@ pub mod tcp;
 
 pub use activity::Activity;
 pub use channel::{
-    ChannelEvent, ChannelHandle, EventSink, IdleString, OpenedSession, SessionChannel,
+    BoundedInput, BoundedSession, ChannelEvent, ChannelHandle, EventSink, IdleString,
+    OpenedSession, SessionChannel,
 };
 pub use connection::{ConnectOptions, Connection, PtyRequest, SessionRequest};
 pub use error::SshError;

@@ -20,7 +20,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// A config dir holding one profile `target` for the given sshd, logging in with a key.
-fn profile_for(sshd: &Sshd, known_hosts: &Path) -> tempfile::TempDir {
+pub fn profile_for(sshd: &Sshd, known_hosts: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let sessions = dir.path().join("sessions");
     std::fs::create_dir_all(&sessions).unwrap();

@@ -5,6 +5,7 @@ mod anti_idle;
 mod cli;
 mod clone;
 mod demo_client;
+mod exec_flow_control;
 mod netlab;
 mod netlab_anti_idle;
 mod ssh_client;
