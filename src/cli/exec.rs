@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tabsh::profiles::Profile;
 use tabsh::ssh::{
-    BatchPrompter, BoundedInput, ChannelEvent, ConnectOptions, Connection, Prompter,
+    BatchPrompter, BoundedInput, ChannelEvent, ConnectOptions, Connection, LinkState, Prompter,
     SessionRequest, SshError,
 };
 use tabsh::text::escape::escape_line;
@@ -41,8 +41,16 @@ pub async fn run(profile: &Profile, command: &[String], batch: bool) -> Result<i
         .start_bounded(OUTPUT_QUEUE_PACKETS);
     tokio::spawn(forward_stdin(session.input.clone()));
     let status = relay_output(session.events).await;
+    if status.is_none()
+        && let LinkState::Lost(reason) = &*connection.link_state().borrow()
+    {
+        // The channel ended because the connection did: say why, as ssh does.
+        return Err(SshError::ConnectionLost {
+            reason: reason.clone(),
+        });
+    }
     connection.disconnect().await;
-    Ok(status)
+    Ok(status.unwrap_or(SSH_FAILURE_STATUS))
 }
 
 /// Reads stdin only while the channel takes it: `write` waits while the server's window is
@@ -65,7 +73,8 @@ async fn forward_stdin(channel: BoundedInput) {
 
 /// Writes what the channel brings to our stdout and stderr, one event at a time: while a
 /// write waits (a slow or unread pipe), no more is taken from the channel.
-async fn relay_output(mut events: tokio::sync::mpsc::Receiver<ChannelEvent>) -> i32 {
+/// The remote exit status; `None` when the channel ended without one.
+async fn relay_output(mut events: tokio::sync::mpsc::Receiver<ChannelEvent>) -> Option<i32> {
     let mut stdout = tokio::io::stdout();
     let mut stderr = tokio::io::stderr();
     let mut status = None;
@@ -99,5 +108,5 @@ async fn relay_output(mut events: tokio::sync::mpsc::Receiver<ChannelEvent>) -> 
             ChannelEvent::Closed => break,
         }
     }
-    status.unwrap_or(SSH_FAILURE_STATUS)
+    status
 }

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use russh::client::{self, DisconnectReason, Session};
+use russh::client::{self, ChannelOpenHandle, DisconnectReason, Msg, Session};
 use russh::keys::PublicKey;
 use russh::keys::PublicKeyOrCertificate;
-use russh::{ChannelId, ChannelOpenFailure};
+use russh::{Channel, ChannelId, ChannelOpenFailure};
 use tokio::sync::watch;
 
 use super::error::SshError;
@@ -170,4 +170,114 @@ impl client::Handler for ClientHandler {
             DisconnectReason::Error(error) => Err(error),
         }
     }
+
+    // Channels the server opens toward us. tabsh asks for none of them (no X11 or agent
+    // forwarding, no remote port forwards), and russh's default handler would accept them
+    // all: each would be one more channel for a hostile server to fill. All are refused, as
+    // OpenSSH refuses what it did not request.
+
+    async fn server_channel_open_session(
+        &mut self,
+        _channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "session").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_x11(
+        &mut self,
+        _channel: Channel<Msg>,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "x11").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_agent_forward(
+        &mut self,
+        _channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "auth-agent@openssh.com").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_forwarded_tcpip(
+        &mut self,
+        _channel: Channel<Msg>,
+        connected_address: &str,
+        connected_port: u32,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.requested_remote_forward(connected_address, connected_port) {
+            // Unreachable today; see `requested_remote_forward`.
+            reply.accept().await;
+        } else {
+            refuse_unsolicited(reply, "forwarded-tcpip").await;
+        }
+        Ok(())
+    }
+
+    async fn server_channel_open_forwarded_streamlocal(
+        &mut self,
+        _channel: Channel<Msg>,
+        _socket_path: &str,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "forwarded-streamlocal@openssh.com").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_direct_tcpip(
+        &mut self,
+        _channel: Channel<Msg>,
+        _host_to_connect: &str,
+        _port_to_connect: u32,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "direct-tcpip").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_direct_streamlocal(
+        &mut self,
+        _channel: Channel<Msg>,
+        _socket_path: &str,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "direct-streamlocal@openssh.com").await;
+        Ok(())
+    }
+}
+
+impl ClientHandler {
+    /// Whether a forwarded-tcpip open is for a remote forward (`-R`) this connection asked
+    /// for. tabsh asks for none yet, so none is. The hook for remote forwarding: record each
+    /// `tcpip_forward` the connection makes (address and the port the server bound) and
+    /// answer true only for those, as OpenSSH's client does.
+    fn requested_remote_forward(&self, _address: &str, _port: u32) -> bool {
+        false
+    }
+}
+
+/// Answers a channel the server opened without being asked, as OpenSSH does.
+async fn refuse_unsolicited(reply: ChannelOpenHandle, kind: &str) {
+    tracing::debug!("refused a {kind} channel the server opened unasked");
+    reply
+        .reject(ChannelOpenFailure::AdministrativelyProhibited)
+        .await;
 }

@@ -6,6 +6,7 @@ mod cli;
 mod clone;
 mod demo_client;
 mod exec_flow_control;
+mod hostile_server;
 mod netlab;
 mod netlab_anti_idle;
 mod ssh_client;
