@@ -6,6 +6,7 @@ mod cli;
 mod clone;
 mod demo_client;
 mod exec_flow_control;
+mod file_ownership;
 mod hostile_server;
 mod netlab;
 mod netlab_anti_idle;
