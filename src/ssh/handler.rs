@@ -11,6 +11,7 @@ use russh::{Channel, ChannelId, ChannelOpenFailure};
 use tokio::sync::watch;
 
 use super::error::SshError;
+use super::host_certificate::{self, CertificateVerdict};
 use super::known_hosts::{HostKeyStatus, KnownHosts, fingerprint, host_port_name};
 use super::prompt::{Answer, HostKeyDecision, Prompt, Prompter};
 use crate::text::escape::escape_line;
@@ -44,6 +45,8 @@ pub(crate) struct ClientHandler {
     pub host: String,
     pub port: u16,
     pub known_hosts: PathBuf,
+    /// Read after `known_hosts` (OpenSSH's GlobalKnownHostsFile); never written.
+    pub system_known_hosts: Option<PathBuf>,
     pub pinned_host_key: Option<PublicKey>,
     pub prompter: Arc<dyn Prompter>,
     pub shared: Arc<Shared>,
@@ -61,24 +64,26 @@ impl ClientHandler {
                 why: format!("it is not the expected key {}", fingerprint(pinned)),
             });
         }
-        let mut known = KnownHosts::load(&self.known_hosts)?;
+        let mut known =
+            KnownHosts::load_with_system(&self.known_hosts, self.system_known_hosts.as_deref())?;
         let host_port = host_port_name(&self.host, self.port);
         let offered = fingerprint(key);
         match known.check(&self.host, self.port, key) {
             HostKeyStatus::Known { .. } => Ok(true),
             HostKeyStatus::Changed {
+                path,
                 line,
                 recorded_fingerprint,
             } => Err(SshError::HostKeyChanged {
                 host_port,
-                known_hosts: self.known_hosts.clone(),
+                known_hosts: path,
                 line,
                 recorded_fingerprint,
                 offered_fingerprint: offered,
             }),
-            HostKeyStatus::Revoked { line } => Err(SshError::HostKeyRevoked {
+            HostKeyStatus::Revoked { path, line } => Err(SshError::HostKeyRevoked {
                 host_port,
-                known_hosts: self.known_hosts.clone(),
+                known_hosts: path,
                 line,
                 fingerprint: offered,
             }),
@@ -126,11 +131,9 @@ impl client::Handler for ClientHandler {
     ) -> Result<bool, Self::Error> {
         match server_public_key {
             PublicKeyOrCertificate::PublicKey { key, .. } => self.verify_host_key(key).await,
-            PublicKeyOrCertificate::Certificate(_) => Err(SshError::HostKeyNotTrusted {
-                host_port: host_port_name(&self.host, self.port),
-                fingerprint: "(certificate)".to_owned(),
-                why: "host certificates are not supported yet".to_owned(),
-            }),
+            PublicKeyOrCertificate::Certificate(certificate) => {
+                self.verify_host_certificate(certificate).await
+            }
         }
     }
 
@@ -280,4 +283,32 @@ async fn refuse_unsolicited(reply: ChannelOpenHandle, kind: &str) {
     reply
         .reject(ChannelOpenFailure::AdministrativelyProhibited)
         .await;
+}
+
+impl ClientHandler {
+    /// A host certificate is trusted when an `@cert-authority` line for this host lists its
+    /// signer and it passes every check of `host_certificate::check`. With no authority for
+    /// the host, the certificate's own key is checked like a plain host key, as OpenSSH
+    /// falls back to doing.
+    async fn verify_host_certificate(
+        &self,
+        certificate: &russh::keys::Certificate,
+    ) -> Result<bool, SshError> {
+        let host_port = host_port_name(&self.host, self.port);
+        let key = PublicKey::from(certificate.public_key().clone());
+        if self.pinned_host_key.is_some() {
+            return self.verify_host_key(&key).await;
+        }
+        let known =
+            KnownHosts::load_with_system(&self.known_hosts, self.system_known_hosts.as_deref())?;
+        match host_certificate::check(certificate, &self.host, self.port, &known) {
+            CertificateVerdict::Trusted => Ok(true),
+            CertificateVerdict::NoAuthority => self.verify_host_key(&key).await,
+            CertificateVerdict::Refused(why) => Err(SshError::HostKeyNotTrusted {
+                host_port,
+                fingerprint: fingerprint(&key),
+                why,
+            }),
+        }
+    }
 }

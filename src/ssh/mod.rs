@@ -7,6 +7,8 @@ pub mod channel;
 pub mod connection;
 pub mod error;
 mod handler;
+pub mod host_certificate;
+mod host_key_order;
 pub mod known_hosts;
 pub mod prompt;
 pub mod secret;

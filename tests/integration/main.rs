@@ -7,6 +7,7 @@ mod clone;
 mod demo_client;
 mod exec_flow_control;
 mod file_ownership;
+mod host_keys;
 mod hostile_server;
 mod netlab;
 mod netlab_anti_idle;

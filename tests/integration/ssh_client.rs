@@ -31,6 +31,7 @@ pub fn options(
         auth: auth.to_vec(),
         identity_file: key.map(Path::to_owned),
         known_hosts: known_hosts.to_owned(),
+        system_known_hosts: None,
         agent_socket: None,
         client_key: None,
         pinned_host_key: None,
