@@ -107,6 +107,7 @@ impl Setup {
             auth: vec![AuthMethod::Key],
             identity_file: Some(self.key.clone()),
             known_hosts: self.known_hosts.clone(),
+            system_known_hosts: None,
             agent_socket: None,
             client_key: None,
             pinned_host_key: None,

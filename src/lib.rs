@@ -10,5 +10,6 @@ pub mod profiles;
 pub mod runtime;
 pub mod ssh;
 pub mod terminal;
+pub mod text;
 pub mod timer;
 pub mod ui;

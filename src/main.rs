@@ -18,6 +18,12 @@ struct Args {
     #[arg(long, global = true, env = "TABSH_CONFIG_DIR", value_name = "DIR")]
     config_dir: Option<PathBuf>,
 
+    /// Write diagnostics to this file (created 0600); without it, TABSH_LOG=FILTER (e.g.
+    /// debug) logs to <data dir>/tabsh.log, e.g. ~/.local/share/tabsh/tabsh.log. Never to
+    /// the terminal.
+    #[arg(long, global = true, value_name = "PATH")]
+    log_file: Option<PathBuf>,
+
     /// Sessions per connection on the built-in demo server, like sshd's MaxSessions
     #[arg(long, global = true, env = "TABSH_DEMO_MAX_SESSIONS", value_name = "N",
           default_value_t = tabsh::demo::DEFAULT_MAX_SESSIONS)]
@@ -56,7 +62,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    init_logging();
+    cli::logging::init(args.log_file.as_deref());
     // One thread for every task: a keystroke, russh's session and the echo's frame never wait
     // for another thread to wake or for a task to migrate (on two vCPUs a second worker made
     // the echo slower, median 0.668 -> 0.615 ms with one), and the single-threaded scheduler
@@ -86,16 +92,5 @@ fn main() -> ExitCode {
             eprintln!("tabsh: {error:#}");
             ExitCode::from(cli::exec::SSH_FAILURE_STATUS as u8)
         }
-    }
-}
-
-/// Logs go to stderr only when asked for (`TABSH_LOG=debug`), so they never mix into a
-/// command's output by surprise.
-fn init_logging() {
-    if let Ok(filter) = std::env::var("TABSH_LOG") {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-            .with_writer(std::io::stderr)
-            .try_init();
     }
 }

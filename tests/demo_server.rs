@@ -564,3 +564,114 @@ async fn dropping_the_server_stops_it() {
     .await
     .expect("client saw the disconnect");
 }
+
+/// A bare TCP connection that never logs in, and the first thing the server sent on it:
+/// `None` when the server closed it unanswered.
+async fn raw_connection(server: &DemoServer) -> (tokio::net::TcpStream, Option<String>) {
+    use tokio::io::AsyncReadExt;
+    let mut stream = timeout(WAIT, tokio::net::TcpStream::connect(server.address()))
+        .await
+        .expect("connect in time")
+        .expect("tcp connect");
+    let mut buffer = vec![0u8; 256];
+    let read = timeout(WAIT, stream.read(&mut buffer))
+        .await
+        .expect("the server answers or closes in time");
+    let first = match read {
+        Ok(0) | Err(_) => None,
+        Ok(n) => Some(String::from_utf8_lossy(&buffer[..n]).into_owned()),
+    };
+    (stream, first)
+}
+
+/// Waits (bounded) until the server closes `stream`.
+async fn closed_by_server(stream: &mut tokio::net::TcpStream) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = vec![0u8; 4096];
+    for _ in 0..64 {
+        match timeout(WAIT, stream.read(&mut buffer)).await {
+            Ok(Ok(0) | Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_connection_that_never_logs_in_is_dropped_after_the_grace_time() {
+    let key = new_key();
+    let server = start(DemoConfig {
+        login_grace_time: Duration::from_secs(1),
+        ..DemoConfig::with_authorized_key(key.public_key().clone())
+    })
+    .await;
+    let mut client = connect(&server).await;
+    assert!(key_login(&mut client, "tester", &key).await.success());
+
+    // Connected after the client logged in, so its grace time ends later than the client's.
+    let (mut idle, banner) = raw_connection(&server).await;
+    assert!(
+        banner.is_some_and(|b| b.starts_with("SSH-2.0-")),
+        "admitted"
+    );
+    assert!(
+        closed_by_server(&mut idle).await,
+        "still open past the grace time"
+    );
+    // The logged-in client's grace time has passed too; it is not affected.
+    let finished = exec(&client, "echo still-here").await;
+    assert_eq!(finished.stdout, "still-here\n");
+}
+
+#[tokio::test]
+async fn unauthenticated_connections_past_the_cap_are_closed_unanswered() {
+    let key = new_key();
+    let server = start(DemoConfig {
+        max_unauthenticated: 2,
+        ..DemoConfig::with_authorized_key(key.public_key().clone())
+    })
+    .await;
+    let (first, first_banner) = raw_connection(&server).await;
+    let (second, second_banner) = raw_connection(&server).await;
+    assert!(first_banner.is_some() && second_banner.is_some());
+    let (_third, third_banner) = raw_connection(&server).await;
+    assert_eq!(
+        third_banner, None,
+        "a third unauthenticated connection was served"
+    );
+
+    // Their slots free up when they go away (noticed by the server shortly after).
+    drop((first, second));
+    let mut admitted = false;
+    for _ in 0..100 {
+        if raw_connection(&server).await.1.is_some() {
+            admitted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(admitted, "slots never freed");
+    let mut client = connect(&server).await;
+    assert!(key_login(&mut client, "tester", &key).await.success());
+}
+
+#[tokio::test]
+async fn connections_past_the_total_cap_are_closed_unanswered() {
+    let key = new_key();
+    let server = start(DemoConfig {
+        max_connections: 2,
+        ..DemoConfig::with_authorized_key(key.public_key().clone())
+    })
+    .await;
+    let mut clients = Vec::new();
+    for _ in 0..2 {
+        let mut client = connect(&server).await;
+        assert!(key_login(&mut client, "tester", &key).await.success());
+        clients.push(client);
+    }
+    let (_third, banner) = raw_connection(&server).await;
+    assert_eq!(banner, None, "a third connection was served");
+    let finished = exec(&clients[1], "echo served").await;
+    assert_eq!(finished.stdout, "served\n");
+}

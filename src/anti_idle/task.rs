@@ -6,7 +6,7 @@ use tokio::sync::watch;
 
 use crate::profiles::AntiIdle;
 use crate::ssh::{Connection, LinkState};
-use crate::timer::sleep_until;
+use crate::timer::{deadline, sleep_until};
 
 /// OpenSSH's own name; sshd answers it (REQUEST_FAILURE is an answer) and drops it silently
 /// without want-reply.
@@ -42,12 +42,22 @@ pub async fn run(
     let mut last_keepalive = Instant::now();
     loop {
         let current = settings.borrow_and_update().clone();
-        let noop_due = (current.enabled && current.noop.enabled)
-            .then(|| activity.last_traffic() + secs(current.noop.interval_secs));
+        let noop_interval = secs(current.noop.interval_secs);
+        let noop_due = if current.enabled && current.noop.enabled {
+            deadline(activity.last_traffic(), noop_interval)
+        } else {
+            None
+        };
         let keepalive_interval = secs(current.keepalive.interval_secs);
         // Like OpenSSH's ServerAliveInterval: only when nothing came from the server lately.
-        let keepalive_due = (current.enabled && current.keepalive.enabled)
-            .then(|| activity.last_received().max(last_keepalive) + keepalive_interval);
+        let keepalive_due = if current.enabled && current.keepalive.enabled {
+            deadline(
+                activity.last_received().max(last_keepalive),
+                keepalive_interval,
+            )
+        } else {
+            None
+        };
 
         tokio::select! {
             changed = settings.changed() => {
@@ -59,7 +69,8 @@ pub async fn run(
             () = &mut lost => return,
             () = sleep_until(noop_due) => {
                 // Only if still silent: traffic may have flowed while we slept.
-                if noop_due.is_some_and(|due| activity.last_traffic() + secs(current.noop.interval_secs) <= due) {
+                let silent_until = deadline(activity.last_traffic(), noop_interval);
+                if noop_due.is_some_and(|due| silent_until.is_some_and(|t| t <= due)) {
                     if connection.global_request(KEEPALIVE_REQUEST, false).await.is_err() {
                         return;
                     }
@@ -67,7 +78,9 @@ pub async fn run(
                 }
             }
             () = sleep_until(keepalive_due) => {
-                if activity.last_received() + keepalive_interval > Instant::now() {
+                if deadline(activity.last_received(), keepalive_interval)
+                    .is_none_or(|next| next > Instant::now())
+                {
                     // Something arrived meanwhile: the server is alive; plan again.
                     continue;
                 }

@@ -6,15 +6,22 @@ use std::sync::Arc;
 
 use tabsh::profiles::Profile;
 use tabsh::ssh::{
-    BatchPrompter, ChannelEvent, ChannelHandle, ConnectOptions, Connection, Prompter,
-    SessionRequest, SshError,
+    BatchPrompter, BoundedInput, ChannelEvent, ConnectOptions, Connection, LinkState, Prompter,
+    SessionRequest, SshError, command_queue,
 };
+use tabsh::text::escape::escape_line;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::terminal_prompter::TerminalPrompter;
 
 /// OpenSSH's exit status for its own failures (connection, authentication, ...).
 pub const SSH_FAILURE_STATUS: i32 = 255;
+
+/// Packets (32 KiB at most each) read from the channel ahead of our stdout. When stdout is
+/// slower, the channel is not read and the server's window closes (see
+/// `OpenedSession::start_bounded`), so a command printing gigabytes into a pipe nobody
+/// reads costs this much memory, not gigabytes.
+const OUTPUT_QUEUE_PACKETS: usize = 16;
 
 pub async fn run(profile: &Profile, command: &[String], batch: bool) -> Result<i32, SshError> {
     let prompter: Arc<dyn Prompter> = match (batch, TerminalPrompter::open()) {
@@ -28,30 +35,48 @@ pub async fn run(profile: &Profile, command: &[String], batch: bool) -> Result<i
         // Like ssh, the words are joined with spaces and the remote shell parses them.
         command: Some(command.join(" ")),
     };
-    let session = connection.open_session(&request).await?;
-    tokio::spawn(forward_stdin(session.handle.clone()));
+    // The handle keeps the channel open until the command is done with.
+    let (_handle, commands) = command_queue();
+    let session = connection
+        .set_up_session(&request, commands)
+        .await?
+        .start_bounded(OUTPUT_QUEUE_PACKETS);
+    tokio::spawn(forward_stdin(session.input.clone()));
     let status = relay_output(session.events).await;
+    if status.is_none()
+        && let LinkState::Lost(reason) = &*connection.link_state().borrow()
+    {
+        // The channel ended because the connection did: say why, as ssh does.
+        return Err(SshError::ConnectionLost {
+            reason: reason.clone(),
+        });
+    }
     connection.disconnect().await;
-    Ok(status)
+    Ok(status.unwrap_or(SSH_FAILURE_STATUS))
 }
 
-async fn forward_stdin(channel: ChannelHandle) {
+/// Reads stdin only while the channel takes it: `write` waits while the server's window is
+/// shut, and no more is read meanwhile.
+async fn forward_stdin(channel: BoundedInput) {
     let mut stdin = tokio::io::stdin();
     let mut buffer = vec![0u8; 32 * 1024];
     loop {
         match stdin.read(&mut buffer).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                if !channel.write(buffer[..n].to_vec()) {
+                if !channel.write(buffer[..n].to_vec()).await {
                     return;
                 }
             }
         }
     }
-    channel.eof();
+    channel.eof().await;
 }
 
-async fn relay_output(mut events: tokio::sync::mpsc::UnboundedReceiver<ChannelEvent>) -> i32 {
+/// Writes what the channel brings to our stdout and stderr, one event at a time: while a
+/// write waits (a slow or unread pipe), no more is taken from the channel.
+/// The remote exit status; `None` when the channel ended without one.
+async fn relay_output(mut events: tokio::sync::mpsc::Receiver<ChannelEvent>) -> Option<i32> {
     let mut stdout = tokio::io::stdout();
     let mut stderr = tokio::io::stderr();
     let mut status = None;
@@ -70,8 +95,13 @@ async fn relay_output(mut events: tokio::sync::mpsc::UnboundedReceiver<ChannelEv
             ChannelEvent::ExitSignal { signal, message } => {
                 let _ = stderr
                     .write_all(
-                        format!("tabsh: remote command killed by signal {signal} {message}\n")
-                            .as_bytes(),
+                        // Both come from the server (a custom signal name is any string).
+                        format!(
+                            "tabsh: remote command killed by signal {} {}\n",
+                            escape_line(&signal),
+                            escape_line(&message)
+                        )
+                        .as_bytes(),
                     )
                     .await;
                 status = Some(SSH_FAILURE_STATUS);
@@ -80,5 +110,5 @@ async fn relay_output(mut events: tokio::sync::mpsc::UnboundedReceiver<ChannelEv
             ChannelEvent::Closed => break,
         }
     }
-    status.unwrap_or(SSH_FAILURE_STATUS)
+    status
 }

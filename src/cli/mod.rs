@@ -3,6 +3,7 @@
 pub mod exec;
 pub mod import;
 pub mod list;
+pub mod logging;
 pub mod terminal_prompter;
 pub mod tui;
 

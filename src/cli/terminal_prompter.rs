@@ -3,7 +3,8 @@
 
 use std::io::{BufRead, BufReader, Write};
 
-use tabsh::ssh::{Answer, HostKeyDecision, Prompt, PromptFuture, Prompter};
+use tabsh::ssh::{Answer, HostKeyDecision, Prompt, PromptFuture, Prompter, Secret};
+use tabsh::text::escape::{escape_line, escape_multiline};
 
 /// Asks on `/dev/tty`, so it works while stdin and stdout carry the remote command's data.
 pub struct TerminalPrompter;
@@ -41,7 +42,9 @@ fn ask_blocking(prompt: &Prompt) -> std::io::Result<Answer> {
         } => {
             let mut question = format!(
                 "The authenticity of host '{host_port}' can't be established.\n\
-                 {key_type} key fingerprint is {fingerprint}.\n"
+                 {} key fingerprint is {fingerprint}.\n",
+                // The server names the key's algorithm.
+                escape_line(key_type)
             );
             if !other_types.is_empty() {
                 question += &format!(
@@ -91,17 +94,20 @@ fn ask_blocking(prompt: &Prompt) -> std::io::Result<Answer> {
             prompts,
             ..
         } => {
+            // The server writes all of these: escaped, so they cannot drive the terminal.
             let mut tty = std::fs::OpenOptions::new().write(true).open("/dev/tty")?;
             for line in [name, instructions].into_iter().filter(|s| !s.is_empty()) {
-                writeln!(tty, "{line}")?;
+                writeln!(tty, "{}", escape_multiline(line))?;
             }
             let mut responses = Vec::with_capacity(prompts.len());
             for prompt in prompts {
+                let text = escape_line(&prompt.text);
                 let response = if prompt.echo {
-                    read_line(&prompt.text)?
+                    read_line(&text)?
                 } else {
-                    rpassword::prompt_password(&prompt.text)?
+                    rpassword::prompt_password(text.as_ref())?
                 };
+                let response = Secret::from(response);
                 responses.push(response);
             }
             Ok(Answer::Responses(responses))
@@ -110,7 +116,7 @@ fn ask_blocking(prompt: &Prompt) -> std::io::Result<Answer> {
 }
 
 fn secret(question: &str) -> std::io::Result<Answer> {
-    rpassword::prompt_password(question).map(Answer::Secret)
+    rpassword::prompt_password(question).map(|typed| Answer::Secret(Secret::from(typed)))
 }
 
 fn read_line(question: &str) -> std::io::Result<String> {

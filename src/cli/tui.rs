@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use tabsh::input::keymap::Keymap;
-use tabsh::profiles::Store;
+use tabsh::profiles::{Store, ownership};
 use tabsh::runtime::RunOptions;
 
 use super::find_profile;
@@ -16,6 +16,13 @@ pub async fn run(store: Store, wanted: &[String], demo_max_sessions: u32) -> any
         .map(|name| find_profile(&store, name).map(|stored| stored.id.clone()))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let keys_file = store.config_dir().join("keys.toml");
+    // Bindings decide what keys do, "send-prefix" included: the profile files' ownership rule
+    // applies.
+    if let Ok(metadata) = std::fs::metadata(&keys_file)
+        && let Err(problem) = ownership::check(&metadata, ownership::current_uid())
+    {
+        anyhow::bail!("{}: refusing to use it: {problem}", keys_file.display());
+    }
     let keymap = Keymap::load(&keys_file)
         .map_err(anyhow::Error::msg)
         .context("bad key bindings")?;

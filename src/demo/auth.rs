@@ -6,6 +6,7 @@ use russh::MethodSet;
 use russh::keys::PublicKey;
 
 use super::DemoConfig;
+use crate::ssh::Secret;
 
 /// The prompt OpenSSH shows for keyboard-interactive password auth, echo off.
 pub const KEYBOARD_INTERACTIVE_PROMPT: &str = "Password: ";
@@ -14,7 +15,7 @@ pub const KEYBOARD_INTERACTIVE_PROMPT: &str = "Password: ";
 #[derive(Debug, Clone)]
 pub struct AuthPolicy {
     authorized_keys: Vec<PublicKey>,
-    password: Option<String>,
+    password: Option<Secret>,
     user: Option<String>,
 }
 
@@ -56,8 +57,8 @@ impl AuthPolicy {
         self.user_allowed(user)
             && self
                 .password
-                .as_deref()
-                .is_some_and(|expected| constant_time_eq(expected.as_bytes(), password))
+                .as_ref()
+                .is_some_and(|expected| constant_time_eq(expected.expose().as_bytes(), password))
     }
 
     pub fn offers_password(&self) -> bool {

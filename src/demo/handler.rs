@@ -13,6 +13,7 @@ use russh::server::{
 use russh::{Channel, ChannelId, ChannelOpenFailure, Pty};
 use tokio::sync::mpsc;
 
+use super::admission::Ticket;
 use super::auth::{AuthPolicy, KEYBOARD_INTERACTIVE_PROMPT};
 use super::local_user::LocalUser;
 use super::session_channel::{RequestRefused, SessionChannel};
@@ -35,6 +36,8 @@ pub struct ServerShared {
 pub struct ConnectionHandler {
     shared: Arc<ServerShared>,
     peer: Option<SocketAddr>,
+    /// This connection's place in the server's connection limits.
+    ticket: Arc<Ticket>,
     channels: HashMap<ChannelId, SessionChannel>,
     /// Channels their supervisor finished and closed. russh forgets a channel
     /// as soon as the server sends CLOSE and then drops the client's answering
@@ -45,11 +48,12 @@ pub struct ConnectionHandler {
 }
 
 impl ConnectionHandler {
-    pub fn new(shared: Arc<ServerShared>, peer: Option<SocketAddr>) -> Self {
+    pub fn new(shared: Arc<ServerShared>, peer: Option<SocketAddr>, ticket: Arc<Ticket>) -> Self {
         let (finished_sender, finished) = mpsc::unbounded_channel();
         Self {
             shared,
             peer,
+            ticket,
             channels: HashMap::new(),
             finished_sender,
             finished,
@@ -174,6 +178,7 @@ impl Handler for ConnectionHandler {
 
     async fn auth_succeeded(&mut self, _session: &mut Session) -> Result<(), Self::Error> {
         tracing::debug!(peer = ?self.peer, "demo login accepted");
+        self.ticket.authenticated();
         Ok(())
     }
 

@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+mod admission;
 mod auth;
 mod builtin;
 mod config;
@@ -29,6 +30,9 @@ mod supervisor;
 
 pub use auth::KEYBOARD_INTERACTIVE_PROMPT;
 pub use builtin::{BuiltinDemo, Targets};
-pub use config::{DEFAULT_MAX_SESSIONS, DemoConfig};
+pub use config::{
+    DEFAULT_LOGIN_GRACE_TIME, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_SESSIONS,
+    DEFAULT_MAX_UNAUTHENTICATED, DemoConfig,
+};
 pub use error::DemoError;
 pub use server::DemoServer;

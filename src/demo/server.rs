@@ -13,6 +13,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
+use super::admission::{Admission, Ticket};
 use super::auth::AuthPolicy;
 use super::handler::{ConnectionHandler, ServerShared};
 use super::local_user::LocalUser;
@@ -68,10 +69,15 @@ impl DemoServer {
             .map_err(DemoError::Bind)?;
         let address = listener.local_addr().map_err(DemoError::Bind)?;
         let (shutdown, shutdown_requested) = watch::channel(false);
+        let limits = Limits {
+            admission: Admission::new(config.max_unauthenticated, config.max_connections),
+            login_grace_time: config.login_grace_time,
+        };
         let accept_loop = tokio::spawn(accept_connections(
             listener,
             russh_config,
             shared,
+            limits,
             shutdown_requested,
         ));
         tracing::info!(%address, "demo SSH server listening");
@@ -114,10 +120,17 @@ impl Drop for DemoServer {
     }
 }
 
+/// The connection limits of one server.
+struct Limits {
+    admission: Arc<Admission>,
+    login_grace_time: Duration,
+}
+
 async fn accept_connections(
     listener: TcpListener,
     config: Arc<russh::server::Config>,
     shared: Arc<ServerShared>,
+    limits: Limits,
     mut shutdown_requested: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
@@ -126,11 +139,22 @@ async fn accept_connections(
             () = stop_requested(&mut shutdown_requested) => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let handler = ConnectionHandler::new(shared.clone(), Some(peer));
+                    let ticket = match limits.admission.admit() {
+                        Ok(ticket) => Arc::new(ticket),
+                        Err(refusal) => {
+                            // Like sshd past MaxStartups: the connection is closed unanswered.
+                            tracing::info!(%peer, ?refusal, "demo connection refused");
+                            drop(stream);
+                            continue;
+                        }
+                    };
+                    let handler = ConnectionHandler::new(shared.clone(), Some(peer), Arc::clone(&ticket));
                     connections.spawn(serve_connection(
                         stream,
                         config.clone(),
                         handler,
+                        ticket,
+                        limits.login_grace_time,
                         shutdown_requested.clone(),
                     ));
                 }
@@ -153,11 +177,21 @@ async fn serve_connection(
     stream: TcpStream,
     config: Arc<russh::server::Config>,
     handler: ConnectionHandler,
+    ticket: Arc<Ticket>,
+    login_grace_time: Duration,
     mut shutdown_requested: watch::Receiver<bool>,
 ) {
+    // Counts from the TCP accept, so a client that never even sends its version string is
+    // dropped too.
+    let grace_expired = ticket.login_grace_expired(login_grace_time);
+    tokio::pin!(grace_expired);
     let session = tokio::select! {
         session = run_stream(config, stream, handler) => session,
         () = stop_requested(&mut shutdown_requested) => return,
+        () = &mut grace_expired => {
+            tracing::info!("demo connection dropped: no login within the grace time");
+            return;
+        }
     };
     let session = match session {
         Ok(session) => session,
@@ -179,6 +213,17 @@ async fn serve_connection(
             // (and with it the handler, whose channels then hang up).
             let _ = handle
                 .disconnect(Disconnect::ByApplication, "server shutting down".into(), "en".into())
+                .await;
+            let _ = tokio::time::timeout(DISCONNECT_GRACE, &mut session).await;
+        }
+        () = &mut grace_expired => {
+            tracing::info!("demo connection dropped: no login within the grace time");
+            let _ = handle
+                .disconnect(
+                    Disconnect::ByApplication,
+                    "no login within the grace time".into(),
+                    "en".into(),
+                )
                 .await;
             let _ = tokio::time::timeout(DISCONNECT_GRACE, &mut session).await;
         }

@@ -167,6 +167,20 @@ mod tests {
     }
 
     #[test]
+    fn an_interval_that_would_overflow_the_clock_names_its_field_and_line() {
+        let error =
+            one_error("host = \"h\"\n[anti_idle.keepalive]\ninterval_secs = 9223372036854775807\n");
+        assert_eq!(error.field(), Some("anti_idle.keepalive.interval_secs"));
+        assert_eq!(error.line(), Some(3));
+        assert!(
+            error.to_string().starts_with(
+                "test.toml:3:1: field anti_idle.keepalive.interval_secs: invalid time value"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn syntax_error_names_line_and_column() {
         let error = one_error("host = \"a\"\nport = = 3\n");
         assert!(matches!(error, LoadError::Syntax { .. }), "{error:?}");

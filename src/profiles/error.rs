@@ -63,6 +63,11 @@ pub enum LoadError {
     },
     #[error("{}: file name is not valid UTF-8; rename it", path.display())]
     NonUtf8Name { path: PathBuf },
+    #[error("{}: not loaded: {problem}", path.display())]
+    Untrusted {
+        path: PathBuf,
+        problem: super::ownership::Untrusted,
+    },
     #[error("{at}: TOML syntax error: {message}")]
     Syntax { at: FileLocation, message: String },
     #[error("{at}: field {field}: {message}")]
@@ -92,7 +97,9 @@ impl LoadError {
     /// The file the error is about.
     pub fn path(&self) -> &Path {
         match self {
-            LoadError::Read { path, .. } | LoadError::NonUtf8Name { path } => path,
+            LoadError::Read { path, .. }
+            | LoadError::NonUtf8Name { path }
+            | LoadError::Untrusted { path, .. } => path,
             LoadError::Syntax { at, .. }
             | LoadError::UnknownField { at, .. }
             | LoadError::Password { at, .. }
@@ -124,7 +131,9 @@ impl LoadError {
 
     fn location(&self) -> Option<&FileLocation> {
         match self {
-            LoadError::Read { .. } | LoadError::NonUtf8Name { .. } => None,
+            LoadError::Read { .. }
+            | LoadError::NonUtf8Name { .. }
+            | LoadError::Untrusted { .. } => None,
             LoadError::Syntax { at, .. }
             | LoadError::UnknownField { at, .. }
             | LoadError::Password { at, .. }
@@ -146,6 +155,11 @@ pub enum StoreError {
         path: PathBuf,
         #[source]
         source: io::Error,
+    },
+    #[error("{}: refusing to use it: {problem}", path.display())]
+    Untrusted {
+        path: PathBuf,
+        problem: super::ownership::Untrusted,
     },
     #[error("no session profile with id `{0}`")]
     NotFound(String),

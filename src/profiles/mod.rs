@@ -5,6 +5,7 @@ mod codec;
 pub mod error;
 pub mod examples;
 mod id;
+pub mod ownership;
 pub mod schema;
 pub mod ssh_config;
 pub mod store;

@@ -12,13 +12,14 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use reader::MAX_INCLUDE_DEPTH;
+pub use reader::{IncludeError, MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES};
 pub use report::{ImportOutcome, ImportReport, ImportedProfile, Origin, SkipReason, Skipped};
 
 use super::error::StoreError;
 use super::id::slugify;
 use super::schema::{Profile, local_user_name};
 use super::store::Store;
+use super::validate::{MAX_INTERVAL_SECS, MAX_KEEPALIVE_MISSES};
 use crate::patterns::{host_line_matches, is_concrete_host};
 use reader::{ConfigOption, Item, ReadContext, parse_text};
 use tokens::{TokenValues, expand_path, expand_tokens};
@@ -68,27 +69,35 @@ impl SshEnv {
     }
 }
 
-/// The config file itself could not be read (included files that cannot be read are only
-/// reported as skipped).
+/// Why nothing could be imported: the config file itself could not be read (included files
+/// that cannot be read are only reported as skipped), or its includes recurse too far.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read {}: {source}", path.display())]
-pub struct ImportError {
-    pub path: PathBuf,
-    #[source]
-    pub source: io::Error,
+pub enum ImportError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(transparent)]
+    Include(#[from] IncludeError),
 }
 
 /// Reads the ssh_config at `path` (and what it includes) into an import report.
 pub fn read_ssh_config(path: &Path, env: &SshEnv) -> Result<ImportReport, ImportError> {
-    let text = fs::read_to_string(path).map_err(|source| ImportError {
+    let text = fs::read_to_string(path).map_err(|source| ImportError::Read {
         path: path.to_owned(),
         source,
     })?;
-    Ok(parse_ssh_config(&text, path, env))
+    parse_ssh_config(&text, path, env)
 }
 
 /// Builds the import report for config `text`, read from `file`.
-pub fn parse_ssh_config(text: &str, file: &Path, env: &SshEnv) -> ImportReport {
+pub fn parse_ssh_config(
+    text: &str,
+    file: &Path,
+    env: &SshEnv,
+) -> Result<ImportReport, ImportError> {
     let ssh_dir = env.ssh_dir();
     let context = ReadContext {
         home: &env.home,
@@ -96,7 +105,7 @@ pub fn parse_ssh_config(text: &str, file: &Path, env: &SshEnv) -> ImportReport {
         ssh_dir: &ssh_dir,
     };
     let mut skipped = Vec::new();
-    let items = parse_text(text, file, context, 0, &mut skipped);
+    let items = parse_text(text, file, context, &mut skipped)?;
     list_unsupported(&items, None, &mut skipped);
 
     let mut profiles = Vec::new();
@@ -122,7 +131,7 @@ pub fn parse_ssh_config(text: &str, file: &Path, env: &SshEnv) -> ImportReport {
             });
         }
     }
-    ImportReport { profiles, skipped }
+    Ok(ImportReport { profiles, skipped })
 }
 
 /// Adds the report's profiles to `store` under ids slugged from their aliases, leaving alone
@@ -352,18 +361,34 @@ fn build_profile(
     if let Some(interval) = option("serveraliveinterval") {
         match first_arg(interval).map(|value| (value, parse_duration_secs(value))) {
             Some((_, Some(0))) => keepalive.enabled = false,
+            // OpenSSH takes up to INT_MAX seconds; a profile's timers stop at a day.
+            Some((value, Some(secs))) if secs > MAX_INTERVAL_SECS => report(
+                interval,
+                invalid(
+                    value,
+                    &format!("an interval of at most {MAX_INTERVAL_SECS} seconds (1 day)"),
+                ),
+            ),
             Some((_, Some(secs))) => {
                 keepalive.enabled = true;
                 keepalive.interval_secs = secs;
             }
-            Some((value, None)) => report(interval, invalid(value, "seconds, e.g. 30 or 1m")),
+            Some((value, None)) => report(
+                interval,
+                invalid(value, "a time value: seconds, e.g. 30 or 1m"),
+            ),
             None => report(interval, missing_value("seconds")),
         }
     }
     if let Some(count) = option("serveralivecountmax") {
         match first_arg(count).map(|value| (value, value.parse::<u32>())) {
-            Some((_, Ok(misses))) if misses > 0 => keepalive.max_misses = misses,
-            Some((value, _)) => report(count, invalid(value, "a count of at least 1")),
+            Some((_, Ok(misses))) if (1..=MAX_KEEPALIVE_MISSES).contains(&misses) => {
+                keepalive.max_misses = misses;
+            }
+            Some((value, _)) => report(
+                count,
+                invalid(value, &format!("a count from 1 to {MAX_KEEPALIVE_MISSES}")),
+            ),
             None => report(count, missing_value("a count")),
         }
     }

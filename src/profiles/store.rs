@@ -12,6 +12,7 @@ use super::codec::{parse_profile, render_profile};
 use super::error::{LoadError, StoreError};
 use super::examples::SHIPPED_PROFILES;
 use super::id::{is_valid_id, slugify, unique_id};
+use super::ownership;
 use super::schema::Profile;
 
 /// Environment variable naming the config dir when `--config-dir` is not given.
@@ -78,9 +79,11 @@ impl Store {
     /// [`Store::failures`].
     pub fn open(config_dir: &Path) -> Result<Store, StoreError> {
         ensure_private_dir(config_dir).map_err(|e| StoreError::io(config_dir, e))?;
+        refuse_untrusted_dir(config_dir)?;
         let sessions_dir = config_dir.join(SESSIONS_DIR);
         let seeded =
             ensure_private_dir(&sessions_dir).map_err(|e| StoreError::io(&sessions_dir, e))?;
+        refuse_untrusted_dir(&sessions_dir)?;
         if seeded {
             seed_examples(&sessions_dir)?;
         }
@@ -254,6 +257,15 @@ fn seed_examples(sessions_dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A directory someone else controls could be filled with profiles of their choosing.
+fn refuse_untrusted_dir(dir: &Path) -> Result<(), StoreError> {
+    let metadata = fs::metadata(dir).map_err(|e| StoreError::io(dir, e))?;
+    ownership::check(&metadata, ownership::current_uid()).map_err(|problem| StoreError::Untrusted {
+        path: dir.to_owned(),
+        problem,
+    })
+}
+
 type Loaded = (Vec<StoredProfile>, Vec<LoadError>);
 
 fn load_dir(sessions_dir: &Path) -> Result<Loaded, StoreError> {
@@ -290,12 +302,23 @@ fn load_file(path: &Path) -> Result<StoredProfile, Vec<LoadError>> {
             path: path.to_owned(),
         }]);
     };
-    let text = fs::read_to_string(path).map_err(|source| {
+    let read_error = |source: io::Error| {
         vec![LoadError::Read {
             path: path.to_owned(),
             source: source.into(),
         }]
-    })?;
+    };
+    // Checked on the open file, so the file checked is the file read.
+    let mut file = fs::File::open(path).map_err(read_error)?;
+    let metadata = file.metadata().map_err(read_error)?;
+    if let Err(problem) = ownership::check(&metadata, ownership::current_uid()) {
+        return Err(vec![LoadError::Untrusted {
+            path: path.to_owned(),
+            problem,
+        }]);
+    }
+    let mut text = String::new();
+    io::Read::read_to_string(&mut file, &mut text).map_err(read_error)?;
     let profile = parse_profile(path, &text)?;
     Ok(StoredProfile {
         id: id.to_owned(),

@@ -3,6 +3,20 @@
 
 use super::schema::Profile;
 
+/// Longest interval of the anti-idle timers and the clone linger: one day. Longer ones keep
+/// nothing alive that a day would not, and a bound keeps every deadline computable (an
+/// interval near `u64::MAX` seconds used to overflow the clock and panic).
+pub const MAX_INTERVAL_SECS: u64 = 24 * 60 * 60;
+/// Most keepalives in a row that may go unanswered before the connection is declared dead.
+pub const MAX_KEEPALIVE_MISSES: u32 = 1000;
+/// Linux's limits for TCP_KEEPIDLE and TCP_KEEPINTVL (MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL):
+/// the kernel refuses larger values.
+pub const MAX_TCP_KEEPALIVE_SECS: u64 = 32_767;
+/// Linux's limit for TCP_KEEPCNT (MAX_TCP_KEEPCNT).
+pub const MAX_TCP_KEEPALIVE_COUNT: u32 = 127;
+/// TCP_USER_TIMEOUT is in milliseconds in a C `int`; one day is far inside it.
+pub const MAX_TCP_USER_TIMEOUT_SECS: u64 = 24 * 60 * 60;
+
 /// One rule a profile breaks. `field` is the dotted TOML path (`anti_idle.keepalive.max_misses`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("field {field}: {problem}")]
@@ -102,6 +116,70 @@ impl Profile {
             "must be at least 1 while the mode is enabled",
         );
 
+        // Ranges hold whether or not a mode is enabled: switching it on later must not turn a
+        // stored value into an overflow.
+        let mut at_most = |value: u64, max: u64, field: &'static str| {
+            if value > max {
+                errors.push(ValidationError::new(
+                    field,
+                    format!("invalid time value {value}: must be at most {max}"),
+                ));
+            }
+        };
+        at_most(
+            idle.noop.interval_secs,
+            MAX_INTERVAL_SECS,
+            "anti_idle.noop.interval_secs",
+        );
+        at_most(
+            idle.keepalive.interval_secs,
+            MAX_INTERVAL_SECS,
+            "anti_idle.keepalive.interval_secs",
+        );
+        at_most(
+            idle.idle_string.interval_secs,
+            MAX_INTERVAL_SECS,
+            "anti_idle.idle_string.interval_secs",
+        );
+        at_most(
+            idle.tcp.idle_secs,
+            MAX_TCP_KEEPALIVE_SECS,
+            "anti_idle.tcp.idle_secs",
+        );
+        at_most(
+            idle.tcp.interval_secs,
+            MAX_TCP_KEEPALIVE_SECS,
+            "anti_idle.tcp.interval_secs",
+        );
+        at_most(
+            idle.tcp.user_timeout_secs,
+            MAX_TCP_USER_TIMEOUT_SECS,
+            "anti_idle.tcp.user_timeout_secs",
+        );
+        at_most(
+            self.clone.linger_secs,
+            MAX_INTERVAL_SECS,
+            "clone.linger_secs",
+        );
+        let mut count_at_most = |value: u32, max: u32, field: &'static str| {
+            if value > max {
+                errors.push(ValidationError::new(
+                    field,
+                    format!("{value} is too large: must be at most {max}"),
+                ));
+            }
+        };
+        count_at_most(
+            idle.keepalive.max_misses,
+            MAX_KEEPALIVE_MISSES,
+            "anti_idle.keepalive.max_misses",
+        );
+        count_at_most(
+            idle.tcp.count,
+            MAX_TCP_KEEPALIVE_COUNT,
+            "anti_idle.tcp.count",
+        );
+
         if errors.is_empty() {
             Ok(())
         } else {
@@ -172,6 +250,56 @@ mod tests {
             errors[0].to_string(),
             "field port: must be between 1 and 65535"
         );
+    }
+
+    #[test]
+    fn huge_intervals_are_rejected_by_field_even_while_their_mode_is_off() {
+        let mut profile = valid();
+        profile.anti_idle.keepalive.interval_secs = 9_223_372_036_854_775_807;
+        profile.anti_idle.noop.enabled = false;
+        profile.anti_idle.noop.interval_secs = u64::MAX;
+        profile.anti_idle.idle_string.interval_secs = MAX_INTERVAL_SECS + 1;
+        profile.anti_idle.tcp.idle_secs = MAX_TCP_KEEPALIVE_SECS + 1;
+        profile.anti_idle.tcp.interval_secs = 40_000;
+        profile.anti_idle.tcp.user_timeout_secs = u64::MAX;
+        profile.anti_idle.tcp.count = 128;
+        profile.anti_idle.keepalive.max_misses = u32::MAX;
+        profile.clone.linger_secs = u64::MAX;
+        assert_eq!(
+            fields(&profile),
+            vec![
+                "anti_idle.noop.interval_secs",
+                "anti_idle.keepalive.interval_secs",
+                "anti_idle.idle_string.interval_secs",
+                "anti_idle.tcp.idle_secs",
+                "anti_idle.tcp.interval_secs",
+                "anti_idle.tcp.user_timeout_secs",
+                "clone.linger_secs",
+                "anti_idle.keepalive.max_misses",
+                "anti_idle.tcp.count",
+            ]
+        );
+        let errors = profile.validate().expect_err("out of range");
+        assert_eq!(
+            errors[1].to_string(),
+            "field anti_idle.keepalive.interval_secs: invalid time value 9223372036854775807: \
+             must be at most 86400"
+        );
+    }
+
+    #[test]
+    fn the_largest_allowed_values_are_valid() {
+        let mut profile = valid();
+        profile.anti_idle.noop.interval_secs = MAX_INTERVAL_SECS;
+        profile.anti_idle.keepalive.interval_secs = MAX_INTERVAL_SECS;
+        profile.anti_idle.keepalive.max_misses = MAX_KEEPALIVE_MISSES;
+        profile.anti_idle.idle_string.interval_secs = MAX_INTERVAL_SECS;
+        profile.anti_idle.tcp.idle_secs = MAX_TCP_KEEPALIVE_SECS;
+        profile.anti_idle.tcp.interval_secs = MAX_TCP_KEEPALIVE_SECS;
+        profile.anti_idle.tcp.count = MAX_TCP_KEEPALIVE_COUNT;
+        profile.anti_idle.tcp.user_timeout_secs = MAX_TCP_USER_TIMEOUT_SECS;
+        profile.clone.linger_secs = MAX_INTERVAL_SECS;
+        assert_eq!(profile.validate(), Ok(()));
     }
 
     #[test]

@@ -220,7 +220,7 @@ impl Attempts<'_> {
             let Answer::Secret(passphrase) = answer else {
                 return Err(self.cancelled(format!("passphrase for {}", path.display())));
             };
-            if let Ok(key) = russh::keys::load_secret_key(path, Some(&passphrase)) {
+            if let Ok(key) = russh::keys::load_secret_key(path, Some(passphrase.expose())) {
                 return Ok(Some(key));
             }
         }
@@ -245,8 +245,9 @@ impl Attempts<'_> {
                     self.plan.user, self.plan.host_port
                 )));
             };
+            // russh takes its own `String`: that copy is beyond our reach once handed over.
             let result = handle
-                .authenticate_password(self.plan.user, password)
+                .authenticate_password(self.plan.user, password.expose())
                 .await?;
             if let Step::Done = self.record(result, Some("password".to_owned())) {
                 return Ok(Step::Done);
@@ -329,9 +330,13 @@ impl Attempts<'_> {
             })
             .await;
         match answer {
-            Answer::Responses(responses) if responses.len() == count => Ok(responses),
+            // russh takes `String`s: those copies are beyond our reach once handed over.
+            Answer::Responses(responses) if responses.len() == count => Ok(responses
+                .iter()
+                .map(|secret| secret.expose().to_owned())
+                .collect()),
             // A single secret answers a single question (a password prompter serving kbd-int).
-            Answer::Secret(secret) if count == 1 => Ok(vec![secret]),
+            Answer::Secret(secret) if count == 1 => Ok(vec![secret.expose().to_owned()]),
             _ => Err(self.cancelled(format!(
                 "keyboard-interactive login for {}@{}",
                 self.plan.user, self.plan.host_port

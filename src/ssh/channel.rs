@@ -14,6 +14,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::activity::Activity;
 
+mod bounded;
+pub use bounded::{BoundedInput, BoundedSession};
+
 /// What happened on a channel, in arrival order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChannelEvent {
@@ -230,7 +233,7 @@ async fn write(
         let idle_due = idle
             .as_ref()
             .filter(|_| !held)
-            .map(|idle| last_input + idle.interval);
+            .and_then(|idle| crate::timer::deadline(last_input, idle.interval));
         let command = tokio::select! {
             command = commands.recv() => command,
             () = crate::timer::sleep_until(idle_due) => {

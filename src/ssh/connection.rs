@@ -16,7 +16,8 @@ use super::channel::{
 };
 use super::error::{SshError, channel_open_failure_text};
 use super::handler::{ClientHandler, LinkState, Shared};
-use super::known_hosts::host_port_name;
+use super::host_key_order;
+use super::known_hosts::{SYSTEM_KNOWN_HOSTS, host_port_name};
 use super::prompt::Prompter;
 use super::tcp::{self, SocketControl};
 use crate::profiles::{AuthMethod, Profile, TcpKeepalive};
@@ -30,6 +31,8 @@ pub struct ConnectOptions {
     pub auth: Vec<AuthMethod>,
     pub identity_file: Option<PathBuf>,
     pub known_hosts: PathBuf,
+    /// The system-wide known_hosts, read after `known_hosts`; `None` reads none.
+    pub system_known_hosts: Option<PathBuf>,
     /// ssh-agent socket; from `SSH_AUTH_SOCK` by default.
     pub agent_socket: Option<PathBuf>,
     /// A key held only in memory, tried before key files (the demo server's client key).
@@ -56,6 +59,7 @@ impl ConnectOptions {
                 .as_deref()
                 .map(expand_tilde)
                 .unwrap_or_else(default_known_hosts),
+            system_known_hosts: Some(PathBuf::from(SYSTEM_KNOWN_HOSTS)),
             agent_socket: std::env::var_os("SSH_AUTH_SOCK").map(PathBuf::from),
             client_key: None,
             pinned_host_key: None,
@@ -149,6 +153,7 @@ impl Connection {
             host: options.host.clone(),
             port: options.port,
             known_hosts: options.known_hosts.clone(),
+            system_known_hosts: options.system_known_hosts.clone(),
             pinned_host_key: options.pinned_host_key.clone(),
             prompter: Arc::clone(&prompter),
             shared: Arc::clone(&shared),
@@ -158,6 +163,7 @@ impl Connection {
             keepalive_interval: None,
             inactivity_timeout: None,
             nodelay: true,
+            preferred: host_key_order::preferred(options),
             ..Default::default()
         });
         let host_port = options.host_port();

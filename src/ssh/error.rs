@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use crate::text::escape::escape_line;
+
 #[derive(Debug, Error)]
 pub enum SshError {
     #[error("could not resolve host name {host:?}: {reason}")]
@@ -68,8 +70,9 @@ pub enum SshError {
     #[error("{what}: not answered (cancelled, or nobody could be asked)")]
     Cancelled { what: String, tried: Vec<String> },
 
-    #[error("the server refused to open a session channel: {reason} ({description}){hint}",
-        hint = refusal_hint(*code))]
+    // `reason` and `description` come from the server: escaped so they cannot drive the terminal.
+    #[error("the server refused to open a session channel: {} ({}){hint}",
+        escape_line(reason), escape_line(description), hint = refusal_hint(*code))]
     ChannelRefused {
         /// SSH_MSG_CHANNEL_OPEN_FAILURE reason code (RFC 4254 5.1).
         code: u32,
@@ -77,10 +80,10 @@ pub enum SshError {
         description: String,
     },
 
-    #[error("connection lost: {reason}")]
+    #[error("connection lost: {}", escape_line(reason))]
     ConnectionLost { reason: String },
 
-    #[error("SSH protocol error: {0}")]
+    #[error("SSH protocol error: {}", escape_line(.0))]
     Protocol(String),
 
     #[error("{0}")]

@@ -4,15 +4,17 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use russh::client::{self, DisconnectReason, Session};
+use russh::client::{self, ChannelOpenHandle, DisconnectReason, Msg, Session};
 use russh::keys::PublicKey;
 use russh::keys::PublicKeyOrCertificate;
-use russh::{ChannelId, ChannelOpenFailure};
+use russh::{Channel, ChannelId, ChannelOpenFailure};
 use tokio::sync::watch;
 
 use super::error::SshError;
+use super::host_certificate::{self, CertificateVerdict};
 use super::known_hosts::{HostKeyStatus, KnownHosts, fingerprint, host_port_name};
 use super::prompt::{Answer, HostKeyDecision, Prompt, Prompter};
+use crate::text::escape::escape_line;
 
 /// Whether a connection is still usable, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +45,8 @@ pub(crate) struct ClientHandler {
     pub host: String,
     pub port: u16,
     pub known_hosts: PathBuf,
+    /// Read after `known_hosts` (OpenSSH's GlobalKnownHostsFile); never written.
+    pub system_known_hosts: Option<PathBuf>,
     pub pinned_host_key: Option<PublicKey>,
     pub prompter: Arc<dyn Prompter>,
     pub shared: Arc<Shared>,
@@ -60,24 +64,26 @@ impl ClientHandler {
                 why: format!("it is not the expected key {}", fingerprint(pinned)),
             });
         }
-        let mut known = KnownHosts::load(&self.known_hosts)?;
+        let mut known =
+            KnownHosts::load_with_system(&self.known_hosts, self.system_known_hosts.as_deref())?;
         let host_port = host_port_name(&self.host, self.port);
         let offered = fingerprint(key);
         match known.check(&self.host, self.port, key) {
             HostKeyStatus::Known { .. } => Ok(true),
             HostKeyStatus::Changed {
+                path,
                 line,
                 recorded_fingerprint,
             } => Err(SshError::HostKeyChanged {
                 host_port,
-                known_hosts: self.known_hosts.clone(),
+                known_hosts: path,
                 line,
                 recorded_fingerprint,
                 offered_fingerprint: offered,
             }),
-            HostKeyStatus::Revoked { line } => Err(SshError::HostKeyRevoked {
+            HostKeyStatus::Revoked { path, line } => Err(SshError::HostKeyRevoked {
                 host_port,
-                known_hosts: self.known_hosts.clone(),
+                known_hosts: path,
                 line,
                 fingerprint: offered,
             }),
@@ -125,11 +131,9 @@ impl client::Handler for ClientHandler {
     ) -> Result<bool, Self::Error> {
         match server_public_key {
             PublicKeyOrCertificate::PublicKey { key, .. } => self.verify_host_key(key).await,
-            PublicKeyOrCertificate::Certificate(_) => Err(SshError::HostKeyNotTrusted {
-                host_port: host_port_name(&self.host, self.port),
-                fingerprint: "(certificate)".to_owned(),
-                why: "host certificates are not supported yet".to_owned(),
-            }),
+            PublicKeyOrCertificate::Certificate(certificate) => {
+                self.verify_host_certificate(certificate).await
+            }
         }
     }
 
@@ -145,7 +149,8 @@ impl client::Handler for ClientHandler {
             .shared
             .last_open_failure
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(description.to_owned());
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            Some(escape_line(description).into_owned());
         Ok(())
     }
 
@@ -158,7 +163,7 @@ impl client::Handler for ClientHandler {
                 format!("the server disconnected ({:?})", info.reason_code)
             }
             DisconnectReason::ReceivedDisconnect(info) => {
-                format!("the server disconnected: {}", info.message)
+                format!("the server disconnected: {}", escape_line(&info.message))
             }
             DisconnectReason::Error(error) => error.to_string(),
         };
@@ -166,6 +171,144 @@ impl client::Handler for ClientHandler {
         match reason {
             DisconnectReason::ReceivedDisconnect(_) => Ok(()),
             DisconnectReason::Error(error) => Err(error),
+        }
+    }
+
+    // Channels the server opens toward us. tabsh asks for none of them (no X11 or agent
+    // forwarding, no remote port forwards), and russh's default handler would accept them
+    // all: each would be one more channel for a hostile server to fill. All are refused, as
+    // OpenSSH refuses what it did not request.
+
+    async fn server_channel_open_session(
+        &mut self,
+        _channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "session").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_x11(
+        &mut self,
+        _channel: Channel<Msg>,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "x11").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_agent_forward(
+        &mut self,
+        _channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "auth-agent@openssh.com").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_forwarded_tcpip(
+        &mut self,
+        _channel: Channel<Msg>,
+        connected_address: &str,
+        connected_port: u32,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.requested_remote_forward(connected_address, connected_port) {
+            // Unreachable today; see `requested_remote_forward`.
+            reply.accept().await;
+        } else {
+            refuse_unsolicited(reply, "forwarded-tcpip").await;
+        }
+        Ok(())
+    }
+
+    async fn server_channel_open_forwarded_streamlocal(
+        &mut self,
+        _channel: Channel<Msg>,
+        _socket_path: &str,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "forwarded-streamlocal@openssh.com").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_direct_tcpip(
+        &mut self,
+        _channel: Channel<Msg>,
+        _host_to_connect: &str,
+        _port_to_connect: u32,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "direct-tcpip").await;
+        Ok(())
+    }
+
+    async fn server_channel_open_direct_streamlocal(
+        &mut self,
+        _channel: Channel<Msg>,
+        _socket_path: &str,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        refuse_unsolicited(reply, "direct-streamlocal@openssh.com").await;
+        Ok(())
+    }
+}
+
+impl ClientHandler {
+    /// Whether a forwarded-tcpip open is for a remote forward (`-R`) this connection asked
+    /// for. tabsh asks for none yet, so none is. The hook for remote forwarding: record each
+    /// `tcpip_forward` the connection makes (address and the port the server bound) and
+    /// answer true only for those, as OpenSSH's client does.
+    fn requested_remote_forward(&self, _address: &str, _port: u32) -> bool {
+        false
+    }
+}
+
+/// Answers a channel the server opened without being asked, as OpenSSH does.
+async fn refuse_unsolicited(reply: ChannelOpenHandle, kind: &str) {
+    tracing::debug!("refused a {kind} channel the server opened unasked");
+    reply
+        .reject(ChannelOpenFailure::AdministrativelyProhibited)
+        .await;
+}
+
+impl ClientHandler {
+    /// A host certificate is trusted when an `@cert-authority` line for this host lists its
+    /// signer and it passes every check of `host_certificate::check`. With no authority for
+    /// the host, the certificate's own key is checked like a plain host key, as OpenSSH
+    /// falls back to doing.
+    async fn verify_host_certificate(
+        &self,
+        certificate: &russh::keys::Certificate,
+    ) -> Result<bool, SshError> {
+        let host_port = host_port_name(&self.host, self.port);
+        let key = PublicKey::from(certificate.public_key().clone());
+        if self.pinned_host_key.is_some() {
+            return self.verify_host_key(&key).await;
+        }
+        let known =
+            KnownHosts::load_with_system(&self.known_hosts, self.system_known_hosts.as_deref())?;
+        match host_certificate::check(certificate, &self.host, self.port, &known) {
+            CertificateVerdict::Trusted => Ok(true),
+            CertificateVerdict::NoAuthority => self.verify_host_key(&key).await,
+            CertificateVerdict::Refused(why) => Err(SshError::HostKeyNotTrusted {
+                host_port,
+                fingerprint: fingerprint(&key),
+                why,
+            }),
         }
     }
 }

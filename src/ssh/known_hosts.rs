@@ -1,6 +1,10 @@
 //! OpenSSH `known_hosts` lookup, written here rather than using russh's helper because that one
-//! misses markers (`@revoked`), negated and wildcard patterns, tab separators and several keys of
-//! one type for a host (see ../shared notes). Semantics follow sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT".
+//! misses markers (`@revoked`, `@cert-authority`), negated and wildcard patterns, tab separators
+//! and several keys of one type for a host (see ../shared notes). Semantics follow sshd(8)
+//! "SSH_KNOWN_HOSTS FILE FORMAT": the user's file and the system-wide one
+//! (`/etc/ssh/ssh_known_hosts`) are read together, host names are compared lowercased (hashed
+//! ones too, as OpenSSH lowercases before hashing), and a line whose key-type field disagrees
+//! with its key is ignored and reported.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -9,13 +13,16 @@ use std::path::{Path, PathBuf};
 
 use data_encoding::BASE64;
 use hmac::{Hmac, KeyInit, Mac};
-use russh::keys::{HashAlg, PublicKey};
+use russh::keys::{Algorithm, HashAlg, PublicKey};
 use sha1::Sha1;
 
 use super::error::SshError;
 use crate::patterns::host_line_matches;
 
-/// What the known_hosts file says about a host's key.
+/// OpenSSH's system-wide file, read after the user's.
+pub const SYSTEM_KNOWN_HOSTS: &str = "/etc/ssh/ssh_known_hosts";
+
+/// What the known_hosts files say about a host's key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostKeyStatus {
     /// A line for this host holds exactly this key.
@@ -27,27 +34,46 @@ pub enum HostKeyStatus {
     },
     /// The host has a key of this type on record, but a different one.
     Changed {
+        /// The file holding the record (the user's or the system's).
+        path: PathBuf,
         line: usize,
         recorded_fingerprint: String,
     },
     /// The key is marked `@revoked`.
-    Revoked { line: usize },
+    Revoked { path: PathBuf, line: usize },
+}
+
+/// What a line's leading `@` marker says about its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marker {
+    HostKey,
+    Revoked,
+    /// The key signs host certificates for the hosts of the line.
+    CertAuthority,
 }
 
 #[derive(Debug)]
 struct Entry {
+    /// Index into `KnownHosts::files`.
+    file: usize,
     line: usize,
-    revoked: bool,
+    marker: Marker,
     patterns: String,
     key: PublicKey,
 }
 
-/// The parsed entries of one known_hosts file. Lines that cannot be parsed are skipped, as
-/// OpenSSH does, so one bad line never locks a person out of every host.
+/// The parsed entries of the user's known_hosts file and optionally the system's. Lines that
+/// cannot be parsed are skipped, as OpenSSH does, so one bad line never locks a person out of
+/// every host; lines that are suspicious rather than unreadable are listed in
+/// [`KnownHosts::problems`].
 #[derive(Debug)]
 pub struct KnownHosts {
+    /// The user's file: the one keys are appended to.
     path: PathBuf,
+    /// Every file read, the user's first.
+    files: Vec<PathBuf>,
     entries: Vec<Entry>,
+    problems: Vec<String>,
 }
 
 /// `host` for port 22, `[host]:port` otherwise: the name OpenSSH records.
@@ -66,28 +92,45 @@ pub fn fingerprint(key: &PublicKey) -> String {
 impl KnownHosts {
     /// Reads `path`; a missing file is an empty one.
     pub fn load(path: &Path) -> Result<Self, SshError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => {
-                return Err(SshError::KnownHostsFile {
-                    path: path.to_owned(),
-                    reason: e.to_string(),
-                });
-            }
-        };
-        Ok(Self::parse(path, &text))
+        Ok(Self::parse(path, &read_if_present(path)?))
+    }
+
+    /// Reads the user's file and then, when given, the system-wide one (missing files are
+    /// empty). Keys are appended to the user's.
+    pub fn load_with_system(user: &Path, system: Option<&Path>) -> Result<Self, SshError> {
+        let mut known = Self::load(user)?;
+        if let Some(system) = system {
+            let text = read_if_present(system)?;
+            known.files.push(system.to_owned());
+            known.add_lines(known.files.len() - 1, &text);
+        }
+        Ok(known)
     }
 
     pub fn parse(path: &Path, text: &str) -> Self {
-        let entries = text
-            .lines()
-            .enumerate()
-            .filter_map(|(index, line)| parse_line(index + 1, line))
-            .collect();
-        Self {
+        let mut known = Self {
             path: path.to_owned(),
-            entries,
+            files: vec![path.to_owned()],
+            entries: Vec::new(),
+            problems: Vec::new(),
+        };
+        known.add_lines(0, text);
+        known
+    }
+
+    fn add_lines(&mut self, file: usize, text: &str) {
+        for (index, line) in text.lines().enumerate() {
+            match parse_line(file, index + 1, line) {
+                Ok(Some(entry)) => self.entries.push(entry),
+                Ok(None) => {}
+                Err(problem) => {
+                    let path = self.files.get(file).unwrap_or(&self.path);
+                    let problem =
+                        format!("{}:{}: {problem}; line ignored", path.display(), index + 1);
+                    tracing::warn!("{problem}");
+                    self.problems.push(problem);
+                }
+            }
         }
     }
 
@@ -95,24 +138,44 @@ impl KnownHosts {
         &self.path
     }
 
-    pub fn check(&self, host: &str, port: u16, key: &PublicKey) -> HostKeyStatus {
-        let name = host_port_name(host, port);
-        let matching: Vec<&Entry> = self
-            .entries
+    /// Suspicious lines that were ignored, each naming its file and line.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    fn file_of(&self, entry: &Entry) -> PathBuf {
+        self.files.get(entry.file).unwrap_or(&self.path).clone()
+    }
+
+    /// Entries whose host field matches `host` on `port`, host names compared lowercased.
+    fn matching(&self, host: &str, port: u16) -> impl Iterator<Item = &Entry> {
+        let name = host_port_name(&host.to_ascii_lowercase(), port);
+        self.entries
             .iter()
-            .filter(|entry| host_matches(&entry.patterns, &name))
-            .collect();
+            .filter(move |entry| host_matches(&entry.patterns, &name))
+    }
+
+    pub fn check(&self, host: &str, port: u16, key: &PublicKey) -> HostKeyStatus {
+        let matching: Vec<&Entry> = self.matching(host, port).collect();
 
         let same_key = |entry: &&&Entry| entry.key.key_data() == key.key_data();
-        if let Some(entry) = matching.iter().filter(|e| e.revoked).find(same_key) {
-            return HostKeyStatus::Revoked { line: entry.line };
+        if let Some(entry) = matching
+            .iter()
+            .filter(|e| e.marker == Marker::Revoked)
+            .find(same_key)
+        {
+            return HostKeyStatus::Revoked {
+                path: self.file_of(entry),
+                line: entry.line,
+            };
         }
-        let trusted = || matching.iter().filter(|e| !e.revoked);
+        let trusted = || matching.iter().filter(|e| e.marker == Marker::HostKey);
         if let Some(entry) = trusted().find(same_key) {
             return HostKeyStatus::Known { line: entry.line };
         }
         if let Some(entry) = trusted().find(|e| e.key.algorithm() == key.algorithm()) {
             return HostKeyStatus::Changed {
+                path: self.file_of(entry),
                 line: entry.line,
                 recorded_fingerprint: fingerprint(&entry.key),
             };
@@ -122,6 +185,41 @@ impl KnownHosts {
             .collect();
         other_types.dedup();
         HostKeyStatus::Unknown { other_types }
+    }
+
+    /// Algorithms of the host keys recorded for `host` on `port`, in file order, once each:
+    /// offering these first makes the server show a key we can check.
+    pub fn recorded_algorithms(&self, host: &str, port: u16) -> Vec<Algorithm> {
+        let mut algorithms: Vec<Algorithm> = Vec::new();
+        for entry in self
+            .matching(host, port)
+            .filter(|e| e.marker == Marker::HostKey)
+        {
+            if !algorithms.contains(&entry.key.algorithm()) {
+                algorithms.push(entry.key.algorithm());
+            }
+        }
+        algorithms
+    }
+
+    /// The `@cert-authority` keys trusted to sign certificates for `host` on `port`.
+    pub fn authorities_for(&self, host: &str, port: u16) -> Vec<&PublicKey> {
+        self.matching(host, port)
+            .filter(|e| e.marker == Marker::CertAuthority)
+            .map(|e| &e.key)
+            .collect()
+    }
+
+    /// The file and line marking `key` `@revoked` for `host` on `port`, if any.
+    pub fn revoked(
+        &self,
+        host: &str,
+        port: u16,
+        key: &russh::keys::ssh_key::public::KeyData,
+    ) -> Option<(PathBuf, usize)> {
+        self.matching(host, port)
+            .find(|e| e.marker == Marker::Revoked && e.key.key_data() == key)
+            .map(|e| (self.file_of(e), e.line))
     }
 
     /// Appends `key` for `host:port`, creating the file (0600) and its directory (0700) if needed.
@@ -139,7 +237,8 @@ impl KnownHosts {
             .take(2)
             .collect::<Vec<_>>()
             .join(" ");
-        let name = host_port_name(host, port);
+        // Lowercased, as OpenSSH records names.
+        let name = host_port_name(&host.to_ascii_lowercase(), port);
 
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::DirBuilder::new()
@@ -166,8 +265,9 @@ impl KnownHosts {
         let line_number =
             existing.iter().filter(|&&b| b == b'\n').count() + usize::from(needs_newline) + 1;
         self.entries.push(Entry {
+            file: 0,
             line: line_number,
-            revoked: false,
+            marker: Marker::HostKey,
             patterns: name,
             key: key.clone(),
         });
@@ -175,33 +275,66 @@ impl KnownHosts {
     }
 }
 
-fn parse_line(line: usize, text: &str) -> Option<Entry> {
-    let text = text.trim();
-    if text.is_empty() || text.starts_with('#') {
-        return None;
+fn read_if_present(path: &Path) -> Result<String, SshError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(SshError::KnownHostsFile {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        }),
     }
-    let mut fields = text.split_whitespace();
-    let mut first = fields.next()?;
-    let mut revoked = false;
-    if let Some(marker) = first.strip_prefix('@') {
-        match marker {
-            "revoked" => revoked = true,
-            // Certificate authorities need certificate support, which tabsh does not have yet.
-            _ => return None,
-        }
-        first = fields.next()?;
-    }
-    let _key_type = fields.next()?;
-    let key = russh::keys::parse_public_key_base64(fields.next()?).ok()?;
-    Some(Entry {
-        line,
-        revoked,
-        patterns: first.to_owned(),
-        key,
-    })
 }
 
-/// A host field: a hashed name, or a comma-separated OpenSSH pattern list.
+/// One line: `Ok(None)` for comments, blanks and lines that cannot be read (skipped silently,
+/// as OpenSSH does), `Err` for a line that reads but must not be trusted.
+fn parse_line(file: usize, line: usize, text: &str) -> Result<Option<Entry>, String> {
+    let text = text.trim();
+    if text.is_empty() || text.starts_with('#') {
+        return Ok(None);
+    }
+    let mut fields = text.split_whitespace();
+    let Some(mut first) = fields.next() else {
+        return Ok(None);
+    };
+    let mut marker = Marker::HostKey;
+    if let Some(name) = first.strip_prefix('@') {
+        marker = match name {
+            "revoked" => Marker::Revoked,
+            "cert-authority" => Marker::CertAuthority,
+            _ => return Ok(None),
+        };
+        let Some(next) = fields.next() else {
+            return Ok(None);
+        };
+        first = next;
+    }
+    let (Some(key_type), Some(blob)) = (fields.next(), fields.next()) else {
+        return Ok(None);
+    };
+    let Ok(key) = russh::keys::parse_public_key_base64(blob) else {
+        return Ok(None);
+    };
+    // OpenSSH refuses a line whose stated type is not its key's: it would let a line
+    // that reads "ssh-ed25519" vouch for an RSA key.
+    if key.algorithm().as_str() != key_type {
+        return Err(format!(
+            "key type field `{}` does not match the key ({})",
+            crate::text::escape::escape_line(key_type),
+            key.algorithm().as_str()
+        ));
+    }
+    Ok(Some(Entry {
+        file,
+        line,
+        marker,
+        patterns: first.to_owned(),
+        key,
+    }))
+}
+
+/// A host field: a hashed name, or a comma-separated OpenSSH pattern list. `name` is
+/// lowercase already.
 fn host_matches(patterns: &str, name: &str) -> bool {
     if patterns.starts_with("|1|") {
         return hashed_matches(patterns, name);
@@ -230,144 +363,5 @@ fn hashed_matches(entry: &str, name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const ED_A: &str = "AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ";
-    const ED_B: &str = "AAAAC3NzaC1lZDI1NTE5AAAAIA6rWI3G2sz07DnfFlrouTcysQlj2P+jpNSOEWD9OJ3X";
-
-    fn key(b64: &str) -> PublicKey {
-        russh::keys::parse_public_key_base64(b64).unwrap()
-    }
-
-    fn hosts(text: &str) -> KnownHosts {
-        KnownHosts::parse(Path::new("/test/known_hosts"), text)
-    }
-
-    #[test]
-    fn plain_entry_on_a_non_default_port_is_known() {
-        let kh = hosts(&format!(
-            "# comment\n[127.0.0.1]:2222 ssh-ed25519 {ED_A} me@x\n"
-        ));
-        assert_eq!(
-            kh.check("127.0.0.1", 2222, &key(ED_A)),
-            HostKeyStatus::Known { line: 2 }
-        );
-        // The same host on port 22 is a different name.
-        assert!(matches!(
-            kh.check("127.0.0.1", 22, &key(ED_A)),
-            HostKeyStatus::Unknown { .. }
-        ));
-    }
-
-    #[test]
-    fn a_different_key_of_the_same_type_is_changed_with_line_and_fingerprint() {
-        let kh = hosts(&format!("example.org\tssh-ed25519\t{ED_A}\n"));
-        match kh.check("example.org", 22, &key(ED_B)) {
-            HostKeyStatus::Changed {
-                line,
-                recorded_fingerprint,
-            } => {
-                assert_eq!(line, 1);
-                assert_eq!(recorded_fingerprint, fingerprint(&key(ED_A)));
-                assert!(recorded_fingerprint.starts_with("SHA256:"));
-            }
-            other => panic!("expected Changed, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn any_of_several_keys_of_one_type_is_accepted() {
-        let kh = hosts(&format!("h ssh-ed25519 {ED_B}\nh ssh-ed25519 {ED_A}\n"));
-        assert_eq!(
-            kh.check("h", 22, &key(ED_A)),
-            HostKeyStatus::Known { line: 2 }
-        );
-    }
-
-    #[test]
-    fn hashed_entries_match() {
-        // `ssh-keygen -H` output for "[localhost]:13265" is checked against the HMAC itself:
-        // build a hashed entry with a known salt and verify matching and non-matching names.
-        let salt = b"0123456789abcdefghij";
-        let mut mac = Hmac::<Sha1>::new_from_slice(salt).unwrap();
-        mac.update(b"[localhost]:13265");
-        let hash = mac.finalize().into_bytes();
-        let entry = format!(
-            "|1|{}|{} ssh-ed25519 {ED_A}\n",
-            BASE64.encode(salt),
-            BASE64.encode(&hash)
-        );
-        let kh = hosts(&entry);
-        assert_eq!(
-            kh.check("localhost", 13265, &key(ED_A)),
-            HostKeyStatus::Known { line: 1 }
-        );
-        assert!(matches!(
-            kh.check("localhost", 13266, &key(ED_A)),
-            HostKeyStatus::Unknown { .. }
-        ));
-    }
-
-    #[test]
-    fn wildcards_and_negation() {
-        let kh = hosts(&format!("*.corp,!bad.corp ssh-ed25519 {ED_A}\n"));
-        assert!(matches!(
-            kh.check("db.corp", 22, &key(ED_A)),
-            HostKeyStatus::Known { .. }
-        ));
-        assert!(matches!(
-            kh.check("bad.corp", 22, &key(ED_A)),
-            HostKeyStatus::Unknown { .. }
-        ));
-        assert!(matches!(
-            kh.check("DB.corp", 22, &key(ED_A)),
-            HostKeyStatus::Known { .. }
-        ));
-    }
-
-    #[test]
-    fn revoked_keys_are_refused_even_when_also_listed() {
-        let kh = hosts(&format!(
-            "@revoked * ssh-ed25519 {ED_A}\nh ssh-ed25519 {ED_A}\n"
-        ));
-        assert_eq!(
-            kh.check("h", 22, &key(ED_A)),
-            HostKeyStatus::Revoked { line: 1 }
-        );
-    }
-
-    #[test]
-    fn garbage_lines_are_skipped_not_fatal() {
-        let kh = hosts(&format!(
-            "nonsense\nh ssh-ed25519 !!!notbase64\nh ssh-ed25519 {ED_A}\n"
-        ));
-        assert_eq!(
-            kh.check("h", 22, &key(ED_A)),
-            HostKeyStatus::Known { line: 3 }
-        );
-    }
-
-    #[test]
-    fn append_creates_private_file_and_is_found_again() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ssh/known_hosts");
-        let mut kh = KnownHosts::load(&path).unwrap();
-        kh.append("127.0.0.1", 2200, &key(ED_A)).unwrap();
-        assert_eq!(
-            kh.check("127.0.0.1", 2200, &key(ED_A)),
-            HostKeyStatus::Known { line: 1 }
-        );
-
-        let reread = KnownHosts::load(&path).unwrap();
-        assert_eq!(
-            reread.check("127.0.0.1", 2200, &key(ED_A)),
-            HostKeyStatus::Known { line: 1 }
-        );
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text, format!("[127.0.0.1]:2200 ssh-ed25519 {ED_A}\n"));
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-    }
-}
+#[path = "known_hosts_tests.rs"]
+mod tests;

@@ -7,14 +7,17 @@ pub mod channel;
 pub mod connection;
 pub mod error;
 mod handler;
+pub mod host_certificate;
+mod host_key_order;
 pub mod known_hosts;
 pub mod prompt;
+pub mod secret;
 pub mod tcp;
 
 pub use activity::Activity;
 pub use channel::{
-    ChannelCommands, ChannelEvent, ChannelHandle, EventSink, IdleString, OpenedSession,
-    SessionChannel, command_queue,
+    BoundedInput, BoundedSession, ChannelCommands, ChannelEvent, ChannelHandle, EventSink,
+    IdleString, OpenedSession, SessionChannel, command_queue,
 };
 pub use connection::{ConnectOptions, Connection, PtyRequest, SessionRequest};
 pub use error::SshError;
@@ -22,3 +25,4 @@ pub use handler::LinkState;
 pub use prompt::{
     Answer, BatchPrompter, FnPrompter, HostKeyDecision, KbdPrompt, Prompt, PromptFuture, Prompter,
 };
+pub use secret::Secret;

@@ -6,6 +6,8 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
+use super::secret::Secret;
+
 /// What the user decided about a host key that is not in known_hosts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostKeyDecision {
@@ -53,8 +55,10 @@ pub enum Prompt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     HostKey(HostKeyDecision),
-    Secret(String),
-    Responses(Vec<String>),
+    /// A password or passphrase; wiped from memory when dropped.
+    Secret(Secret),
+    /// Keyboard-interactive answers, one per prompt; secrets too (one-time codes, passwords).
+    Responses(Vec<Secret>),
     /// The person pressed Esc, or nobody can be asked (batch mode).
     Cancel,
 }

@@ -12,6 +12,9 @@ use tokio::net::TcpStream;
 
 use super::error::SshError;
 use crate::profiles::TcpKeepalive as TcpKeepaliveSettings;
+use crate::profiles::validate::{
+    MAX_TCP_KEEPALIVE_COUNT, MAX_TCP_KEEPALIVE_SECS, MAX_TCP_USER_TIMEOUT_SECS,
+};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -94,13 +97,19 @@ fn apply_keepalive(
         socket.set_tcp_user_timeout(None)?;
         return Ok(());
     }
+    // Profiles are validated against these limits; the clamps keep a value that slipped past
+    // (a hand-built setting) from being refused by the kernel or wrapped into a C int.
     let keepalive = TcpKeepalive::new()
-        .with_time(Duration::from_secs(settings.idle_secs.max(1)))
-        .with_interval(Duration::from_secs(settings.interval_secs.max(1)))
-        .with_retries(settings.count.max(1));
+        .with_time(Duration::from_secs(
+            settings.idle_secs.clamp(1, MAX_TCP_KEEPALIVE_SECS),
+        ))
+        .with_interval(Duration::from_secs(
+            settings.interval_secs.clamp(1, MAX_TCP_KEEPALIVE_SECS),
+        ))
+        .with_retries(settings.count.clamp(1, MAX_TCP_KEEPALIVE_COUNT));
     socket.set_tcp_keepalive(&keepalive)?;
-    let user_timeout =
-        (settings.user_timeout_secs > 0).then(|| Duration::from_secs(settings.user_timeout_secs));
+    let user_timeout = (settings.user_timeout_secs > 0)
+        .then(|| Duration::from_secs(settings.user_timeout_secs.min(MAX_TCP_USER_TIMEOUT_SECS)));
     socket.set_tcp_user_timeout(user_timeout)?;
     Ok(())
 }
@@ -139,6 +148,41 @@ mod tests {
 
         control.apply_keepalive(&settings, false).unwrap();
         assert!(!sock.keepalive().unwrap());
+    }
+
+    #[tokio::test]
+    async fn values_past_the_kernel_limits_are_clamped_not_refused() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stream = connect("127.0.0.1", port, CONNECT_TIMEOUT).await.unwrap();
+        let control = SocketControl::for_stream(&stream).unwrap();
+        let settings = TcpKeepaliveSettings {
+            enabled: true,
+            idle_secs: u64::MAX,
+            interval_secs: 40_000,
+            count: u32::MAX,
+            user_timeout_secs: u64::MAX,
+        };
+        control
+            .apply_keepalive(&settings, true)
+            .expect("the kernel takes the clamped values");
+        let sock = SockRef::from(&stream);
+        assert_eq!(
+            sock.tcp_keepalive_time().unwrap(),
+            Duration::from_secs(MAX_TCP_KEEPALIVE_SECS)
+        );
+        assert_eq!(
+            sock.tcp_keepalive_interval().unwrap(),
+            Duration::from_secs(MAX_TCP_KEEPALIVE_SECS)
+        );
+        assert_eq!(
+            sock.tcp_keepalive_retries().unwrap(),
+            MAX_TCP_KEEPALIVE_COUNT
+        );
+        assert_eq!(
+            sock.tcp_user_timeout().unwrap(),
+            Some(Duration::from_secs(MAX_TCP_USER_TIMEOUT_SECS))
+        );
     }
 
     #[tokio::test]

@@ -234,3 +234,51 @@ async fn the_idle_string_types_into_an_idle_shell_and_is_held_on_request() {
     shell.handle.hold_idle_string(false);
     crate::ssh_client::read_until(&mut shell, "idle-42\r\n").await;
 }
+
+/// Intervals far past the clock's range (a hand-edited profile before validation existed, or
+/// any caller that skips it) must leave the timers idle, not panic the task: before deadlines
+/// were computed with checked arithmetic, `Instant + Duration` overflowed and the task died.
+#[tokio::test]
+async fn intervals_past_the_clock_leave_the_timers_idle_instead_of_panicking() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let connection = connect(&sshd).await;
+    let huge = i64::MAX as u64;
+    let (settings, reports) = start(&connection, modes(Some(huge), Some((huge, 3))));
+    let mut shell = connection
+        .open_session(&SessionRequest::default())
+        .await
+        .unwrap();
+    shell.handle.set_idle_string(Some(IdleString {
+        interval: Duration::from_secs(huge),
+        bytes: "x".into(),
+    }));
+    shell.handle.hold_idle_string(false);
+
+    // The same task and channel writer still serve sane settings afterwards: had either
+    // panicked, no keepalive would go out and no echo would come back.
+    settings.send_replace(modes(None, Some((1, 3))));
+    let replied = crate::support::wait_until_async(
+        Duration::from_secs(10),
+        Duration::from_millis(50),
+        || {
+            let reports = Arc::clone(&reports);
+            async move {
+                reports
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .any(|r| matches!(r, Report::Reply { .. }))
+            }
+        },
+    )
+    .await;
+    assert!(
+        replied,
+        "the anti-idle task died: {:?}",
+        reports.lock().unwrap()
+    );
+    assert!(shell.handle.write("echo alive-$((1+1))\n"));
+    let seen = crate::ssh_client::read_until(&mut shell, "alive-2\n").await;
+    assert!(seen.contains("alive-2"), "{seen}");
+    shell.handle.close();
+}

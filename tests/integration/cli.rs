@@ -20,7 +20,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// A config dir holding one profile `target` for the given sshd, logging in with a key.
-fn profile_for(sshd: &Sshd, known_hosts: &Path) -> tempfile::TempDir {
+pub fn profile_for(sshd: &Sshd, known_hosts: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let sessions = dir.path().join("sessions");
     std::fs::create_dir_all(&sessions).unwrap();
@@ -262,4 +262,61 @@ fn exec_asks_on_the_terminal_for_host_key_and_password() {
     );
     let saved = std::fs::read_to_string(&known_hosts).unwrap();
     assert_eq!(saved.trim(), sshd.known_hosts_line());
+}
+
+fn exec_with_log(config_dir: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tabsh"));
+    command
+        .arg("--config-dir")
+        .arg(config_dir)
+        .args(extra)
+        .args(["exec", "--batch", "target", "--", "echo", "out"])
+        .env("TABSH_LOG", "debug")
+        .stdin(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("tabsh runs")
+}
+
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn tabsh_log_goes_to_a_private_file_never_to_stderr() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let known_hosts = sshd.write_known_hosts();
+    let config = profile_for(&sshd, &known_hosts);
+    let logs = tempfile::tempdir().unwrap();
+
+    // --log-file names the file.
+    let log = logs.path().join("named/tabsh-debug.log");
+    let log_arg = log.to_string_lossy().into_owned();
+    let out = exec_with_log(config.path(), &["--log-file", &log_arg], &[]);
+    assert_eq!(text(&out.stdout), "out\n");
+    assert_eq!(text(&out.stderr), "", "logs reached stderr");
+    assert_eq!(out.status.code(), Some(0));
+    let logged = std::fs::read_to_string(&log).expect("log file written");
+    assert!(logged.contains("DEBUG"), "{logged}");
+    assert!(
+        !logged.contains('\u{1b}'),
+        "colour codes in the file: {logged}"
+    );
+    assert_eq!(mode_of(&log), 0o600);
+
+    // Without it, the data dir's tabsh.log.
+    let data_home = logs.path().join("data");
+    let out = exec_with_log(config.path(), &[], &[("XDG_DATA_HOME", &data_home)]);
+    assert_eq!(text(&out.stderr), "", "logs reached stderr");
+    assert_eq!(out.status.code(), Some(0));
+    let default_log = data_home.join("tabsh/tabsh.log");
+    assert!(
+        std::fs::read_to_string(&default_log)
+            .expect("default log file written")
+            .contains("DEBUG")
+    );
+    assert_eq!(mode_of(&default_log), 0o600);
+    assert_eq!(mode_of(default_log.parent().unwrap()), 0o700);
 }

@@ -13,7 +13,7 @@ pub async fn demo_with_password(
     max_sessions: u32,
 ) -> (DemoServer, tempfile::TempDir, std::path::PathBuf) {
     let server = DemoServer::start(DemoConfig {
-        password: Some("demo-pass".to_owned()),
+        password: Some("demo-pass".into()),
         max_sessions,
         shell: Some("/bin/sh".into()),
         ..DemoConfig::default()
@@ -34,9 +34,9 @@ pub async fn demo_with_password(
 /// A prompter answering every password or keyboard-interactive question with `secret`.
 pub fn answers(secret: &'static str) -> Arc<FnPrompter<impl Fn(&Prompt) -> Answer + Send + Sync>> {
     Arc::new(FnPrompter(move |prompt: &Prompt| match prompt {
-        Prompt::Password { .. } => Answer::Secret(secret.to_owned()),
+        Prompt::Password { .. } => Answer::Secret(secret.into()),
         Prompt::KeyboardInteractive { prompts, .. } => {
-            Answer::Responses(vec![secret.to_owned(); prompts.len()])
+            Answer::Responses(vec![secret.into(); prompts.len()])
         }
         _ => Answer::Cancel,
     }))

@@ -31,6 +31,7 @@ pub fn options(
         auth: auth.to_vec(),
         identity_file: key.map(Path::to_owned),
         known_hosts: known_hosts.to_owned(),
+        system_known_hosts: None,
         agent_socket: None,
         client_key: None,
         pinned_host_key: None,
@@ -176,9 +177,9 @@ async fn an_encrypted_key_asks_for_its_passphrase_until_right() {
         Prompt::Passphrase { attempt, .. } => {
             counter.fetch_add(1, Ordering::SeqCst);
             if *attempt == 1 {
-                Answer::Secret("wrong".to_owned())
+                Answer::Secret("wrong".into())
             } else {
-                Answer::Secret(ENCRYPTED_KEY_PASSPHRASE.to_owned())
+                Answer::Secret(ENCRYPTED_KEY_PASSPHRASE.into())
             }
         }
         _ => Answer::Cancel,
@@ -196,9 +197,9 @@ async fn an_encrypted_key_asks_for_its_passphrase_until_right() {
 
 fn password_prompter(password: &'static str) -> Arc<dyn Prompter> {
     Arc::new(FnPrompter(move |prompt: &Prompt| match prompt {
-        Prompt::Password { .. } => Answer::Secret(password.to_owned()),
+        Prompt::Password { .. } => Answer::Secret(password.into()),
         Prompt::KeyboardInteractive { prompts, .. } => {
-            Answer::Responses(prompts.iter().map(|_| password.to_owned()).collect())
+            Answer::Responses(prompts.iter().map(|_| password.into()).collect())
         }
         _ => Answer::Cancel,
     }))
@@ -251,7 +252,7 @@ async fn keyboard_interactive_through_pam_against_sshd() {
                 .lock()
                 .unwrap()
                 .extend(prompts.iter().map(|p| (p.text.clone(), p.echo)));
-            Answer::Responses(vec![TEST_USER_PASSWORD.to_owned(); prompts.len()])
+            Answer::Responses(vec![TEST_USER_PASSWORD.into(); prompts.len()])
         }
         _ => Answer::Cancel,
     });

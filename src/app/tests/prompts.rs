@@ -37,7 +37,7 @@ fn secrets_are_typed_into_the_prompt_and_esc_cancels() {
     }
     assert_eq!(
         receiver.try_recv().unwrap(),
-        Answer::Secret("s3creT".to_owned())
+        Answer::Secret("s3creT".into())
     );
 
     let (sender, mut receiver) = oneshot::channel();

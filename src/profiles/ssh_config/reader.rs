@@ -9,8 +9,47 @@ use super::report::{Origin, SkipReason, Skipped};
 use super::tokens::{TokenValues, expand_path};
 use crate::patterns::{has_wildcard, wildcard_match};
 
-/// OpenSSH's limit; it also ends include cycles.
+/// OpenSSH's limit (READCONF_MAX_DEPTH): deeper is "Too many recursive configuration
+/// includes", and the whole read fails.
 pub const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// Files read through `Include` in one import, at most. Without cycles and within the depth
+/// limit, `Include a a a` in sixteen nested files would still mean 3^16 reads.
+pub const MAX_INCLUDED_FILES: usize = 1024;
+
+/// Why a whole read stops, like OpenSSH's fatal config errors: importing half a config
+/// would give profiles that silently differ from what `ssh` does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IncludeError {
+    #[error(
+        "{origin}: Too many recursive configuration includes (more than {MAX_INCLUDE_DEPTH} \
+         deep); nothing was imported"
+    )]
+    TooDeep { origin: Origin },
+    #[error(
+        "{origin}: Include of {} which is already being read (an include cycle); nothing was \
+         imported",
+        path.display()
+    )]
+    Cycle { origin: Origin, path: PathBuf },
+    #[error(
+        "{origin}: more than {MAX_INCLUDED_FILES} files read through Include; nothing was \
+         imported"
+    )]
+    TooManyFiles { origin: Origin },
+}
+
+/// The files being read, outermost first, and how many were read so far.
+#[derive(Debug, Default)]
+struct IncludeState {
+    open: Vec<PathBuf>,
+    files_read: usize,
+}
+
+/// A path as compared for cycles: through symlinks when it can be resolved.
+fn identity(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
@@ -48,14 +87,28 @@ pub struct ReadContext<'a> {
 }
 
 /// Parses `text` (the contents of `file`), following includes. Problems with lines and
-/// included files go to `skipped`; only the top file's own I/O is the caller's business.
+/// included files go to `skipped`; only the top file's own I/O and include recursion (too
+/// deep, a cycle, too many files) are errors.
 pub fn parse_text(
     text: &str,
     file: &Path,
     context: ReadContext<'_>,
-    depth: usize,
     skipped: &mut Vec<Skipped>,
-) -> Vec<Item> {
+) -> Result<Vec<Item>, IncludeError> {
+    let mut state = IncludeState {
+        open: vec![identity(file)],
+        files_read: 0,
+    };
+    parse_nested(text, file, context, &mut state, skipped)
+}
+
+fn parse_nested(
+    text: &str,
+    file: &Path,
+    context: ReadContext<'_>,
+    state: &mut IncludeState,
+    skipped: &mut Vec<Skipped>,
+) -> Result<Vec<Item>, IncludeError> {
     let mut items = Vec::new();
     // Includes inside a Match block are conditional on it; as Match is skipped, so are they.
     let mut in_match: Option<usize> = None;
@@ -90,7 +143,7 @@ pub fn parse_text(
                 items.push(Item::Match { origin });
             }
             "include" if in_match.is_none() => {
-                let included = read_includes(&split.args, &origin, context, depth, skipped);
+                let included = read_includes(&split.args, &origin, context, state, skipped)?;
                 items.push(Item::Include { items: included });
             }
             _ => items.push(Item::Option(ConfigOption {
@@ -102,16 +155,16 @@ pub fn parse_text(
             })),
         }
     }
-    items
+    Ok(items)
 }
 
 fn read_includes(
     patterns: &[String],
     origin: &Origin,
     context: ReadContext<'_>,
-    depth: usize,
+    state: &mut IncludeState,
     skipped: &mut Vec<Skipped>,
-) -> Vec<Item> {
+) -> Result<Vec<Item>, IncludeError> {
     let skip = |skipped: &mut Vec<Skipped>, reason| {
         skipped.push(Skipped {
             origin: Some(origin.clone()),
@@ -119,14 +172,11 @@ fn read_includes(
             reason,
         });
     };
-    if depth >= MAX_INCLUDE_DEPTH {
-        skip(
-            skipped,
-            SkipReason::IncludeTooDeep {
-                limit: MAX_INCLUDE_DEPTH,
-            },
-        );
-        return Vec::new();
+    // `open` holds the top file too: its length is the depth of the file being read + 1.
+    if state.open.len() > MAX_INCLUDE_DEPTH {
+        return Err(IncludeError::TooDeep {
+            origin: origin.clone(),
+        });
     }
 
     let mut items = Vec::new();
@@ -152,8 +202,26 @@ fn read_includes(
             );
         }
         for path in files {
+            let id = identity(&path);
+            if state.open.contains(&id) {
+                return Err(IncludeError::Cycle {
+                    origin: origin.clone(),
+                    path,
+                });
+            }
+            state.files_read += 1;
+            if state.files_read > MAX_INCLUDED_FILES {
+                return Err(IncludeError::TooManyFiles {
+                    origin: origin.clone(),
+                });
+            }
             match fs::read_to_string(&path) {
-                Ok(text) => items.extend(parse_text(&text, &path, context, depth + 1, skipped)),
+                Ok(text) => {
+                    state.open.push(id);
+                    let nested = parse_nested(&text, &path, context, state, skipped);
+                    state.open.pop();
+                    items.extend(nested?);
+                }
                 Err(error) => skip(
                     skipped,
                     SkipReason::IncludeUnreadable {
@@ -164,7 +232,7 @@ fn read_includes(
             }
         }
     }
-    items
+    Ok(items)
 }
 
 /// `~` and the user tokens expanded; relative paths are under `~/.ssh`, as for OpenSSH's user

@@ -61,8 +61,6 @@ pub enum SkipReason {
     CannotExpand { alias: String, problem: String },
     #[error("for host {alias}: only the first value is used, `{value}` is ignored")]
     ExtraValue { alias: String, value: String },
-    #[error("Include nested more than {limit} deep; not followed")]
-    IncludeTooDeep { limit: usize },
     #[error("cannot read included file {}: {error}", path.display())]
     IncludeUnreadable { path: PathBuf, error: String },
     #[error("`{pattern}` matches no file")]

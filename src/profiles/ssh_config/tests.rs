@@ -17,6 +17,7 @@ fn parse(text: &str) -> ImportReport {
         Path::new("/home/me/.ssh/config"),
         &env_in(Path::new("/home/me")),
     )
+    .expect("no include recursion in inline texts")
 }
 
 fn profile<'a>(report: &'a ImportReport, alias: &str) -> &'a Profile {
@@ -204,6 +205,52 @@ fn bad_values_are_reported_and_defaults_kept() {
 }
 
 #[test]
+fn time_values_up_to_u64_max_are_reported_with_file_and_line() {
+    let report = parse(
+        "Host big\n\
+         \x20   ServerAliveInterval 18446744073709551615\n\
+         \x20   ServerAliveCountMax 18446744073709551615\n\
+         Host over\n\
+         \x20   ServerAliveInterval 9223372036854775807s\n\
+         Host day\n\
+         \x20   ServerAliveInterval 2d\n\
+         Host wraps\n\
+         \x20   ServerAliveInterval 30000000000000000w\n",
+    );
+    assert_eq!(aliases(&report), ["big", "over", "day", "wraps"]);
+    for alias in ["big", "over", "day", "wraps"] {
+        assert_eq!(
+            profile(&report, alias).anti_idle.keepalive,
+            AntiIdle::default().keepalive,
+            "{alias}"
+        );
+    }
+    assert_eq!(
+        skipped_lines(&report),
+        [
+            ("ServerAliveInterval", Some(2)),
+            ("ServerAliveCountMax", Some(3)),
+            ("ServerAliveInterval", Some(5)),
+            ("ServerAliveInterval", Some(7)),
+            ("ServerAliveInterval", Some(9)),
+        ]
+    );
+    let first = report.skipped[0].to_string();
+    assert!(
+        first.starts_with(
+            "/home/me/.ssh/config:2: ServerAliveInterval: invalid value `18446744073709551615`"
+        ),
+        "{first}"
+    );
+    assert!(first.contains("at most 86400 seconds"), "{first}");
+    assert!(
+        report.skipped[4].to_string().contains("a time value"),
+        "{}",
+        report.skipped[4]
+    );
+}
+
+#[test]
 fn unsupported_options_are_listed_with_file_and_line() {
     let report = parse(
         "ForwardAgent yes\n\
@@ -367,19 +414,110 @@ fn include_inside_a_host_block_is_conditional() {
     assert_eq!(profile(&report, "c").port, 22);
 }
 
+fn import_error(ssh: &SshDir) -> ImportError {
+    read_ssh_config(&ssh.env.user_config_path(), &ssh.env).expect_err("the read must stop")
+}
+
 #[test]
-fn recursive_includes_stop_at_the_depth_limit() {
+fn a_file_including_itself_is_a_cycle_named_by_file_and_line() {
     let ssh = SshDir::new();
-    ssh.write("config", "Include config\nHost loop\n");
-    let report = ssh.import();
-    assert_eq!(aliases(&report), ["loop"]);
-    let too_deep: Vec<&Skipped> = report
-        .skipped
-        .iter()
-        .filter(|s| matches!(s.reason, SkipReason::IncludeTooDeep { .. }))
-        .collect();
-    assert_eq!(too_deep.len(), 1);
-    assert_eq!(too_deep[0].origin.as_ref().map(|o| o.line), Some(1));
+    // Three times on one line: 3^16 reads before the read stopped at the cycle.
+    ssh.write("config", "Host loop\nInclude config config config\n");
+    let error = import_error(&ssh);
+    let config = ssh.env.user_config_path();
+    assert!(
+        matches!(&error, ImportError::Include(IncludeError::Cycle { origin, path })
+            if origin.line == 2 && origin.file == config && path == &config),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().starts_with(&format!(
+            "{}:2: Include of {}",
+            config.display(),
+            config.display()
+        )),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_cycle_through_other_files_and_a_symlink_is_found() {
+    let ssh = SshDir::new();
+    ssh.write("config", "Include a\n");
+    ssh.write("a", "Include b\n");
+    std::os::unix::fs::symlink(
+        ssh.env.ssh_dir().join("config"),
+        ssh.env.ssh_dir().join("b"),
+    )
+    .expect("symlink");
+    let error = import_error(&ssh);
+    assert!(
+        matches!(&error, ImportError::Include(IncludeError::Cycle { origin, .. })
+            if origin.file == ssh.env.ssh_dir().join("a") && origin.line == 1),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn includes_nested_deeper_than_openssh_allows_stop_the_read() {
+    let ssh = SshDir::new();
+    ssh.write("config", "Include f1\n");
+    for n in 1..=MAX_INCLUDE_DEPTH + 1 {
+        ssh.write(&format!("f{n}"), &format!("Include f{}\n", n + 1));
+    }
+    let error = import_error(&ssh);
+    let text = error.to_string();
+    assert!(
+        text.contains("Too many recursive configuration includes"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with(&format!(
+            "{}:1:",
+            ssh.env
+                .ssh_dir()
+                .join(format!("f{MAX_INCLUDE_DEPTH}"))
+                .display()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn sixteen_levels_are_still_followed() {
+    let ssh = SshDir::new();
+    ssh.write("config", "Include f1\n");
+    for n in 1..MAX_INCLUDE_DEPTH {
+        ssh.write(&format!("f{n}"), &format!("Include f{}\n", n + 1));
+    }
+    ssh.write(&format!("f{MAX_INCLUDE_DEPTH}"), "Host deepest\n");
+    assert_eq!(aliases(&ssh.import()), ["deepest"]);
+}
+
+#[test]
+fn fan_out_without_a_cycle_stops_at_the_file_budget() {
+    let ssh = SshDir::new();
+    // Each level includes the next one three times: 3^12 reads without the budget.
+    ssh.write("config", "Include l1 l1 l1\n");
+    for n in 1..12 {
+        ssh.write(
+            &format!("l{n}"),
+            &format!("Include l{0} l{0} l{0}\n", n + 1),
+        );
+    }
+    ssh.write("l12", "Host leaf\n");
+    let error = import_error(&ssh);
+    assert!(
+        matches!(
+            error,
+            ImportError::Include(IncludeError::TooManyFiles { .. })
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("more than 1024 files"),
+        "{error}"
+    );
 }
 
 #[test]

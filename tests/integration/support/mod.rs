@@ -8,6 +8,7 @@
 pub mod agent;
 pub mod askpass;
 pub mod dropbear;
+pub mod hostile;
 pub mod keys;
 pub mod launch;
 pub mod netlab;

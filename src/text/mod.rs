@@ -1,0 +1,3 @@
+//! Text from outside (servers, files) made safe to show.
+
+pub mod escape;
