@@ -192,6 +192,27 @@ fn a_hostile_disconnect_message_is_shown_escaped() {
     assert_eq!(status, Some(255), "{stderr_text}");
 }
 
+#[test]
+fn a_hostile_channel_refusal_is_shown_escaped() {
+    let server = Hostile::start(Login::None, OnExec::RefuseChannel);
+    let config = profile_for(&server, "password");
+    let out = Command::new(env!("CARGO_BIN_EXE_tabsh"))
+        .arg("--config-dir")
+        .arg(config.path())
+        .args(["exec", "--batch", "hostile", "--", "cmd"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("tabsh runs");
+    let stderr = text(&out.stderr);
+    assert!(!out.stderr.contains(&ESC), "raw ESC on stderr: {stderr:?}");
+    assert!(
+        stderr.contains("refused to open a session channel")
+            && stderr.contains("refused\\033[2J\\033]0;pwned\\007"),
+        "{stderr:?}"
+    );
+    assert_eq!(out.status.code(), Some(255), "{stderr}");
+}
+
 fn resident_bytes(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("tabsh runs");
     let kib: u64 = status
