@@ -3,7 +3,7 @@
 //! the client growing.
 
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::support::hostile::{Hostile, Login, OnExec, describe};
+use crate::support::pty::open_pty;
 use crate::support::wait_until;
 
 const ESC: u8 = 0x1b;
@@ -44,24 +45,6 @@ fn profile_for(server: &Hostile, auth: &str) -> tempfile::TempDir {
     )
     .unwrap();
     dir
-}
-
-/// A pseudo-terminal: the master for the test, the slave for the child's /dev/tty.
-fn open_pty() -> (OwnedFd, OwnedFd) {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty fills in two descriptors it opened; nothing else is passed.
-    let result = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(result, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors were just opened by openpty and are owned by nobody else.
-    unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
 }
 
 /// Runs `tabsh exec hostile -- cmd` with the pty's slave as its controlling terminal (so the
@@ -267,7 +250,10 @@ fn channels_the_server_opens_unasked_are_refused_without_growing() {
         per_kind * 4
     );
 
-    eprintln!("VmRSS {before} -> {after} bytes over {} refused opens", per_kind * 4);
+    eprintln!(
+        "VmRSS {before} -> {after} bytes over {} refused opens",
+        per_kind * 4
+    );
 
     // The session the client did ask for is unharmed.
     server.finish();
