@@ -114,6 +114,14 @@ fn the_session_manager_opens_sessions_and_help_lists_keys() {
     let screen = tmux.wait_for("clone: new tab on the same connection", WAIT);
     assert!(screen.contains("twice sends"), "{screen}");
     tmux.press(&["Escape"]);
+    // Typed before the Esc is read on its own, the next letter would arrive with it and read
+    // as Alt+letter (seen under load in the full suite): wait until the help is gone.
+    let closed = crate::support::wait_until(WAIT, Duration::from_millis(20), || {
+        !tmux
+            .screen()
+            .contains("clone: new tab on the same connection")
+    });
+    assert!(closed, "help still shown: {}", tmux.screen());
 
     // The prefix twice reaches the remote as the raw byte (with the tty's SIGQUIT off, so od
     // sees it instead of being killed by it).
