@@ -136,3 +136,32 @@ pub fn channel_open_failure_text(failure: &russh::ChannelOpenFailure) -> (u32, S
         F::Other { code, reason } => (*code, reason.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_provided_text_is_escaped_in_messages() {
+        let hostile = "x\u{1b}]0;pwned\u{7}\u{9b}2J";
+        let errors = [
+            SshError::ConnectionLost {
+                reason: hostile.to_owned(),
+            },
+            SshError::ChannelRefused {
+                code: 2,
+                reason: hostile.to_owned(),
+                description: hostile.to_owned(),
+            },
+            SshError::Protocol(hostile.to_owned()),
+        ];
+        for error in errors {
+            let message = error.to_string();
+            assert!(!message.chars().any(char::is_control), "{message:?}");
+            assert!(
+                message.contains("x\\033]0;pwned\\007\\302\\2332J"),
+                "{message}"
+            );
+        }
+    }
+}

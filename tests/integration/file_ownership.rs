@@ -108,3 +108,31 @@ fn a_sessions_dir_others_may_write_is_refused_by_name() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_keys_toml_owned_by_another_user_stops_the_tui_by_name() {
+    let config = config_with_two_profiles();
+    let keys = config.path().join("keys.toml");
+    std::fs::write(&keys, "prefix = \"ctrl-a\"\n").unwrap();
+    chown(&keys, Some(test_user().uid), None).unwrap();
+
+    // The TUI wants a terminal on stdout; the check comes before it takes the screen.
+    let (_master, slave) = crate::support::pty::open_pty();
+    let out = Command::new(env!("CARGO_BIN_EXE_tabsh"))
+        .arg("--config-dir")
+        .arg(config.path())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::from(slave))
+        .stderr(Stdio::piped())
+        .output()
+        .expect("tabsh runs");
+    let stderr = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: refusing to use it: bad owner",
+            keys.display()
+        )),
+        "{stderr}"
+    );
+}

@@ -3,7 +3,7 @@
 //! the client growing.
 
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::support::hostile::{Hostile, Login, OnExec, describe};
+use crate::support::pty::open_pty;
 use crate::support::wait_until;
 
 const ESC: u8 = 0x1b;
@@ -44,24 +45,6 @@ fn profile_for(server: &Hostile, auth: &str) -> tempfile::TempDir {
     )
     .unwrap();
     dir
-}
-
-/// A pseudo-terminal: the master for the test, the slave for the child's /dev/tty.
-fn open_pty() -> (OwnedFd, OwnedFd) {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty fills in two descriptors it opened; nothing else is passed.
-    let result = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(result, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors were just opened by openpty and are owned by nobody else.
-    unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
 }
 
 /// Runs `tabsh exec hostile -- cmd` with the pty's slave as its controlling terminal (so the
@@ -192,6 +175,27 @@ fn a_hostile_disconnect_message_is_shown_escaped() {
     assert_eq!(status, Some(255), "{stderr_text}");
 }
 
+#[test]
+fn a_hostile_channel_refusal_is_shown_escaped() {
+    let server = Hostile::start(Login::None, OnExec::RefuseChannel);
+    let config = profile_for(&server, "password");
+    let out = Command::new(env!("CARGO_BIN_EXE_tabsh"))
+        .arg("--config-dir")
+        .arg(config.path())
+        .args(["exec", "--batch", "hostile", "--", "cmd"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("tabsh runs");
+    let stderr = text(&out.stderr);
+    assert!(!out.stderr.contains(&ESC), "raw ESC on stderr: {stderr:?}");
+    assert!(
+        stderr.contains("refused to open a session channel")
+            && stderr.contains("refused\\033[2J\\033]0;pwned\\007"),
+        "{stderr:?}"
+    );
+    assert_eq!(out.status.code(), Some(255), "{stderr}");
+}
+
 fn resident_bytes(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("tabsh runs");
     let kib: u64 = status
@@ -243,6 +247,11 @@ fn channels_the_server_opens_unasked_are_refused_without_growing() {
     assert!(
         after < before + 8 * 1024 * 1024,
         "tabsh grew from {before} to {after} bytes over {} refused opens",
+        per_kind * 4
+    );
+
+    eprintln!(
+        "VmRSS {before} -> {after} bytes over {} refused opens",
         per_kind * 4
     );
 

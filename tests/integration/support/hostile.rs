@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use russh::keys::{Algorithm, PrivateKey};
 use russh::server::{Auth, ChannelOpenHandle, Handle, Handler, Msg, Response, Session};
-use russh::{Channel, ChannelId, MethodKind, MethodSet, Sig};
+use russh::{Channel, ChannelId, ChannelOpenFailure, MethodKind, MethodSet, Sig};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
@@ -19,9 +19,11 @@ use tokio::sync::Notify;
 /// C1 CSI. None may reach the user's terminal raw.
 pub const HOSTILE: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{1b}[5m\u{9b}31m";
 
-/// How the server answers `exec` once the client is in.
+/// How the server answers the client's session channel and its `exec` once the client is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnExec {
+    /// Refuses the session channel, with a hostile description.
+    RefuseChannel,
     /// Ends the command with an exit signal whose name and message are hostile.
     HostileExitSignal,
     /// Sends SSH_MSG_DISCONNECT with a hostile description.
@@ -205,6 +207,15 @@ impl Handler for Connection {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
+        if self.shared.on_exec == OnExec::RefuseChannel {
+            reply
+                .reject(ChannelOpenFailure::Other {
+                    code: 2,
+                    reason: format!("refused{HOSTILE}"),
+                })
+                .await;
+            return Ok(());
+        }
         self.channels.push(channel);
         reply.accept().await;
         Ok(())
@@ -219,6 +230,7 @@ impl Handler for Connection {
         session.channel_success(channel)?;
         self.shared.stats.exec_started.store(true, Ordering::SeqCst);
         match self.shared.on_exec {
+            OnExec::RefuseChannel => {}
             OnExec::HostileExitSignal => {
                 session.exit_signal_request(
                     channel,

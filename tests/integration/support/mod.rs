@@ -15,6 +15,7 @@ pub mod netlab;
 pub mod netns;
 pub mod ports;
 pub mod process;
+pub mod pty;
 pub mod sshd;
 pub mod tmux;
 pub mod user;
