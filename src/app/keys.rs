@@ -123,7 +123,9 @@ pub fn on_resize(model: &mut Model, cols: u16, rows: u16, effects: &mut Vec<Effe
     let (rows, cols) = model.terminal_size();
     for tab in &mut model.tabs {
         tab.terminal.resize(rows, cols);
-        if tab.state == TabState::Open {
+        // A channel still opening asked for the old size: the new one waits in its queue and
+        // follows the pty request, or the remote keeps the old size.
+        if matches!(tab.state, TabState::Open | TabState::Opening) {
             effects.push(Effect::ResizeChannel {
                 tab: tab.id,
                 cols,

@@ -20,8 +20,14 @@ pub struct Input {
     /// The terminal crossterm reads from (stdin, or /dev/tty when stdin is not one), registered
     /// for readiness only: crossterm does the reading.
     terminal: AsyncFd<OwnedFd>,
-    /// crossterm turns SIGWINCH into `Event::Resize`, but only when asked for events.
+    /// SIGWINCH. crossterm turns it into `Event::Resize` too, but loses it when a key arrives
+    /// in the same wake-up (its reader returns at the key and its edge-triggered poll never
+    /// reports the signal again), and a late one can carry a size older than the terminal's.
+    /// So crossterm's are dropped and the size is read here, on every wake-up: keys typed
+    /// after a resize then reach the remote after its new size, as they were typed.
     resized: Signal,
+    /// The size last reported.
+    size: Option<(u16, u16)>,
 }
 
 impl Input {
@@ -37,6 +43,7 @@ impl Input {
         Ok(Self {
             terminal,
             resized: signal(SignalKind::window_change())?,
+            size: crossterm::terminal::size().ok(),
         })
     }
 
@@ -54,9 +61,19 @@ impl Input {
                 _ = self.resized.recv() => {}
             }
             let mut events = Vec::new();
+            // The kernel sets the new size before it sends SIGWINCH.
+            let size = crossterm::terminal::size().ok();
+            if let Some((cols, rows)) = size
+                && self.size.replace((cols, rows)) != size
+            {
+                events.push(Event::Resize(cols, rows));
+            }
             // crossterm reads what the terminal holds, so this also empties it.
             while crossterm::event::poll(Duration::ZERO)? {
-                events.push(crossterm::event::read()?);
+                match crossterm::event::read()? {
+                    Event::Resize(..) => {}
+                    event => events.push(event),
+                }
             }
             if !events.is_empty() {
                 return Ok(events);

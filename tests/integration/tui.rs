@@ -28,6 +28,25 @@ fn last_line(screen: &str) -> String {
     screen.lines().last().unwrap_or_default().to_owned()
 }
 
+/// Asks the remote shell for its pty size, once a second, until it is `rows cols` (bounded by
+/// `WAIT`). tmux applies a resize to the pane a moment after it answers `resize-window`, so
+/// keys sent right after may reach tabsh before the new size does: the remote must get the
+/// new size anyway, and keep it.
+fn wait_for_remote_size(tmux: &Tmux, rows: u16, cols: u16) {
+    let wanted = format!("remote-size-{rows}-{cols}");
+    let found = crate::support::wait_until(WAIT, Duration::from_secs(1), || {
+        tmux.type_text("echo remote-size-$(stty size | tr ' ' -)");
+        tmux.press(&["Enter"]);
+        std::thread::sleep(Duration::from_millis(300));
+        tmux.screen().contains(&wanted)
+    });
+    assert!(
+        found,
+        "the remote never saw {rows}x{cols}:\n{}",
+        tmux.screen()
+    );
+}
+
 #[test]
 fn demo_tabs_echo_clone_vim_resize_close_and_quit() {
     let config = tempfile::tempdir().unwrap();
@@ -74,9 +93,7 @@ fn demo_tabs_echo_clone_vim_resize_close_and_quit() {
 
     // Resizing the window resizes the remote pty (less the tab bar and status bar).
     tmux.resize(120, 40);
-    tmux.type_text("stty size");
-    tmux.press(&["Enter"]);
-    tmux.wait_for("38 120", WAIT);
+    wait_for_remote_size(&tmux, 38, 120);
 
     // Switch back to the first tab: its own screen.
     tmux.press(&[PREFIX, "1"]);
@@ -164,9 +181,7 @@ fn against_openssh_sshd_a_key_login_runs_commands_and_window_changes_reach_it() 
     tmux.wait_for("sshd-says-42", WAIT);
     tmux.wait_for("23 90", WAIT);
     tmux.resize(100, 30);
-    tmux.type_text("stty size");
-    tmux.press(&["Enter"]);
-    tmux.wait_for("28 100", WAIT);
+    wait_for_remote_size(&tmux, 28, 100);
 
     // The remote shell exits: the tab says why and the app stays up.
     tmux.type_text("exit 3");
@@ -435,4 +450,20 @@ fn the_anti_idle_key_toggles_live_connections_and_saves_the_profile() {
     });
     assert!(keepalives() > after_off);
     assert_eq!(sshd.log().matches("Accepted publickey").count(), 1);
+}
+
+#[test]
+fn window_changes_arriving_with_keys_are_not_lost() {
+    let config = tempfile::tempdir().unwrap();
+    let tmux = tabsh_in_tmux(config.path(), "open demo", 90, 30);
+    tmux.wait_for("1 session", WAIT);
+    // Keys typed right after a resize often reach tabsh in the same wake-up as the resize
+    // (crossterm then drops the resize) or before it; each size must still reach the remote.
+    for step in 1..=6u16 {
+        let cols = 90 + step;
+        tmux.resize(cols, 30);
+        tmux.type_text(&format!("echo typed-with-resize-{step}"));
+        tmux.press(&["Enter"]);
+        wait_for_remote_size(&tmux, 28, cols);
+    }
 }

@@ -191,3 +191,31 @@ fn the_idle_string_is_held_while_a_full_screen_program_runs() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn a_resize_while_the_channel_opens_reaches_it_too() {
+    let mut model = model();
+    let tab = start_tab(&mut model);
+    net(
+        &mut model,
+        NetEvent::Connected {
+            activity: Default::default(),
+            connection: ConnectionId(1),
+            target: "t".into(),
+        },
+    );
+    let effects = update(
+        &mut model,
+        Msg::Resize {
+            cols: 101,
+            rows: 30,
+        },
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::ResizeChannel { tab: t, cols: 101, rows: 28 }] if *t == tab
+        ),
+        "{effects:?}"
+    );
+}
