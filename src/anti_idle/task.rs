@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use crate::profiles::AntiIdle;
-use crate::ssh::{Connection, LinkState};
+use crate::ssh::{Connection, LinkState, LossCause};
 use crate::timer::{deadline, sleep_until};
 
 /// OpenSSH's own name; sshd answers it (REQUEST_FAILURE is an answer) and drops it silently
@@ -17,12 +17,13 @@ pub const KEEPALIVE_REQUEST: &str = "keepalive@openssh.com";
 pub enum Report {
     /// A keepalive was answered.
     Reply { rtt: Duration },
-    /// A keepalive went unanswered: `misses` in a row out of `max`.
+    /// A keepalive went unanswered: `misses` in a row out of `max`. `misses` is 0 when a
+    /// packet arrived since and the misses so far are forgiven.
     Miss { misses: u32, max: u32 },
     /// A NO-OP went out after silence.
     NoopSent,
-    /// The connection is declared dead; the text says which check failed and after how long.
-    Dead { reason: String },
+    /// The connection is declared dead, and is killed for this cause.
+    Dead { cause: LossCause },
 }
 
 fn secs(value: u64) -> Duration {
@@ -40,11 +41,14 @@ pub async fn run(
     tokio::pin!(lost);
     let mut misses = 0u32;
     let mut last_keepalive = Instant::now();
+    // The stream notes a packet once russh has written it, a moment after it is asked for;
+    // until then the NO-OP just sent counts as traffic by this.
+    let mut last_noop = Instant::now();
     loop {
         let current = settings.borrow_and_update().clone();
         let noop_interval = secs(current.noop.interval_secs);
         let noop_due = if current.enabled && current.noop.enabled {
-            deadline(activity.last_traffic(), noop_interval)
+            deadline(activity.last_traffic().max(last_noop), noop_interval)
         } else {
             None
         };
@@ -69,8 +73,10 @@ pub async fn run(
             () = &mut lost => return,
             () = sleep_until(noop_due) => {
                 // Only if still silent: traffic may have flowed while we slept.
-                let silent_until = deadline(activity.last_traffic(), noop_interval);
+                let silent_until =
+                    deadline(activity.last_traffic().max(last_noop), noop_interval);
                 if noop_due.is_some_and(|due| silent_until.is_some_and(|t| t <= due)) {
+                    last_noop = Instant::now();
                     if connection.global_request(KEEPALIVE_REQUEST, false).await.is_err() {
                         return;
                     }
@@ -81,7 +87,13 @@ pub async fn run(
                 if deadline(activity.last_received(), keepalive_interval)
                     .is_none_or(|next| next > Instant::now())
                 {
-                    // Something arrived meanwhile: the server is alive; plan again.
+                    // Something arrived meanwhile: the server is alive, and any packet counts
+                    // as an answer (as OpenSSH counts it), so the misses so far are forgiven.
+                    if misses > 0 {
+                        misses = 0;
+                        let max = current.keepalive.max_misses.max(1);
+                        report(Report::Miss { misses, max });
+                    }
                     continue;
                 }
                 last_keepalive = Instant::now();
@@ -102,14 +114,15 @@ pub async fn run(
                             let max = current.keepalive.max_misses.max(1);
                             report(Report::Miss { misses, max });
                             if misses >= max {
-                                let silent = activity.last_received().elapsed().as_secs();
+                                let cause = LossCause::KeepaliveUnanswered {
+                                    misses,
+                                    interval: keepalive_interval,
+                                    silent: activity.last_received().elapsed(),
+                                };
                                 report(Report::Dead {
-                                    reason: format!(
-                                        "{max} keepalive(s) in a row unanswered; nothing received \
-                                         for {silent} s"
-                                    ),
+                                    cause: cause.clone(),
                                 });
-                                connection.kill();
+                                connection.kill(cause);
                                 return;
                             }
                         }

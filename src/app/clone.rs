@@ -3,7 +3,8 @@
 
 use super::effect::Effect;
 use super::ids::{ConnectionId, TabId};
-use super::model::{Model, Overlay, TabState};
+use super::model::{Failure, Model, Overlay, TabState};
+use super::notice::{Notice, Refusal};
 use super::open::open_profile;
 use super::sessions;
 use super::tabs;
@@ -20,7 +21,7 @@ pub fn clone_session(model: &mut Model, effects: &mut Vec<Effect>) {
     // Once the connection is authenticated its tab is Opening or Open; either can be cloned.
     let (Some(connection), TabState::Open | TabState::Opening) = (source.connection, &source.state)
     else {
-        model.notice = Some("clone needs a connected tab; this one is not connected".to_owned());
+        model.notice = Some(Notice::CloneNeedsConnection);
         return;
     };
     let Some(info) = model.connections.get(&connection) else {
@@ -29,8 +30,13 @@ pub fn clone_session(model: &mut Model, effects: &mut Vec<Effect>) {
     let profile_id = source.profile_id.clone();
     if let Some(limit) = info.server_limit.filter(|&limit| info.sessions >= limit) {
         // Known to be full: say so without asking the server again.
-        let message = limit_text(&info.target, limit, 2);
-        spill_over(model, profile_id, message, effects);
+        let refusal = Refusal {
+            target: info.target.clone(),
+            code: 2,
+            description: String::new(),
+            limit: Some(limit),
+        };
+        spill_over(model, profile_id, refusal, effects);
         return;
     }
     let tab = tabs::add(model, &profile_id, TabState::Opening);
@@ -46,18 +52,25 @@ pub fn refused(
     tab: TabId,
     connection: ConnectionId,
     code: u32,
-    error: String,
+    description: String,
     effects: &mut Vec<Effect>,
 ) {
     effects.push(Effect::CloseChannel { tab });
-    let mut message = error;
-    if let Some(info) = model.connections.get_mut(&connection)
-        && LIMIT_CODES.contains(&code)
-    {
-        // The refused channel was counted when asked for; the ones still open are the limit.
-        let limit = info.sessions.saturating_sub(1);
-        info.server_limit = Some(limit);
-        message = format!("{}: {message}", limit_text(&info.target, limit, code));
+    let mut refusal = Refusal {
+        target: String::new(),
+        code,
+        description,
+        limit: None,
+    };
+    if let Some(info) = model.connections.get_mut(&connection) {
+        refusal.target = info.target.clone();
+        if LIMIT_CODES.contains(&code) {
+            // The refused channel was counted when asked for; the ones still open are the
+            // limit.
+            let limit = info.sessions.saturating_sub(1);
+            info.server_limit = Some(limit);
+            refusal.limit = Some(limit);
+        }
     }
     let Some(index) = model.tab_index(tab) else {
         sessions::release(model, connection, 0, effects);
@@ -68,39 +81,28 @@ pub fn refused(
     if model.tabs[index].cloned {
         // Never leave a half-made tab behind.
         let tab = tabs::remove(model, index);
-        spill_over(model, tab.profile_id, message, effects);
+        spill_over(model, tab.profile_id, refusal, effects);
     } else {
-        model.tabs[index].state = TabState::Failed(message);
-    }
-}
-
-/// The refusal in plain words.
-fn limit_text(target: &str, limit: u32, code: u32) -> String {
-    match code {
-        4 => format!("{target} has no channels left on this connection ({limit} open)"),
-        _ => format!(
-            "{target} allows {limit} session{} per connection (OpenSSH: MaxSessions), all in use",
-            if limit == 1 { "" } else { "s" }
-        ),
+        model.tabs[index].state = TabState::Failed(Failure::Refused(refusal));
     }
 }
 
 /// Applies the profile's spill-over policy after a refused (or known-full) clone.
-fn spill_over(model: &mut Model, profile_id: String, message: String, effects: &mut Vec<Effect>) {
+fn spill_over(model: &mut Model, profile_id: String, refusal: Refusal, effects: &mut Vec<Effect>) {
     let policy = model
         .profiles
         .get(&profile_id)
         .map_or(SpillOver::Never, |p| p.profile.clone.spill_over);
     match policy {
-        SpillOver::Never => model.notice = Some(format!("clone refused: {message}")),
+        SpillOver::Never => model.notice = Some(Notice::CloneRefused(refusal)),
         SpillOver::NewConnection => {
-            model.notice = Some(format!("{message}; opening a new connection"));
+            model.notice = Some(Notice::SpillingOver(refusal));
             open_profile(model, &profile_id, effects);
         }
         SpillOver::Ask => {
             model.overlay = Some(Overlay::SpillOver {
                 profile_id,
-                message,
+                refusal,
             })
         }
     }

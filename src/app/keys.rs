@@ -6,6 +6,7 @@ use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use super::actions;
 use super::effect::Effect;
 use super::model::{Model, Tab, TabState};
+use super::notice::Notice;
 use super::overlays;
 use super::prompts;
 use crate::input::key_encoding::{encode_key, encode_paste};
@@ -31,11 +32,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         match model.keymap.action_for(&key) {
             Some(action) => actions::run(model, action, effects),
             None => {
-                model.notice = Some(format!(
-                    "{} is not bound; {} ? shows the keys",
-                    describe(&key),
-                    model.keymap.prefix
-                ))
+                model.notice = Some(Notice::KeyNotBound {
+                    key: describe(&key),
+                    prefix: model.keymap.prefix.to_string(),
+                })
             }
         }
         return;

@@ -8,6 +8,7 @@ mod keys;
 pub mod model;
 pub mod msg;
 mod net;
+mod notice;
 mod open;
 mod overlays;
 mod profile_list;
@@ -19,9 +20,11 @@ pub mod update;
 pub use effect::Effect;
 pub use ids::{ConnectionId, TabId};
 pub use model::{
-    CHROME_ROWS, ConnectionInfo, LinkPhase, Model, Overlay, PendingPrompt, Tab, TabState,
+    CHROME_ROWS, ConnectionInfo, Ending, Failure, LinkPhase, Model, Overlay, PendingPrompt, Tab,
+    TabState,
 };
 pub use msg::{Msg, NetEvent, PromptReply};
+pub use notice::{Notice, Refusal, StoreOutcome};
 pub use overlays::{profile_form, session_manager, text_input};
 pub use profile_list::ProfileList;
 pub use update::update;

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
+use super::notice::{Notice, Refusal};
 use super::overlays::profile_form::ProfileForm;
 use super::overlays::session_manager::SessionManager;
 use super::profile_list::ProfileList;
 use crate::input::keymap::Keymap;
 use crate::profiles::StoredProfile;
-use crate::ssh::{Activity, Prompt};
+use crate::ssh::{Activity, ChannelEnd, LossCause, Prompt};
 use crate::terminal::Terminal;
 
 /// Rows the tab bar and the status bar take from the screen.
@@ -23,12 +24,30 @@ pub enum TabState {
     /// Connected; waiting for the server to open the channel.
     Opening,
     Open,
-    /// The channel ended; the text says why.
-    Ended(String),
+    /// The session is over.
+    Ended(Ending),
     /// Connecting or opening failed.
-    Failed(String),
-    /// The person cancelled a prompt.
+    Failed(Failure),
+    /// The person cancelled a prompt; the text says which.
     Cancelled(String),
+}
+
+/// Why a tab's session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The channel ended by itself (the shell exited, the server closed it).
+    Channel(ChannelEnd),
+    /// The connection under it was lost.
+    ConnectionLost(LossCause),
+}
+
+/// Why a tab never got its session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Connecting or logging in failed; the error's own words.
+    Connect(String),
+    /// The server refused the session channel.
+    Refused(Refusal),
 }
 
 impl TabState {
@@ -100,7 +119,7 @@ pub enum LinkPhase {
     Connecting,
     Up,
     /// Gone, for this reason.
-    Lost(String),
+    Lost(LossCause),
 }
 
 /// A connection as the model knows it; the runtime holds the live object under the same id.
@@ -156,7 +175,7 @@ pub enum Overlay {
     /// The server refused a clone: open the tab on a new connection, or cancel.
     SpillOver {
         profile_id: String,
-        message: String,
+        refusal: Refusal,
     },
 }
 
@@ -174,7 +193,7 @@ pub struct Model {
     pub scrollback_mode: bool,
     pub cols: u16,
     pub rows: u16,
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
     pub next_tab: u64,
     pub next_connection: u64,
     pub quitting: bool,

@@ -8,9 +8,10 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use tokio::sync::oneshot;
 
 use super::ids::{ConnectionId, TabId};
+use super::notice::StoreOutcome;
 use crate::anti_idle::Report;
 use crate::profiles::{LoadError, StoredProfile};
-use crate::ssh::{Activity, Answer, Prompt};
+use crate::ssh::{Activity, Answer, ChannelEnd, LossCause, Prompt};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -32,8 +33,8 @@ pub enum Msg {
         profiles: Vec<StoredProfile>,
         failures: Vec<LoadError>,
     },
-    /// A one-line message for the status bar (results of background work).
-    Notice(String),
+    /// What the profile store did with a request.
+    Stored(StoreOutcome),
     /// A connection kept after its last tab closed has waited its linger time.
     LingerExpired {
         connection: ConnectionId,
@@ -64,7 +65,8 @@ pub enum NetEvent {
         connection: ConnectionId,
         /// SSH_MSG_CHANNEL_OPEN_FAILURE reason code; 0 when the open failed otherwise.
         code: u32,
-        error: String,
+        /// The server's description (escaped), or what else went wrong.
+        description: String,
     },
     Output {
         tab: TabId,
@@ -72,11 +74,11 @@ pub enum NetEvent {
     },
     ChannelEnded {
         tab: TabId,
-        reason: String,
+        end: ChannelEnd,
     },
     ConnectionLost {
         connection: ConnectionId,
-        reason: String,
+        cause: LossCause,
     },
     AntiIdle {
         connection: ConnectionId,

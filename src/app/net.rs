@@ -3,10 +3,11 @@
 use super::clone::refused;
 use super::effect::Effect;
 use super::ids::ConnectionId;
-use super::model::{LinkPhase, Model, PendingPrompt, TabState};
+use super::model::{Ending, Failure, LinkPhase, Model, PendingPrompt, TabState};
 use super::msg::NetEvent;
 use super::sessions;
 use crate::anti_idle::Report;
+use crate::ssh::ChannelEnd;
 
 pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
     match event {
@@ -42,7 +43,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                     tab.state = if cancelled {
                         TabState::Cancelled(error.clone())
                     } else {
-                        TabState::Failed(error.clone())
+                        TabState::Failed(Failure::Connect(error.clone()))
                     };
                 }
             }
@@ -66,8 +67,8 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             tab,
             connection,
             code,
-            error,
-        } => refused(model, tab, connection, code, error, effects),
+            description,
+        } => refused(model, tab, connection, code, description, effects),
         NetEvent::Output { tab, bytes } => {
             if let Some(tab) = model.tab_mut(tab) {
                 let was_full_screen = tab.terminal.alternate_screen();
@@ -91,28 +92,23 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                     info.misses.0 = 0;
                 }
                 Report::Miss { misses, max } => info.misses = (misses, max),
-                Report::NoopSent => {}
-                Report::Dead { reason } => {
-                    let reason = format!("declared dead by anti-idle: {reason}");
-                    info.phase = LinkPhase::Lost(reason.clone());
-                    for tab in model
-                        .tabs
-                        .iter_mut()
-                        .filter(|t| t.connection == Some(connection) && t.state.is_live())
-                    {
-                        tab.state = TabState::Ended(reason.clone());
-                    }
-                }
+                // The loss that follows carries the same cause.
+                Report::NoopSent | Report::Dead { .. } => {}
             }
         }
-        NetEvent::ChannelEnded { tab, reason } => {
+        // A channel that went down with its connection is the connection's loss to handle.
+        NetEvent::ChannelEnded {
+            end: ChannelEnd::ConnectionLost,
+            ..
+        } => {}
+        NetEvent::ChannelEnded { tab, end } => {
             let Some(tab_state) = model.tab_mut(tab) else {
                 return;
             };
             if !matches!(tab_state.state, TabState::Open | TabState::Opening) {
                 return;
             }
-            tab_state.state = TabState::Ended(reason);
+            tab_state.state = TabState::Ended(Ending::Channel(end));
             let connection = tab_state.connection;
             effects.push(Effect::CloseChannel { tab });
             let linger = sessions::linger_secs(model, tab);
@@ -120,14 +116,14 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 sessions::release(model, connection, linger, effects);
             }
         }
-        NetEvent::ConnectionLost { connection, reason } => {
-            // A connection anti-idle declared dead keeps that (more telling) reason.
+        NetEvent::ConnectionLost { connection, cause } => {
             for tab in model
                 .tabs
                 .iter_mut()
                 .filter(|t| t.connection == Some(connection) && t.state.is_live())
             {
-                tab.state = TabState::Ended(format!("connection lost: {reason}"));
+                tab.state = TabState::Ended(Ending::ConnectionLost(cause.clone()));
+                effects.push(Effect::CloseChannel { tab: tab.id });
             }
             model.connections.remove(&connection);
             forget(connection, effects);

@@ -2,6 +2,7 @@
 
 use super::effect::Effect;
 use super::model::{Model, TabState};
+use super::notice::Notice;
 use super::sessions;
 use super::tabs;
 
@@ -9,7 +10,7 @@ use super::tabs;
 /// closed (instant, no new login), else on a new connection.
 pub fn open_profile(model: &mut Model, profile_id: &str, effects: &mut Vec<Effect>) {
     let Some(profile) = model.profiles.get(profile_id).cloned() else {
-        model.notice = Some(format!("no saved session {profile_id:?}"));
+        model.notice = Some(Notice::NoSuchProfile(profile_id.to_owned()));
         return;
     };
     if let Some(connection) = sessions::lingering(model, &profile.id) {
@@ -28,12 +29,12 @@ pub fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
         return;
     };
     if tab.state.is_live() {
-        model.notice = Some("the tab is still open".to_owned());
+        model.notice = Some(Notice::TabStillOpen);
         return;
     }
     let id = tab.id;
     if model.profile_of(tab).is_none() {
-        model.notice = Some(format!("the saved session {:?} is gone", tab.profile_id));
+        model.notice = Some(Notice::ProfileGone(tab.profile_id.clone()));
         return;
     }
     let live_connection = tab

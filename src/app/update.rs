@@ -7,6 +7,7 @@ use super::keys;
 use super::model::{Model, Overlay};
 use super::msg::Msg;
 use super::net;
+use super::notice::Notice;
 use super::open::open_profile;
 use super::overlays::session_manager::SessionManager;
 use super::sessions;
@@ -31,7 +32,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Profiles { profiles, failures } => {
             profiles_changed(model, profiles, failures, &mut effects)
         }
-        Msg::Notice(text) => model.notice = Some(text),
+        Msg::Stored(outcome) => model.notice = Some(Notice::Store(outcome)),
         Msg::LingerExpired { connection } => {
             sessions::linger_expired(model, connection, &mut effects)
         }

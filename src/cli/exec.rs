@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
+use tabsh::escape::escape_line;
 use tabsh::profiles::Profile;
 use tabsh::ssh::{
     BatchPrompter, BoundedInput, ChannelEvent, ConnectOptions, Connection, LinkState, Prompter,
     SessionRequest, SshError, command_queue,
 };
-use tabsh::text::escape::escape_line;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::terminal_prompter::TerminalPrompter;
@@ -43,13 +43,13 @@ pub async fn run(profile: &Profile, command: &[String], batch: bool) -> Result<i
         .start_bounded(OUTPUT_QUEUE_PACKETS);
     tokio::spawn(forward_stdin(session.input.clone()));
     let status = relay_output(session.events).await;
-    if status.is_none()
-        && let LinkState::Lost(reason) = &*connection.link_state().borrow()
-    {
+    let lost = match &*connection.link_state().borrow() {
+        LinkState::Lost(cause) if status.is_none() => Some(cause.to_string()),
+        _ => None,
+    };
+    if let Some(reason) = lost {
         // The channel ended because the connection did: say why, as ssh does.
-        return Err(SshError::ConnectionLost {
-            reason: reason.clone(),
-        });
+        return Err(SshError::ConnectionLost { reason });
     }
     connection.disconnect().await;
     Ok(status.unwrap_or(SSH_FAILURE_STATUS))
@@ -107,7 +107,7 @@ async fn relay_output(mut events: tokio::sync::mpsc::Receiver<ChannelEvent>) -> 
                 status = Some(SSH_FAILURE_STATUS);
             }
             ChannelEvent::Eof => {}
-            ChannelEvent::Closed => break,
+            ChannelEvent::Closed | ChannelEvent::Lost => break,
         }
     }
     status

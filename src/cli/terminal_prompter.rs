@@ -3,8 +3,8 @@
 
 use std::io::{BufRead, BufReader, Write};
 
+use tabsh::escape::{escape_line, escape_multiline};
 use tabsh::ssh::{Answer, HostKeyDecision, Prompt, PromptFuture, Prompter, Secret};
-use tabsh::text::escape::{escape_line, escape_multiline};
 
 /// Asks on `/dev/tty`, so it works while stdin and stdout carry the remote command's data.
 pub struct TerminalPrompter;

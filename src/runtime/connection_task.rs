@@ -15,7 +15,7 @@ use crate::anti_idle;
 use crate::app::{ConnectionId, Msg, NetEvent, TabId};
 use crate::demo::Targets;
 use crate::profiles::{AntiIdle, StoredProfile};
-use crate::ssh::{ChannelCommands, Connection, LinkState, SessionRequest, SshError};
+use crate::ssh::{ChannelCommands, Connection, LinkState, LossCause, SessionRequest, SshError};
 
 enum Command {
     Open {
@@ -163,8 +163,8 @@ async fn run(
                     break;
                 }
             },
-            reason = &mut lost => {
-                send(NetEvent::ConnectionLost { connection: id, reason });
+            cause = &mut lost => {
+                send(NetEvent::ConnectionLost { connection: id, cause });
                 break;
             }
         }
@@ -189,31 +189,38 @@ async fn open_channel(
                 tab,
                 connection: id,
             }));
-            session.start(TabEvents::new(tab, connection.link_state(), outbox));
+            session.start(TabEvents::new(tab, outbox));
         }
         Err(error) => {
-            let code = match &error {
-                SshError::ChannelRefused { code, .. } => *code,
-                _ => 0,
+            let (code, description) = match error {
+                SshError::ChannelRefused {
+                    code, description, ..
+                } => (code, description),
+                other => (0, other.to_string()),
             };
             let _ = outbox.send(Msg::Net(NetEvent::ChannelRefused {
                 tab,
                 connection: id,
                 code,
-                error: error.to_string(),
+                description,
             }));
         }
     }
 }
 
-/// Resolves with the reason once the connection is gone. Its own function, because
-/// `wait_for`'s guard held across a `select!` would make the task's future non-`Send`.
-async fn link_lost(mut link: watch::Receiver<LinkState>) -> String {
-    match link.wait_for(|state| *state != LinkState::Up).await {
+/// Resolves with the cause once the connection is lost (never when we close it). Its own
+/// function, because `wait_for`'s guard held across a `select!` would make the task's future
+/// non-`Send`.
+async fn link_lost(mut link: watch::Receiver<LinkState>) -> LossCause {
+    let cause = match link.wait_for(|state| *state != LinkState::Up).await {
         Ok(state) => match &*state {
-            LinkState::Lost(reason) => reason.clone(),
-            LinkState::Up => String::new(),
+            LinkState::Lost(cause) => Some(cause.clone()),
+            LinkState::Up | LinkState::Closed => None,
         },
-        Err(_) => "the connection ended".to_owned(),
+        Err(_) => None,
+    };
+    match cause {
+        Some(cause) => cause,
+        None => std::future::pending().await,
     }
 }

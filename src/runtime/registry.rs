@@ -59,7 +59,7 @@ impl Registry {
                 tab,
                 connection,
                 code: 0,
-                error: "the connection is gone".to_owned(),
+                description: "the connection is gone".to_owned(),
             }));
             return;
         };

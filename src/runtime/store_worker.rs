@@ -6,8 +6,8 @@ use std::sync::mpsc;
 use std::thread;
 
 use super::outbox::Outbox;
-use crate::app::Msg;
-use crate::profiles::{Profile, Store, StoreError};
+use crate::app::{Msg, StoreOutcome};
+use crate::profiles::{Profile, Store};
 
 enum Request {
     Save {
@@ -82,16 +82,17 @@ fn serve(mut store: Store, requests: &mpsc::Receiver<Request>, outbox: &Outbox) 
                 Some(id) => store.save(&id, *profile).map(|()| id),
                 None => store.create(*profile),
             }
-            .map(|id| format!("saved {id}")),
-            Request::Delete { id } => store.delete(&id).map(|()| format!("deleted {id}")),
+            .map(StoreOutcome::Saved),
+            Request::Delete { id } => store.delete(&id).map(|()| StoreOutcome::Deleted(id)),
             Request::Duplicate { id } => store
                 .duplicate(&id)
-                .map(|new| format!("duplicated {id} as {new}")),
+                .map(|to| StoreOutcome::Duplicated { from: id, to }),
         };
         if outbox.send(contents(&store)).is_err() {
             return;
         }
-        let _ = outbox.send(Msg::Notice(notice(result)));
+        let outcome = result.unwrap_or_else(|error| StoreOutcome::Failed(error.to_string()));
+        let _ = outbox.send(Msg::Stored(outcome));
     }
 }
 
@@ -99,13 +100,6 @@ fn contents(store: &Store) -> Msg {
     Msg::Profiles {
         profiles: store.profiles().to_vec(),
         failures: store.failures().to_vec(),
-    }
-}
-
-fn notice(result: Result<String, StoreError>) -> String {
-    match result {
-        Ok(done) => done,
-        Err(error) => format!("could not change the session store: {error}"),
     }
 }
 
@@ -139,11 +133,12 @@ mod tests {
         drop(worker);
 
         assert!(profiles_in(inbox.blocking_recv().unwrap()).contains(&"build-box".to_owned()));
-        assert!(
-            matches!(inbox.blocking_recv(), Some(Msg::Notice(text)) if text == "saved build-box")
-        );
+        assert!(matches!(
+            inbox.blocking_recv(),
+            Some(Msg::Stored(StoreOutcome::Saved(id))) if id == "build-box"
+        ));
         profiles_in(inbox.blocking_recv().unwrap());
-        let Some(Msg::Notice(text)) = inbox.blocking_recv() else {
+        let Some(Msg::Stored(StoreOutcome::Failed(text))) = inbox.blocking_recv() else {
             panic!("a notice for the failed delete")
         };
         assert!(text.contains("no-such-profile"), "{text}");

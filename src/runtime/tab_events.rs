@@ -1,24 +1,21 @@
 //! A tab's channel events, handed to the event loop as the channel's reader reads them.
 
-use tokio::sync::watch;
-
 use super::outbox::Outbox;
 use crate::app::{Msg, NetEvent, TabId};
-use crate::ssh::{ChannelEvent, EventSink, LinkState};
+use crate::escape::escape_line;
+use crate::ssh::{ChannelEnd, ChannelEvent, EventSink};
 
 pub struct TabEvents {
     tab: TabId,
-    /// Says why the channel ended when the server gave no exit status.
-    link: watch::Receiver<LinkState>,
     outbox: Outbox,
-    exit: Option<String>,
+    /// The exit status or signal, which comes before the close.
+    exit: Option<ChannelEnd>,
 }
 
 impl TabEvents {
-    pub fn new(tab: TabId, link: watch::Receiver<LinkState>, outbox: Outbox) -> Self {
+    pub fn new(tab: TabId, outbox: Outbox) -> Self {
         Self {
             tab,
-            link,
             outbox,
             exit: None,
         }
@@ -28,33 +25,28 @@ impl TabEvents {
 impl EventSink for TabEvents {
     fn deliver(&mut self, event: ChannelEvent) {
         let tab = self.tab;
-        match event {
+        let end = match event {
             ChannelEvent::Data(bytes) | ChannelEvent::Stderr(bytes) => {
                 let _ = self.outbox.send(Msg::Net(NetEvent::Output { tab, bytes }));
+                return;
             }
             ChannelEvent::ExitStatus(status) => {
-                self.exit = Some(format!("exited with status {status}"));
+                self.exit = Some(ChannelEnd::Exited(status));
+                return;
             }
             ChannelEvent::ExitSignal { signal, message } => {
-                self.exit = Some(
-                    format!("killed by signal {signal} {message}")
-                        .trim_end()
-                        .to_owned(),
-                );
+                self.exit = Some(ChannelEnd::Killed {
+                    signal,
+                    message: escape_line(&message).into_owned(),
+                });
+                return;
             }
-            ChannelEvent::Eof => {}
-            ChannelEvent::Closed => {
-                let reason = self
-                    .exit
-                    .take()
-                    .unwrap_or_else(|| match &*self.link.borrow() {
-                        LinkState::Lost(why) => format!("connection lost: {why}"),
-                        LinkState::Up => "closed by the server".to_owned(),
-                    });
-                let _ = self
-                    .outbox
-                    .send(Msg::Net(NetEvent::ChannelEnded { tab, reason }));
-            }
-        }
+            ChannelEvent::Eof => return,
+            ChannelEvent::Closed => self.exit.take().unwrap_or(ChannelEnd::ClosedByServer),
+            ChannelEvent::Lost => ChannelEnd::ConnectionLost,
+        };
+        let _ = self
+            .outbox
+            .send(Msg::Net(NetEvent::ChannelEnded { tab, end }));
     }
 }

@@ -1,5 +1,6 @@
-//! When a connection last carried traffic, kept in atomics so the channel tasks can note it on
-//! every packet without locks, and the anti-idle task and the status bar can read it.
+//! When a connection last carried traffic and how much, kept in atomics so the connection's
+//! stream can note every read and write without locks, and the anti-idle task, the status bar
+//! and the inspector can read it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -10,6 +11,8 @@ pub struct Activity {
     /// Milliseconds after `start`.
     last_received: AtomicU64,
     last_sent: AtomicU64,
+    bytes_received: AtomicU64,
+    bytes_sent: AtomicU64,
 }
 
 impl Default for Activity {
@@ -18,6 +21,8 @@ impl Default for Activity {
             start: Instant::now(),
             last_received: AtomicU64::new(0),
             last_sent: AtomicU64::new(0),
+            bytes_received: AtomicU64::new(0),
+            bytes_sent: AtomicU64::new(0),
         }
     }
 }
@@ -27,12 +32,30 @@ impl Activity {
         u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    pub fn received(&self) {
+    /// `bytes` came in from the server (any packet, or part of one).
+    pub fn received(&self, bytes: usize) {
         self.last_received.store(self.now_ms(), Ordering::Relaxed);
+        self.bytes_received
+            .fetch_add(bytes as u64, Ordering::Relaxed);
     }
 
-    pub fn sent(&self) {
+    /// `bytes` went out to the server.
+    pub fn sent(&self, bytes: usize) {
         self.last_sent.store(self.now_ms(), Ordering::Relaxed);
+        self.bytes_sent.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Bytes in and out on the wire (encrypted), since the connection began.
+    pub fn bytes(&self) -> (u64, u64) {
+        (
+            self.bytes_received.load(Ordering::Relaxed),
+            self.bytes_sent.load(Ordering::Relaxed),
+        )
+    }
+
+    /// When the connection began.
+    pub fn since(&self) -> Instant {
+        self.start
     }
 
     pub fn last_received(&self) -> Instant {
@@ -58,14 +81,15 @@ mod tests {
         let activity = Activity::default();
         let before = Instant::now();
         std::thread::sleep(Duration::from_millis(20));
-        activity.sent();
+        activity.sent(3);
         assert!(activity.last_traffic() >= before);
         assert!(activity.last_received() < before, "nothing received yet");
         std::thread::sleep(Duration::from_millis(20));
         let mid = Instant::now();
         std::thread::sleep(Duration::from_millis(20));
-        activity.received();
+        activity.received(5);
         assert!(activity.last_received() >= mid);
         assert!(activity.last_traffic() >= mid);
+        assert_eq!(activity.bytes(), (5, 3));
     }
 }

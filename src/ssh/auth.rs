@@ -39,24 +39,29 @@ struct Attempts<'a> {
     prompter: &'a dyn Prompter,
     tried: Vec<String>,
     server_accepts: Vec<MethodKind>,
+    /// What logged in, once something did.
+    succeeded: Option<String>,
 }
 
+/// Logs in with the plan's methods in order; returns what succeeded (`key /path`,
+/// `password`, ...).
 pub(crate) async fn authenticate(
     handle: &mut Handle<ClientHandler>,
     plan: &AuthPlan<'_>,
     prompter: &dyn Prompter,
-) -> Result<(), SshError> {
+) -> Result<String, SshError> {
     let mut attempts = Attempts {
         plan,
         prompter,
         tried: Vec::new(),
         server_accepts: Vec::new(),
+        succeeded: None,
     };
     // "none" tells us which methods the server takes, so we never ask for a password it
     // would not accept.
     let probe = handle.authenticate_none(plan.user).await?;
     if let Step::Done = attempts.record(probe, None) {
-        return Ok(());
+        return Ok(attempts.succeeded.unwrap_or_else(|| "none".to_owned()));
     }
     for &method in plan.methods {
         if !attempts.server_offers(method) {
@@ -69,7 +74,9 @@ pub(crate) async fn authenticate(
             AuthMethod::KeyboardInteractive => attempts.keyboard_interactive(handle).await?,
         };
         if let Step::Done = step {
-            return Ok(());
+            return Ok(attempts
+                .succeeded
+                .unwrap_or_else(|| method.as_str().to_owned()));
         }
     }
     if handle.is_closed() {
@@ -93,7 +100,10 @@ impl Attempts<'_> {
     /// Notes the result of one attempt; `what` is None for the initial probe.
     fn record(&mut self, result: AuthResult, what: Option<String>) -> Step {
         match result {
-            AuthResult::Success => Step::Done,
+            AuthResult::Success => {
+                self.succeeded = what;
+                Step::Done
+            }
             AuthResult::Failure {
                 remaining_methods, ..
             } => {

@@ -12,7 +12,7 @@ use russh::{Channel, ChannelMsg, ChannelReadHalf, ChannelWriteHalf};
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
-use super::activity::Activity;
+use super::link::{Link, LossCause};
 
 mod bounded;
 pub use bounded::{BoundedInput, BoundedSession};
@@ -29,8 +29,23 @@ pub enum ChannelEvent {
         message: String,
     },
     Eof,
-    /// The channel is gone; no event follows.
+    /// The channel was closed (by the server, or by us); no event follows.
     Closed,
+    /// The connection under the channel ended without closing it; no event follows.
+    Lost,
+}
+
+/// How a session channel ended, from its last events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChannelEnd {
+    /// The remote command or shell exited with this status.
+    Exited(u32),
+    /// It was killed by a signal; the server's message is escaped.
+    Killed { signal: String, message: String },
+    /// The server closed the channel without saying why.
+    ClosedByServer,
+    /// The connection under it ended.
+    ConnectionLost,
 }
 
 /// Bytes typed into the channel by anti-idle after this long without input.
@@ -129,7 +144,7 @@ pub struct OpenedSession {
     channel: Channel<Msg>,
     /// Read while waiting for the server's replies to the set-up requests.
     early: Vec<ChannelEvent>,
-    activity: Arc<Activity>,
+    link: Arc<Link>,
     commands: ChannelCommands,
 }
 
@@ -137,13 +152,13 @@ impl OpenedSession {
     pub(crate) fn new(
         channel: Channel<Msg>,
         early: Vec<ChannelEvent>,
-        activity: Arc<Activity>,
+        link: Arc<Link>,
         commands: ChannelCommands,
     ) -> Self {
         Self {
             channel,
             early,
-            activity,
+            link,
             commands,
         }
     }
@@ -152,14 +167,8 @@ impl OpenedSession {
     pub fn start(self, sink: impl EventSink) {
         let (read_half, write_half) = self.channel.split();
         let (closed_tx, closed_rx) = oneshot::channel();
-        tokio::spawn(drain(
-            self.early,
-            read_half,
-            sink,
-            closed_rx,
-            Arc::clone(&self.activity),
-        ));
-        tokio::spawn(write(write_half, self.commands.0, closed_tx, self.activity));
+        tokio::spawn(drain(self.early, read_half, sink, closed_rx, self.link));
+        tokio::spawn(write(write_half, self.commands.0, closed_tx));
     }
 }
 
@@ -188,7 +197,7 @@ async fn drain(
     mut read_half: ChannelReadHalf,
     mut sink: impl EventSink,
     mut closed_locally: oneshot::Receiver<()>,
-    activity: Arc<Activity>,
+    link: Arc<Link>,
 ) {
     for event in early {
         if deliver_until_closed(&mut sink, event) {
@@ -198,8 +207,13 @@ async fn drain(
     loop {
         tokio::select! {
             message = read_half.wait() => {
-                let Some(message) = message else { break };
-                activity.received();
+                let Some(message) = message else {
+                    // russh's session ended under the channel: the connection is gone. Its
+                    // cause is usually named already; this names it if nothing else did.
+                    link.lost(LossCause::Other("the connection ended".to_owned()));
+                    sink.deliver(ChannelEvent::Lost);
+                    return;
+                };
                 let Some(event) = event_of(message) else { continue };
                 if deliver_until_closed(&mut sink, event) {
                     return;
@@ -213,18 +227,17 @@ async fn drain(
     sink.deliver(ChannelEvent::Closed);
 }
 
-/// Hands `event` to `sink`; true when it was `Closed`, after which nothing more is delivered.
+/// Hands `event` to `sink`; true when it was the last one (`Closed`, `Lost`).
 fn deliver_until_closed(sink: &mut impl EventSink, event: ChannelEvent) -> bool {
-    let closed = event == ChannelEvent::Closed;
+    let last = matches!(event, ChannelEvent::Closed | ChannelEvent::Lost);
     sink.deliver(event);
-    closed
+    last
 }
 
 async fn write(
     write_half: ChannelWriteHalf<Msg>,
     mut commands: mpsc::UnboundedReceiver<Command>,
     closed_locally: oneshot::Sender<()>,
-    activity: Arc<Activity>,
 ) {
     let mut idle: Option<IdleString> = None;
     let mut held = false;
@@ -243,7 +256,6 @@ async fn write(
                 if write_half.data_bytes(bytes).await.is_err() {
                     return;
                 }
-                activity.sent();
                 continue;
             }
         };
@@ -251,7 +263,6 @@ async fn write(
         let result = match command {
             Command::Write(bytes) => {
                 last_input = Instant::now();
-                activity.sent();
                 write_half.data_bytes(bytes).await
             }
             Command::Resize { cols, rows } => {

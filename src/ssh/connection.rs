@@ -15,9 +15,11 @@ use super::channel::{
     ChannelCommands, ChannelEvent, OpenedSession, SessionChannel, command_queue, event_of,
 };
 use super::error::{SshError, channel_open_failure_text};
-use super::handler::{ClientHandler, LinkState, Shared};
+use super::handler::{ClientHandler, Negotiated, Shared};
 use super::host_key_order;
 use super::known_hosts::{SYSTEM_KNOWN_HOSTS, host_port_name};
+use super::link::{LinkState, LossCause};
+use super::observed_stream::{ObservedStream, ServerVersion};
 use super::prompt::Prompter;
 use super::tcp::{self, SocketControl};
 use crate::profiles::{AuthMethod, Profile, TcpKeepalive};
@@ -117,6 +119,18 @@ pub struct Connection {
     inner: Arc<Inner>,
 }
 
+/// What the connection inspector shows about a connection, settled when it was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionDetails {
+    /// The server's address as connected to (`192.0.2.7:22`).
+    pub address: String,
+    /// Its identification line (`SSH-2.0-OpenSSH_9.2p1 Debian-2`), escaped.
+    pub server_version: Option<String>,
+    pub negotiated: Negotiated,
+    /// How the login succeeded (`key /home/me/.ssh/id_ed25519`, `password`, ...).
+    pub auth_method: String,
+}
+
 struct Inner {
     handle: client::Handle<ClientHandler>,
     activity: Arc<Activity>,
@@ -124,6 +138,7 @@ struct Inner {
     socket: Option<SocketControl>,
     host_port: String,
     user: String,
+    details: ConnectionDetails,
 }
 
 impl std::fmt::Debug for Connection {
@@ -142,6 +157,10 @@ impl Connection {
         prompter: Arc<dyn Prompter>,
     ) -> Result<Self, SshError> {
         let stream = tcp::connect(&options.host, options.port, options.connect_timeout).await?;
+        let address = stream
+            .peer_addr()
+            .map(|address| address.to_string())
+            .unwrap_or_default();
         let socket = SocketControl::for_stream(&stream).ok();
         if let Some(socket) = &socket {
             // Best effort: a platform without these options still gets a working session.
@@ -167,6 +186,14 @@ impl Connection {
             ..Default::default()
         });
         let host_port = options.host_port();
+        let activity = Arc::new(Activity::default());
+        let version = Arc::new(ServerVersion::default());
+        let stream = ObservedStream::new(
+            stream,
+            Arc::clone(&activity),
+            Arc::clone(&shared.link),
+            Arc::clone(&version),
+        );
         // russh reads each packet's 4-byte length and then its body with separate reads; from
         // a buffer those are memory copies instead of two or three system calls per packet
         // (an output flood arrives in packets of about 4 KB).
@@ -189,16 +216,26 @@ impl Connection {
             client_key: options.client_key.clone(),
             key_files: auth::key_files(options.identity_file.as_deref(), home_dir().as_deref()),
         };
-        auth::authenticate(&mut handle, &plan, prompter.as_ref()).await?;
-
+        let auth_method = auth::authenticate(&mut handle, &plan, prompter.as_ref()).await?;
+        let details = ConnectionDetails {
+            address,
+            server_version: version.get(),
+            negotiated: shared
+                .negotiated
+                .lock()
+                .map(|n| n.clone())
+                .unwrap_or_default(),
+            auth_method,
+        };
         Ok(Self {
             inner: Arc::new(Inner {
                 handle,
-                activity: Arc::new(Activity::default()),
+                activity,
                 shared,
                 socket,
                 host_port,
                 user: options.user.clone(),
+                details,
             }),
         })
     }
@@ -211,9 +248,14 @@ impl Connection {
         &self.inner.user
     }
 
-    /// Follows the connection's state; changes to `Lost` with the reason when it ends.
+    /// Follows the connection's state; changes to `Lost` with the cause when it ends.
     pub fn link_state(&self) -> watch::Receiver<LinkState> {
         self.inner.shared.link.subscribe()
+    }
+
+    /// The algorithms, server and login of this connection.
+    pub fn details(&self) -> &ConnectionDetails {
+        &self.inner.details
     }
 
     pub fn is_closed(&self) -> bool {
@@ -232,26 +274,21 @@ impl Connection {
     /// Sends a global request and, with `want_reply`, waits for the answer. A refusal
     /// (REQUEST_FAILURE) is an answer too: what anti-idle needs is that the peer replied.
     pub async fn global_request(&self, name: &str, want_reply: bool) -> Result<(), SshError> {
-        self.inner.activity.sent();
         match self
             .inner
             .handle
             .send_global_request(name, &[], want_reply)
             .await
         {
-            Ok(_) | Err(russh::Error::RequestDenied) => {
-                if want_reply {
-                    self.inner.activity.received();
-                }
-                Ok(())
-            }
+            Ok(_) | Err(russh::Error::RequestDenied) => Ok(()),
             Err(error) => Err(self.lost_or(error)),
         }
     }
 
-    /// Drops the connection at once, without waiting on a peer that may never answer:
-    /// shutting the socket ends russh's session loop, which closes every channel.
-    pub fn kill(&self) {
+    /// Drops the connection at once for `cause`, without waiting on a peer that may never
+    /// answer: shutting the socket ends russh's session loop, which closes every channel.
+    pub fn kill(&self, cause: LossCause) {
+        self.inner.shared.link.lost(cause);
         if let Some(socket) = &self.inner.socket {
             socket.shutdown();
         }
@@ -354,23 +391,24 @@ impl Connection {
         Ok(OpenedSession::new(
             channel,
             early,
-            Arc::clone(&self.inner.activity),
+            Arc::clone(&self.inner.shared.link),
             commands,
         ))
     }
 
     /// The reason the connection was lost if it was, else the error itself.
     fn lost_or(&self, error: russh::Error) -> SshError {
-        match &*self.inner.shared.link.borrow() {
-            LinkState::Lost(reason) => SshError::ConnectionLost {
-                reason: reason.clone(),
+        match self.inner.shared.link.state() {
+            LinkState::Lost(cause) => SshError::ConnectionLost {
+                reason: cause.to_string(),
             },
-            LinkState::Up => error.into(),
+            LinkState::Up | LinkState::Closed => error.into(),
         }
     }
 
     /// Ends the connection politely.
     pub async fn disconnect(&self) {
+        self.inner.shared.link.closed();
         let _ = self
             .inner
             .handle

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::text::escape::escape_line;
+use crate::escape::escape_line;
 
 #[derive(Debug, Error)]
 pub enum SshError {

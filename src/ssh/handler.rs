@@ -1,26 +1,31 @@
 //! The russh client callbacks: host key verification and the events russh only reports here
-//! (channel refusal texts, the end of the connection).
+//! (the negotiated algorithms, channel refusal texts, a DISCONNECT from the server).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use super::error::SshError;
+use super::host_certificate::{self, CertificateVerdict};
+use super::known_hosts::{HostKeyStatus, KnownHosts, fingerprint, host_port_name};
+use super::link::{Link, LossCause};
+use super::prompt::{Answer, HostKeyDecision, Prompt, Prompter};
+use crate::escape::escape_line;
 use russh::client::{self, ChannelOpenHandle, DisconnectReason, Msg, Session};
 use russh::keys::PublicKey;
 use russh::keys::PublicKeyOrCertificate;
 use russh::{Channel, ChannelId, ChannelOpenFailure};
-use tokio::sync::watch;
 
-use super::error::SshError;
-use super::host_certificate::{self, CertificateVerdict};
-use super::known_hosts::{HostKeyStatus, KnownHosts, fingerprint, host_port_name};
-use super::prompt::{Answer, HostKeyDecision, Prompt, Prompter};
-use crate::text::escape::escape_line;
-
-/// Whether a connection is still usable, and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkState {
-    Up,
-    Lost(String),
+/// What the key exchange settled, for the connection inspector.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Negotiated {
+    pub kex: String,
+    pub cipher: String,
+    /// Client to server and server to client; the same unless the server chose otherwise.
+    pub mac: String,
+    pub compression: String,
+    /// The host key's algorithm and SHA256 fingerprint (or the certificate's).
+    pub host_key_type: String,
+    pub host_key_fingerprint: String,
 }
 
 /// State the handler shares with the `Connection` that owns it.
@@ -29,15 +34,21 @@ pub(crate) struct Shared {
     /// russh returns only the reason code from `channel_open_session`; the server's description
     /// arrives here.
     pub last_open_failure: Mutex<Option<String>>,
-    pub link: watch::Sender<LinkState>,
+    pub link: Arc<Link>,
+    pub negotiated: Mutex<Negotiated>,
 }
 
 impl Shared {
     pub fn new() -> Arc<Self> {
         Arc::new(Self {
             last_open_failure: Mutex::new(None),
-            link: watch::Sender::new(LinkState::Up),
+            link: Arc::new(Link::new()),
+            negotiated: Mutex::new(Negotiated::default()),
         })
+    }
+
+    fn negotiated(&self) -> std::sync::MutexGuard<'_, Negotiated> {
+        self.negotiated.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -129,12 +140,51 @@ impl client::Handler for ClientHandler {
         &mut self,
         server_public_key: &PublicKeyOrCertificate,
     ) -> Result<bool, Self::Error> {
+        let (key_type, key_fingerprint) = match server_public_key {
+            PublicKeyOrCertificate::PublicKey { key, .. } => {
+                (key.algorithm().as_str().to_owned(), fingerprint(key))
+            }
+            PublicKeyOrCertificate::Certificate(certificate) => (
+                format!("{} certificate", certificate.algorithm().as_str()),
+                certificate
+                    .public_key()
+                    .fingerprint(russh::keys::HashAlg::Sha256)
+                    .to_string(),
+            ),
+        };
+        {
+            let mut negotiated = self.shared.negotiated();
+            negotiated.host_key_type = key_type;
+            negotiated.host_key_fingerprint = key_fingerprint;
+        }
         match server_public_key {
             PublicKeyOrCertificate::PublicKey { key, .. } => self.verify_host_key(key).await,
             PublicKeyOrCertificate::Certificate(certificate) => {
                 self.verify_host_certificate(certificate).await
             }
         }
+    }
+
+    async fn kex_done(
+        &mut self,
+        _shared_secret: Option<&[u8]>,
+        names: &russh::Names,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let mut negotiated = self.shared.negotiated();
+        negotiated.kex = names.kex.as_ref().to_owned();
+        negotiated.cipher = names.cipher.as_ref().to_owned();
+        negotiated.mac = if names.client_mac.as_ref() == names.server_mac.as_ref() {
+            names.client_mac.as_ref().to_owned()
+        } else {
+            format!(
+                "{} / {}",
+                names.client_mac.as_ref(),
+                names.server_mac.as_ref()
+            )
+        };
+        negotiated.compression = format!("{:?}", names.client_compression).to_lowercase();
+        Ok(())
     }
 
     async fn channel_open_failure(
@@ -158,16 +208,16 @@ impl client::Handler for ClientHandler {
         &mut self,
         reason: DisconnectReason<Self::Error>,
     ) -> Result<(), Self::Error> {
-        let why = match &reason {
-            DisconnectReason::ReceivedDisconnect(info) if info.message.is_empty() => {
-                format!("the server disconnected ({:?})", info.reason_code)
-            }
-            DisconnectReason::ReceivedDisconnect(info) => {
-                format!("the server disconnected: {}", escape_line(&info.message))
-            }
-            DisconnectReason::Error(error) => error.to_string(),
+        // The stream has usually named the end already (a reset, end of file); a DISCONNECT
+        // arrives before either and names it first.
+        let cause = match &reason {
+            DisconnectReason::ReceivedDisconnect(info) => LossCause::ServerDisconnected {
+                code: disconnect_code(&info.reason_code),
+                message: escape_line(&info.message).into_owned(),
+            },
+            DisconnectReason::Error(error) => LossCause::Other(error.to_string()),
         };
-        self.shared.link.send_replace(LinkState::Lost(why));
+        self.shared.link.lost(cause);
         match reason {
             DisconnectReason::ReceivedDisconnect(_) => Ok(()),
             DisconnectReason::Error(error) => Err(error),
@@ -310,5 +360,27 @@ impl ClientHandler {
                 why,
             }),
         }
+    }
+}
+
+/// The RFC 4253 (11.1) number of a DISCONNECT reason.
+fn disconnect_code(reason: &russh::Disconnect) -> u32 {
+    use russh::Disconnect as D;
+    match reason {
+        D::HostNotAllowedToConnect => 1,
+        D::ProtocolError => 2,
+        D::KeyExchangeFailed => 3,
+        D::Reserved => 4,
+        D::MACError => 5,
+        D::CompressionError => 6,
+        D::ServiceNotAvailable => 7,
+        D::ProtocolVersionNotSupported => 8,
+        D::HostKeyNotVerifiable => 9,
+        D::ConnectionLost => 10,
+        D::ByApplication => 11,
+        D::TooManyConnections => 12,
+        D::AuthCancelledByUser => 13,
+        D::NoMoreAuthMethodsAvailable => 14,
+        D::IllegalUserName => 15,
     }
 }

@@ -11,7 +11,7 @@ use russh::keys::ssh_key::HashAlg;
 use russh::keys::ssh_key::certificate::CertType;
 
 use super::known_hosts::KnownHosts;
-use crate::text::escape::escape_line;
+use crate::escape::escape_line;
 
 /// What the known_hosts files make of a host certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]

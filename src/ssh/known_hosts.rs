@@ -320,7 +320,7 @@ fn parse_line(file: usize, line: usize, text: &str) -> Result<Option<Entry>, Str
     if key.algorithm().as_str() != key_type {
         return Err(format!(
             "key type field `{}` does not match the key ({})",
-            crate::text::escape::escape_line(key_type),
+            crate::escape::escape_line(key_type),
             key.algorithm().as_str()
         ));
     }

@@ -10,18 +10,22 @@ mod handler;
 pub mod host_certificate;
 mod host_key_order;
 pub mod known_hosts;
+mod link;
+mod observed_stream;
 pub mod prompt;
 pub mod secret;
 pub mod tcp;
 
 pub use activity::Activity;
 pub use channel::{
-    BoundedInput, BoundedSession, ChannelCommands, ChannelEvent, ChannelHandle, EventSink,
-    IdleString, OpenedSession, SessionChannel, command_queue,
+    BoundedInput, BoundedSession, ChannelCommands, ChannelEnd, ChannelEvent, ChannelHandle,
+    EventSink, IdleString, OpenedSession, SessionChannel, command_queue,
 };
+pub use connection::ConnectionDetails;
 pub use connection::{ConnectOptions, Connection, PtyRequest, SessionRequest};
 pub use error::SshError;
-pub use handler::LinkState;
+pub use handler::Negotiated;
+pub use link::{LinkState, LossCause};
 pub use prompt::{
     Answer, BatchPrompter, FnPrompter, HostKeyDecision, KbdPrompt, Prompt, PromptFuture, Prompter,
 };

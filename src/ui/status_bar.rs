@@ -11,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::painted::Kept;
-use crate::app::{ConnectionInfo, Model, TabState};
+use crate::app::{ConnectionInfo, Model, Notice, TabState};
 use crate::input::keymap::KeyChord;
+use crate::text;
 
 pub struct StatusBar<'a> {
     pub model: &'a Model,
@@ -89,17 +90,6 @@ impl fmt::Display for AntiIdleStatus {
     }
 }
 
-pub fn state_text(state: &TabState) -> String {
-    match state {
-        TabState::Connecting => "connecting".to_owned(),
-        TabState::Opening => "opening session".to_owned(),
-        TabState::Open => "connected".to_owned(),
-        TabState::Ended(why) => format!("ended: {why}"),
-        TabState::Failed(why) => format!("failed: {why}"),
-        TabState::Cancelled(why) => format!("cancelled: {why}"),
-    }
-}
-
 /// Everything the status bar shows, borrowed from the model: equal contents draw equal rows.
 /// Every frame builds one to compare with the last, so building it only looks; the text and
 /// styles are made when it is drawn.
@@ -107,7 +97,7 @@ pub fn state_text(state: &TabState) -> String {
 pub struct StatusBarContent<'a> {
     tab: Option<TabStatus<'a>>,
     /// At the right end, instead of how to get help.
-    notice: Option<Cow<'a, str>>,
+    notice: Option<Cow<'a, Notice>>,
     prefix: KeyChord,
 }
 
@@ -141,7 +131,7 @@ impl<'a> StatusBar<'a> {
         });
         StatusBarContent {
             tab,
-            notice: model.notice.as_deref().map(Cow::Borrowed),
+            notice: model.notice.as_ref().map(Cow::Borrowed),
             prefix: model.keymap.prefix,
         }
     }
@@ -184,7 +174,7 @@ impl TabStatus<'_> {
             details.push(Span::raw(self.target.to_string()).white().on_blue());
         }
         details.push(separator());
-        let state = Span::raw(state_text(&self.state));
+        let state = Span::raw(text::tab_state(&self.state));
         details.push(match *self.state {
             TabState::Open => state.light_green().on_blue(),
             TabState::Connecting | TabState::Opening => state.yellow().on_blue(),
@@ -209,7 +199,9 @@ impl Widget for &StatusBarContent<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, Style::new().on_blue());
         let hint = Line::from(match &self.notice {
-            Some(notice) => Span::raw(format!("{notice} ")).black().on_yellow(),
+            Some(notice) => Span::raw(format!("{} ", text::notice(notice)))
+                .black()
+                .on_yellow(),
             None => Span::raw(format!("{} ? help ", self.prefix))
                 .light_blue()
                 .on_blue(),

@@ -169,6 +169,8 @@ fn render_overlay(model: &Model, body: Rect, buf: &mut Buffer) {
         Overlay::Help => popups::render_help(model, body, buf),
         Overlay::Rename { text, .. } => popups::render_rename(text, body, buf),
         Overlay::ConfirmQuit => popups::render_confirm_quit(model, body, buf),
-        Overlay::SpillOver { message, .. } => popups::render_spill_over(message, body, buf),
+        Overlay::SpillOver { refusal, .. } => {
+            popups::render_spill_over(&crate::text::refusal(refusal), body, buf)
+        }
     }
 }

@@ -150,7 +150,7 @@ fn an_ended_tab_says_why_and_what_to_do() {
         &mut model,
         Msg::Net(NetEvent::ChannelEnded {
             tab,
-            reason: "exited with status 130".into(),
+            end: crate::ssh::ChannelEnd::Exited(130),
         }),
     );
     insta::assert_snapshot!(draw(&model));
@@ -273,7 +273,7 @@ fn the_bars_follow_the_model_while_the_terminal_keeps_its_rows() {
         sent.iter().all(|(_, y)| *y == 0),
         "only the tab bar changed"
     );
-    model.notice = Some("clone refused".into());
+    model.notice = Some(crate::app::Notice::CloneCancelled);
     let sent = screen.draw(&model);
     assert!(
         sent.iter().all(|(_, y)| *y == 11),

@@ -50,7 +50,7 @@ fn declared_dead(tmux: &Tmux, since: Instant, bound: Duration) -> Duration {
         Duration::from_millis(100),
         || {
             screen = tmux.screen();
-            screen.contains("declared dead")
+            screen.contains("keepalive unanswered")
         },
     );
     let took = since.elapsed();
@@ -97,7 +97,7 @@ fn keepalive_declares_a_session_the_firewall_forgot_dead_within_the_bound() {
     declared_dead(&tmux, Instant::now(), bound);
     let screen = tmux.screen();
     assert!(
-        screen.contains("2 keepalive(s) in a row unanswered"),
+        screen.contains("keepalive unanswered: 2 in a row"),
         "{screen}"
     );
 }

@@ -87,7 +87,9 @@ fn demo_tabs_echo_clone_vim_resize_close_and_quit() {
     // less too.
     tmux.type_text("seq 1 200 | less");
     tmux.press(&["Enter"]);
-    tmux.wait_for(":", WAIT);
+    // less fills the 28 rows with 1 to 27 and its prompt (a bare ":" would match the status
+    // bar's address before less has started).
+    tmux.wait_for("\n26\n27\n:", WAIT);
     tmux.press(&["q"]);
     tmux.wait_for("seq 1 200 | less", WAIT);
 

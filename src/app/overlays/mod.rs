@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::actions::toggle_anti_idle_of;
 use super::effect::Effect;
 use super::model::{Model, Overlay};
+use super::notice::Notice;
 use super::open::open_profile;
 use crate::profiles::Profile;
 use profile_form::{FormOutcome, ProfileForm};
@@ -56,7 +57,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         },
         Overlay::SpillOver {
             profile_id,
-            message,
+            refusal,
         } => match key.code {
             KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('n') => {
                 // A new connection, which logs in again; clones of the new tab then use it.
@@ -64,12 +65,12 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
                 None
             }
             KeyCode::Esc | KeyCode::Char('c') => {
-                model.notice = Some("clone cancelled".to_owned());
+                model.notice = Some(Notice::CloneCancelled);
                 None
             }
             _ => Some(Overlay::SpillOver {
                 profile_id,
-                message,
+                refusal,
             }),
         },
         Overlay::ConfirmQuit => match key.code {

@@ -38,8 +38,7 @@ fn refuse_a_clone(model: &mut Model, code: u32) -> Vec<Effect> {
             tab: *clone,
             connection: ConnectionId(1),
             code,
-            error: "the server refused to open a session channel: connect failed (open failed)"
-                .to_owned(),
+            description: "open failed".to_owned(),
         },
     )
 }
@@ -52,14 +51,18 @@ fn a_refused_clone_leaves_no_tab_learns_the_limit_and_asks() {
     assert_eq!(model.tabs.len(), 1, "no half-made tab");
     let info = &model.connections[&ConnectionId(1)];
     assert_eq!((info.sessions, info.server_limit), (1, Some(1)));
-    let Some(Overlay::SpillOver { message, .. }) = &model.overlay else {
+    let Some(Overlay::SpillOver { refusal, .. }) = &model.overlay else {
         panic!("the default policy asks: {:?}", model.overlay);
     };
-    assert!(
-        message.contains("allows 1 session per connection (OpenSSH: MaxSessions)"),
-        "{message}"
+    assert_eq!(
+        *refusal,
+        Refusal {
+            target: "me@web.example".to_owned(),
+            code: 2,
+            description: "open failed".to_owned(),
+            limit: Some(1),
+        }
     );
-    assert!(message.contains("open failed"), "{message}");
 
     // Enter: the tab opens on a new connection, which logs in again.
     let effects = update(&mut model, key(KeyCode::Enter));
@@ -77,7 +80,7 @@ fn a_known_full_budget_is_reported_before_trying() {
     connected(&mut model);
     refuse_a_clone(&mut model, 2);
     update(&mut model, key(KeyCode::Esc));
-    assert_eq!(model.notice.as_deref(), Some("clone cancelled"));
+    assert_eq!(model.notice, Some(Notice::CloneCancelled));
     assert_eq!(model.tabs.len(), 1);
 
     update(&mut model, prefix());
@@ -101,11 +104,9 @@ fn spill_over_policies_new_connection_and_never() {
     );
     assert!(model.overlay.is_none());
     assert!(
-        model
-            .notice
-            .as_deref()
-            .unwrap()
-            .contains("opening a new connection")
+        matches!(&model.notice, Some(Notice::SpillingOver(refusal)) if refusal.limit == Some(1)),
+        "{:?}",
+        model.notice
     );
 
     let mut model = self::model();
@@ -118,11 +119,14 @@ fn spill_over_policies_new_connection_and_never() {
     );
     assert_eq!(model.tabs.len(), 1);
     assert!(
-        model
-            .notice
-            .as_deref()
-            .unwrap()
-            .contains("no channels left"),
+        matches!(
+            &model.notice,
+            Some(Notice::CloneRefused(Refusal {
+                code: 4,
+                limit: Some(1),
+                ..
+            }))
+        ),
         "{:?}",
         model.notice
     );

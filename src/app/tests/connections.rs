@@ -20,30 +20,25 @@ fn an_ended_channel_says_why_and_leaves_other_tabs_alone() {
         &mut model,
         NetEvent::ChannelEnded {
             tab: first,
-            reason: "exited with status 3".to_owned(),
+            end: ChannelEnd::Exited(3),
         },
     );
-    assert_eq!(
-        model.tab_mut(first).unwrap().state,
-        TabState::Ended("exited with status 3".to_owned())
-    );
+    let exited = TabState::Ended(Ending::Channel(ChannelEnd::Exited(3)));
+    assert_eq!(model.tab_mut(first).unwrap().state, exited);
     assert_eq!(model.tab_mut(clone).unwrap().state, TabState::Open);
 
     net(
         &mut model,
         NetEvent::ConnectionLost {
             connection: ConnectionId(1),
-            reason: "reset".to_owned(),
+            cause: LossCause::Reset,
         },
     );
     assert_eq!(
         model.tab_mut(clone).unwrap().state,
-        TabState::Ended("connection lost: reset".to_owned())
+        TabState::Ended(Ending::ConnectionLost(LossCause::Reset))
     );
-    assert_eq!(
-        model.tab_mut(first).unwrap().state,
-        TabState::Ended("exited with status 3".to_owned())
-    );
+    assert_eq!(model.tab_mut(first).unwrap().state, exited);
 }
 
 #[test]
@@ -75,7 +70,7 @@ fn reopening_an_ended_tab_uses_the_profile_as_it_is_now() {
         &mut model,
         NetEvent::ConnectionLost {
             connection: ConnectionId(1),
-            reason: "reset".to_owned(),
+            cause: LossCause::Reset,
         },
     );
     edit_web(&mut model, |web| web.host = "web2.example".to_owned());
@@ -147,31 +142,30 @@ fn anti_idle_reports_show_in_the_model_and_a_dead_connection_ends_its_tabs() {
         (Some(std::time::Duration::from_millis(7)), (2, 3))
     );
 
+    let cause = LossCause::KeepaliveUnanswered {
+        misses: 3,
+        interval: std::time::Duration::from_secs(30),
+        silent: std::time::Duration::from_secs(121),
+    };
     update(
         &mut model,
         report(crate::anti_idle::Report::Dead {
-            reason: "3 keepalive(s) in a row unanswered".into(),
+            cause: cause.clone(),
         }),
     );
-    let TabState::Ended(reason) = &model.tab_mut(tab).unwrap().state else {
-        panic!()
-    };
-    assert!(
-        reason.contains("declared dead by anti-idle: 3 keepalive(s)"),
-        "{reason}"
-    );
-    // The loss that follows does not hide which check failed.
+    assert_eq!(model.tab_mut(tab).unwrap().state, TabState::Open);
+    // The connection is killed for that cause; its loss ends the tab saying which check failed.
     net(
         &mut model,
         NetEvent::ConnectionLost {
             connection: ConnectionId(1),
-            reason: "reset".into(),
+            cause: cause.clone(),
         },
     );
-    let TabState::Ended(reason) = &model.tab_mut(tab).unwrap().state else {
-        panic!()
-    };
-    assert!(reason.contains("declared dead"), "{reason}");
+    assert_eq!(
+        model.tab_mut(tab).unwrap().state,
+        TabState::Ended(Ending::ConnectionLost(cause))
+    );
 }
 
 #[test]

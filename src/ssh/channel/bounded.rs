@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 #[cfg(doc)]
 use super::ChannelHandle;
 use super::{ChannelEvent, Command, OpenedSession, event_of};
-use crate::ssh::activity::Activity;
+use crate::ssh::link::{Link, LossCause};
 
 /// Chunks of input waiting for the server's window, at most.
 const INPUT_QUEUE_CHUNKS: usize = 4;
@@ -67,14 +67,13 @@ impl OpenedSession {
             read_half,
             events_tx,
             closed_rx,
-            Arc::clone(&self.activity),
+            Arc::clone(&self.link),
         ));
         tokio::spawn(write_at_window_pace(
             write_half,
             self.commands.0,
             input_rx,
             closed_tx,
-            self.activity,
         ));
         BoundedSession {
             input: BoundedInput { queue: input_tx },
@@ -88,7 +87,7 @@ async fn drain_at_consumer_pace(
     mut read_half: ChannelReadHalf,
     events: mpsc::Sender<ChannelEvent>,
     mut closed_locally: oneshot::Receiver<()>,
-    activity: Arc<Activity>,
+    link: Arc<Link>,
 ) {
     // `None` once the consumer is gone: from then on events are dropped, but the channel is
     // still read to its end so the connection never stalls on it.
@@ -101,8 +100,12 @@ async fn drain_at_consumer_pace(
     loop {
         tokio::select! {
             message = read_half.wait() => {
-                let Some(message) = message else { break };
-                activity.received();
+                let Some(message) = message else {
+                    // The connection ended under the channel, as in the unbounded reader.
+                    link.lost(LossCause::Other("the connection ended".to_owned()));
+                    hand_over(&mut events, ChannelEvent::Lost).await;
+                    return;
+                };
                 let Some(event) = event_of(message) else { continue };
                 // Waiting here is the flow control: see the module comment.
                 if hand_over(&mut events, event).await {
@@ -116,9 +119,9 @@ async fn drain_at_consumer_pace(
     hand_over(&mut events, ChannelEvent::Closed).await;
 }
 
-/// Sends `event`, waiting for room; true when it was `Closed`.
+/// Sends `event`, waiting for room; true when it was the last one (`Closed`, `Lost`).
 async fn hand_over(events: &mut Option<mpsc::Sender<ChannelEvent>>, event: ChannelEvent) -> bool {
-    let closed = event == ChannelEvent::Closed;
+    let closed = matches!(event, ChannelEvent::Closed | ChannelEvent::Lost);
     if let Some(sender) = events
         && sender.send(event).await.is_err()
     {
@@ -132,7 +135,6 @@ async fn write_at_window_pace(
     mut commands: mpsc::UnboundedReceiver<Command>,
     mut input: mpsc::Receiver<Command>,
     closed_locally: oneshot::Sender<()>,
-    activity: Arc<Activity>,
 ) {
     loop {
         let command = tokio::select! {
@@ -146,10 +148,7 @@ async fn write_at_window_pace(
         // `data_bytes` waits for the server's window: while it does, `input` fills up and
         // the caller's `write` waits too.
         let result = match command {
-            Command::Write(bytes) => {
-                activity.sent();
-                write_half.data_bytes(bytes).await
-            }
+            Command::Write(bytes) => write_half.data_bytes(bytes).await,
             Command::Resize { cols, rows } => {
                 write_half
                     .window_change(u32::from(cols), u32::from(rows), 0, 0)

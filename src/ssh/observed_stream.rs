@@ -1,0 +1,191 @@
+//! The connection's byte stream as russh sees it, watched on the way: every read and write is
+//! counted (any packet from the server shows it alive, as OpenSSH counts it), the server's
+//! version line is kept, and the first error or end of file names why the link ended.
+//!
+//! russh reports the end of a session to its handler only after shutting down its side of the
+//! socket, and skips the report when that shutdown fails, as it can after a reset. So the end
+//! is recorded here, where it happens, and a failed shutdown is not passed on.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+use super::activity::Activity;
+use super::link::{Link, LossCause};
+
+/// The longest version line kept (RFC 4253 allows 255 bytes with CR LF).
+const MAX_VERSION_BYTES: usize = 255;
+
+/// What the stream learns about the server while it runs.
+#[derive(Debug, Default)]
+pub(crate) struct ServerVersion(Mutex<VersionLine>);
+
+#[derive(Debug, Default)]
+struct VersionLine {
+    bytes: Vec<u8>,
+    complete: bool,
+}
+
+impl ServerVersion {
+    /// The server's identification (`SSH-2.0-OpenSSH_9.2p1 Debian-2`), once it has arrived.
+    pub fn get(&self) -> Option<String> {
+        let line = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        line.complete.then(|| {
+            crate::escape::escape_line(String::from_utf8_lossy(&line.bytes).trim_end()).into_owned()
+        })
+    }
+
+    /// Servers may send other lines before the version; only the `SSH-` line is kept.
+    fn observe(&self, bytes: &[u8]) {
+        let mut line = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        for &byte in bytes {
+            if line.complete {
+                return;
+            }
+            if byte == b'\n' {
+                if line.bytes.starts_with(b"SSH-") {
+                    line.complete = true;
+                } else {
+                    line.bytes.clear();
+                }
+            } else if line.bytes.len() < MAX_VERSION_BYTES {
+                line.bytes.push(byte);
+            }
+        }
+    }
+
+    fn is_known(&self) -> bool {
+        self.0.lock().map(|line| line.complete).unwrap_or(true)
+    }
+}
+
+pub(crate) struct ObservedStream<S> {
+    inner: S,
+    activity: Arc<Activity>,
+    link: Arc<Link>,
+    version: Arc<ServerVersion>,
+}
+
+impl<S> ObservedStream<S> {
+    pub fn new(
+        inner: S,
+        activity: Arc<Activity>,
+        link: Arc<Link>,
+        version: Arc<ServerVersion>,
+    ) -> Self {
+        Self {
+            inner,
+            activity,
+            link,
+            version,
+        }
+    }
+
+    fn observe_error<T>(&self, result: &Poll<io::Result<T>>) {
+        if let Poll::Ready(Err(error)) = result {
+            self.link.lost(LossCause::of_io_error(error));
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for ObservedStream<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let result = Pin::new(&mut self.inner).poll_read(cx, buf);
+        self.observe_error(&result);
+        if let Poll::Ready(Ok(())) = result {
+            let read = &buf.filled()[before..];
+            if read.is_empty() {
+                self.link.lost(LossCause::ServerClosed);
+            } else {
+                self.activity.received(read.len());
+                if !self.version.is_known() {
+                    self.version.observe(read);
+                }
+            }
+        }
+        result
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for ObservedStream<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.observe_error(&result);
+        if let Poll::Ready(Ok(written)) = result {
+            self.activity.sent(written);
+        }
+        result
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let result = Pin::new(&mut self.inner).poll_flush(cx);
+        self.observe_error(&result);
+        result
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match Pin::new(&mut self.inner).poll_shutdown(cx) {
+            // The link is over either way; an error here would only keep russh from telling
+            // its handler how it ended.
+            Poll::Ready(Err(_)) => Poll::Ready(Ok(())),
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+    use crate::ssh::link::LinkState;
+
+    fn observed<S>(
+        inner: S,
+    ) -> (
+        ObservedStream<S>,
+        Arc<Activity>,
+        Arc<Link>,
+        Arc<ServerVersion>,
+    ) {
+        let activity = Arc::new(Activity::default());
+        let link = Arc::new(Link::new());
+        let version = Arc::new(ServerVersion::default());
+        let stream = ObservedStream::new(
+            inner,
+            Arc::clone(&activity),
+            Arc::clone(&link),
+            Arc::clone(&version),
+        );
+        (stream, activity, link, version)
+    }
+
+    #[tokio::test]
+    async fn counts_bytes_keeps_the_version_line_and_names_the_end() {
+        let (client, mut server) = tokio::io::duplex(1024);
+        let (mut stream, activity, link, version) = observed(client);
+        let sent = b"a banner line\r\nSSH-2.0-Test_1.0 \x1b[2J\r\nbinary";
+        server.write_all(sent).await.unwrap();
+        let mut buffer = [0u8; 64];
+        stream.read_exact(&mut buffer[..sent.len()]).await.unwrap();
+        stream.write_all(b"hello").await.unwrap();
+        assert_eq!(activity.bytes(), (sent.len() as u64, 5));
+        assert_eq!(version.get().as_deref(), Some("SSH-2.0-Test_1.0 \\033[2J"));
+        assert_eq!(link.state(), LinkState::Up);
+        drop(server);
+        assert_eq!(stream.read(&mut buffer).await.unwrap(), 0);
+        assert_eq!(link.state(), LinkState::Lost(LossCause::ServerClosed));
+    }
+}

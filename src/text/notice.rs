@@ -1,0 +1,101 @@
+//! The status bar's notices and a server's refusal of a session, in words.
+
+use crate::app::{Notice, Refusal, StoreOutcome};
+
+pub fn notice(notice: &Notice) -> String {
+    match notice {
+        Notice::KeyNotBound { key, prefix } => {
+            format!("{key} is not bound; {prefix} ? shows the keys")
+        }
+        Notice::NoSuchProfile(id) => format!("no saved session {id:?}"),
+        Notice::TabStillOpen => "the tab is still open".to_owned(),
+        Notice::ProfileGone(id) => format!("the saved session {id:?} is gone"),
+        Notice::CloneNeedsConnection => {
+            "clone needs a connected tab; this one is not connected".to_owned()
+        }
+        Notice::CloneRefused(refusal) => format!("clone refused: {}", self::refusal(refusal)),
+        Notice::SpillingOver(refusal) => {
+            format!("{}; opening a new connection", self::refusal(refusal))
+        }
+        Notice::CloneCancelled => "clone cancelled".to_owned(),
+        Notice::Store(StoreOutcome::Saved(id)) => format!("saved {id}"),
+        Notice::Store(StoreOutcome::Deleted(id)) => format!("deleted {id}"),
+        Notice::Store(StoreOutcome::Duplicated { from, to }) => {
+            format!("duplicated {from} as {to}")
+        }
+        Notice::Store(StoreOutcome::Failed(error)) => {
+            format!("could not change the session store: {error}")
+        }
+    }
+}
+
+/// A refused session channel, said once: what the limit is when the refusal shows one, and
+/// what the server said.
+pub fn refusal(refusal: &Refusal) -> String {
+    let target = if refusal.target.is_empty() {
+        "the server"
+    } else {
+        refusal.target.as_str()
+    };
+    let said = if refusal.description.is_empty() {
+        String::new()
+    } else {
+        format!(" (the server said: {})", refusal.description)
+    };
+    match (refusal.code, refusal.limit) {
+        (4, Some(limit)) => {
+            format!("{target} has no channels left on this connection ({limit} open){said}")
+        }
+        (_, Some(limit)) => format!(
+            "{target} allows {limit} session{} per connection (OpenSSH: MaxSessions), all in use{said}",
+            if limit == 1 { "" } else { "s" }
+        ),
+        (0, None) => format!("{target} could not open a session: {}", refusal.description),
+        (code, None) => format!(
+            "{target} refused a session channel: {}{said}",
+            reason_name(code)
+        ),
+    }
+}
+
+/// RFC 4254 5.1's names for SSH_MSG_CHANNEL_OPEN_FAILURE reasons.
+fn reason_name(code: u32) -> String {
+    match code {
+        1 => "administratively prohibited".to_owned(),
+        2 => "connect failed".to_owned(),
+        3 => "unknown channel type".to_owned(),
+        4 => "resource shortage".to_owned(),
+        other => format!("reason {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(code: u32, limit: Option<u32>) -> Refusal {
+        Refusal {
+            target: "me@web:22".to_owned(),
+            code,
+            description: "open failed".to_owned(),
+            limit,
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_said_once() {
+        let text = refusal(&refused(2, Some(3)));
+        assert_eq!(
+            text,
+            "me@web:22 allows 3 sessions per connection (OpenSSH: MaxSessions), all in use \
+             (the server said: open failed)"
+        );
+        assert_eq!(text.matches("MaxSessions").count(), 1);
+        assert!(refusal(&refused(4, Some(1000))).contains("no channels left"));
+        assert_eq!(
+            refusal(&refused(1, None)),
+            "me@web:22 refused a session channel: administratively prohibited (the server \
+             said: open failed)"
+        );
+    }
+}
