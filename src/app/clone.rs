@@ -4,11 +4,12 @@
 use super::effect::Effect;
 use super::ids::{ConnectionId, TabId};
 use super::model::{Failure, Model, Overlay, TabState};
-use super::notice::{Notice, Refusal};
+use super::notice::Notice;
 use super::open::open_profile;
 use super::sessions;
 use super::tabs;
 use crate::profiles::SpillOver;
+use crate::ssh::Refusal;
 
 /// Reason codes (RFC 4254) that mean "no more sessions here": OpenSSH's MaxSessions answers
 /// CONNECT_FAILED, dropbear's channel limit RESOURCE_SHORTAGE.

@@ -24,7 +24,7 @@ pub use model::{
     TabState,
 };
 pub use msg::{Msg, NetEvent, PromptReply};
-pub use notice::{Notice, Refusal, StoreOutcome};
+pub use notice::{Notice, StoreOutcome};
 pub use overlays::{profile_form, session_manager, text_input};
 pub use profile_list::ProfileList;
 pub use update::update;

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
-use super::notice::{Notice, Refusal};
+use super::notice::Notice;
 use super::overlays::profile_form::ProfileForm;
 use super::overlays::session_manager::SessionManager;
 use super::profile_list::ProfileList;
 use crate::input::keymap::Keymap;
 use crate::profiles::StoredProfile;
+use crate::ssh::Refusal;
 use crate::ssh::{Activity, ChannelEnd, LossCause, Prompt};
 use crate::terminal::Terminal;
 

@@ -1,5 +1,7 @@
 //! What the app tells the person in the status bar, as typed values; the words are made in
-//! `crate::text`.
+//! `ui::words`.
+
+use crate::ssh::Refusal;
 
 /// A one-line message for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,20 +21,6 @@ pub enum Notice {
     SpillingOver(Refusal),
     CloneCancelled,
     Store(StoreOutcome),
-}
-
-/// A server's refusal of a session channel.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    /// `user@host:port`.
-    pub target: String,
-    /// SSH_MSG_CHANNEL_OPEN_FAILURE reason code (RFC 4254 5.1); 0 when the open failed
-    /// otherwise.
-    pub code: u32,
-    /// What the server (or the failure) said, escaped.
-    pub description: String,
-    /// The sessions per connection the server allows, when the refusal says it is full.
-    pub limit: Option<u32>,
 }
 
 /// What the profile store did with a request.

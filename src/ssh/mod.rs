@@ -13,6 +13,7 @@ pub mod known_hosts;
 mod link;
 mod observed_stream;
 pub mod prompt;
+mod refusal;
 pub mod secret;
 pub mod tcp;
 
@@ -29,4 +30,5 @@ pub use link::{LinkState, LossCause};
 pub use prompt::{
     Answer, BatchPrompter, FnPrompter, HostKeyDecision, KbdPrompt, Prompt, PromptFuture, Prompter,
 };
+pub use refusal::Refusal;
 pub use secret::Secret;

@@ -1,12 +1,13 @@
-//! The words tabsh says: every user-facing sentence made from a typed value (why a connection
-//! or a session ended, what the status bar says, refusals and notices) is made here, so the
-//! app and the network layers carry facts and the screen and the command line say them the
-//! same way.
+//! The words for network facts: why a connection or a session ended, a refused channel, the
+//! line a reconnected tab shows. The app and the network layers carry these as values; the
+//! screen, the tab's marker line and the command line all say them with these functions.
 
+mod channel_end;
 mod loss;
-mod notice;
-mod tab_state;
+mod marker;
+mod refusal;
 
+pub use channel_end::channel_end;
 pub use loss::loss_hint;
-pub use notice::{notice, refusal};
-pub use tab_state::{channel_end, tab_state};
+pub use marker::reconnected_marker;
+pub use refusal::refusal;

@@ -11,6 +11,7 @@ pub mod session_manager;
 pub mod status_bar;
 pub mod tab_bar;
 mod view;
+pub mod words;
 
 pub use frame_memory::FrameMemory;
 pub use renderer::{Canvas, Renderer};

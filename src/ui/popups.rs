@@ -7,9 +7,9 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Text};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
+use super::words::tab_state as state_text;
 use crate::app::{Model, PendingPrompt, Tab, TabState};
 use crate::ssh::Prompt;
-use crate::text::tab_state as state_text;
 
 /// A rectangle of `width` x `height` centred in `area`, clipped to it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -11,9 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::painted::Kept;
+use super::words;
 use crate::app::{ConnectionInfo, Model, Notice, TabState};
 use crate::input::keymap::KeyChord;
-use crate::text;
 
 pub struct StatusBar<'a> {
     pub model: &'a Model,
@@ -174,7 +174,7 @@ impl TabStatus<'_> {
             details.push(Span::raw(self.target.to_string()).white().on_blue());
         }
         details.push(separator());
-        let state = Span::raw(text::tab_state(&self.state));
+        let state = Span::raw(words::tab_state(&self.state));
         details.push(match *self.state {
             TabState::Open => state.light_green().on_blue(),
             TabState::Connecting | TabState::Opening => state.yellow().on_blue(),
@@ -199,7 +199,7 @@ impl Widget for &StatusBarContent<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, Style::new().on_blue());
         let hint = Line::from(match &self.notice {
-            Some(notice) => Span::raw(format!("{} ", text::notice(notice)))
+            Some(notice) => Span::raw(format!("{} ", words::notice(notice)))
                 .black()
                 .on_yellow(),
             None => Span::raw(format!("{} ? help ", self.prefix))

@@ -13,7 +13,7 @@ pub use tokio::sync::oneshot;
 pub use crate::app::*;
 pub use crate::input::keymap::Keymap;
 pub use crate::profiles::{Profile, StoredProfile};
-pub use crate::ssh::{Answer, ChannelEnd, HostKeyDecision, LossCause, Prompt};
+pub use crate::ssh::{Answer, ChannelEnd, HostKeyDecision, LossCause, Prompt, Refusal};
 
 pub(crate) fn stored(id: &str) -> StoredProfile {
     StoredProfile {

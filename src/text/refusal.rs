@@ -1,33 +1,6 @@
-//! The status bar's notices and a server's refusal of a session, in words.
+//! A server's refusal of a session channel, in words.
 
-use crate::app::{Notice, Refusal, StoreOutcome};
-
-pub fn notice(notice: &Notice) -> String {
-    match notice {
-        Notice::KeyNotBound { key, prefix } => {
-            format!("{key} is not bound; {prefix} ? shows the keys")
-        }
-        Notice::NoSuchProfile(id) => format!("no saved session {id:?}"),
-        Notice::TabStillOpen => "the tab is still open".to_owned(),
-        Notice::ProfileGone(id) => format!("the saved session {id:?} is gone"),
-        Notice::CloneNeedsConnection => {
-            "clone needs a connected tab; this one is not connected".to_owned()
-        }
-        Notice::CloneRefused(refusal) => format!("clone refused: {}", self::refusal(refusal)),
-        Notice::SpillingOver(refusal) => {
-            format!("{}; opening a new connection", self::refusal(refusal))
-        }
-        Notice::CloneCancelled => "clone cancelled".to_owned(),
-        Notice::Store(StoreOutcome::Saved(id)) => format!("saved {id}"),
-        Notice::Store(StoreOutcome::Deleted(id)) => format!("deleted {id}"),
-        Notice::Store(StoreOutcome::Duplicated { from, to }) => {
-            format!("duplicated {from} as {to}")
-        }
-        Notice::Store(StoreOutcome::Failed(error)) => {
-            format!("could not change the session store: {error}")
-        }
-    }
-}
+use crate::ssh::Refusal;
 
 /// A refused session channel, said once: what the limit is when the refusal shows one, and
 /// what the server said.
