@@ -1,12 +1,9 @@
 //! One authenticated SSH connection. It is a cheap cloneable handle: every tab on the connection
 //! holds a clone and opens its own session channel on the shared russh handle.
 
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use russh::client;
-use russh::keys::{PrivateKey, PublicKey};
 use tokio::sync::watch;
 
 use super::activity::Activity;
@@ -17,99 +14,11 @@ use super::channel::{
 use super::error::{SshError, channel_open_failure_text};
 use super::handler::{ClientHandler, Negotiated, Shared};
 use super::host_key_order;
-use super::known_hosts::{SYSTEM_KNOWN_HOSTS, host_port_name};
 use super::link::{LinkState, LossCause};
 use super::observed_stream::{ObservedStream, ServerVersion};
+use super::options::{ConnectOptions, SessionRequest, home_dir};
 use super::prompt::Prompter;
 use super::tcp::{self, SocketControl};
-use crate::profiles::{AuthMethod, Profile, TcpKeepalive};
-
-/// Everything needed to reach and log in to a server.
-#[derive(Debug, Clone)]
-pub struct ConnectOptions {
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    pub auth: Vec<AuthMethod>,
-    pub identity_file: Option<PathBuf>,
-    pub known_hosts: PathBuf,
-    /// The system-wide known_hosts, read after `known_hosts`; `None` reads none.
-    pub system_known_hosts: Option<PathBuf>,
-    /// ssh-agent socket; from `SSH_AUTH_SOCK` by default.
-    pub agent_socket: Option<PathBuf>,
-    /// A key held only in memory, tried before key files (the demo server's client key).
-    pub client_key: Option<Arc<PrivateKey>>,
-    /// Trust exactly this host key instead of consulting known_hosts (the demo server, whose
-    /// key is made fresh at every start).
-    pub pinned_host_key: Option<PublicKey>,
-    pub tcp_keepalive: TcpKeepalive,
-    /// The profile's anti-idle master switch; TCP keepalive is one of its modes.
-    pub anti_idle: bool,
-    pub connect_timeout: Duration,
-}
-
-impl ConnectOptions {
-    pub fn from_profile(profile: &Profile) -> Self {
-        Self {
-            host: profile.host.clone(),
-            port: profile.port,
-            user: profile.effective_user(),
-            auth: profile.auth.clone(),
-            identity_file: profile.identity_file.as_deref().map(expand_tilde),
-            known_hosts: profile
-                .known_hosts_file
-                .as_deref()
-                .map(expand_tilde)
-                .unwrap_or_else(default_known_hosts),
-            system_known_hosts: Some(PathBuf::from(SYSTEM_KNOWN_HOSTS)),
-            agent_socket: std::env::var_os("SSH_AUTH_SOCK").map(PathBuf::from),
-            client_key: None,
-            pinned_host_key: None,
-            tcp_keepalive: profile.anti_idle.tcp.clone(),
-            anti_idle: profile.anti_idle.enabled,
-            connect_timeout: tcp::CONNECT_TIMEOUT,
-        }
-    }
-
-    pub fn host_port(&self) -> String {
-        host_port_name(&self.host, self.port)
-    }
-}
-
-fn home_dir() -> Option<PathBuf> {
-    directories::BaseDirs::new().map(|dirs| dirs.home_dir().to_owned())
-}
-
-/// `~/.ssh/known_hosts`, as OpenSSH uses.
-pub fn default_known_hosts() -> PathBuf {
-    home_dir()
-        .unwrap_or_default()
-        .join(".ssh")
-        .join("known_hosts")
-}
-
-pub fn expand_tilde(path: &std::path::Path) -> PathBuf {
-    match (path.strip_prefix("~"), home_dir()) {
-        (Ok(rest), Some(home)) => home.join(rest),
-        _ => path.to_owned(),
-    }
-}
-
-/// A pseudo-terminal for a session channel.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PtyRequest {
-    pub term: String,
-    pub cols: u16,
-    pub rows: u16,
-}
-
-/// What to run on a new session channel.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionRequest {
-    pub pty: Option<PtyRequest>,
-    /// `None` starts the login shell.
-    pub command: Option<String>,
-}
 
 /// Room for a few of the largest packets russh accepts (32 KiB each by default).
 const READ_BUFFER_BYTES: usize = 128 * 1024;

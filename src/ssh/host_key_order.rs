@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use russh::Preferred;
 use russh::keys::Algorithm;
 
-use super::connection::ConnectOptions;
 use super::known_hosts::KnownHosts;
+use super::options::ConnectOptions;
 
 /// The preferences for connecting with `options`: russh's defaults reordered for this host.
 pub fn preferred(options: &ConnectOptions) -> Preferred {

@@ -12,6 +12,7 @@ mod host_key_order;
 pub mod known_hosts;
 mod link;
 mod observed_stream;
+pub mod options;
 pub mod prompt;
 mod refusal;
 pub mod secret;
@@ -22,11 +23,12 @@ pub use channel::{
     BoundedInput, BoundedSession, ChannelCommands, ChannelEnd, ChannelEvent, ChannelHandle,
     EventSink, IdleString, OpenedSession, SessionChannel, command_queue,
 };
+pub use connection::Connection;
 pub use connection::ConnectionDetails;
-pub use connection::{ConnectOptions, Connection, PtyRequest, SessionRequest};
 pub use error::SshError;
 pub use handler::Negotiated;
 pub use link::{LinkState, LossCause};
+pub use options::{ConnectOptions, PtyRequest, SessionRequest};
 pub use prompt::{
     Answer, BatchPrompter, FnPrompter, HostKeyDecision, KbdPrompt, Prompt, PromptFuture, Prompter,
 };
