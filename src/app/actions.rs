@@ -4,9 +4,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::clone::clone_session;
 use super::effect::Effect;
+use super::inspector;
 use super::model::{Model, Overlay, TabState};
+use super::notice::Notice;
 use super::open::{open_profile, reopen};
 use super::overlays::session_manager::SessionManager;
+use super::reconnect;
 use super::tabs;
 use crate::input::key_encoding::encode_key;
 use crate::input::keymap::{Action, KeyChord, KeyCodeOrd};
@@ -34,7 +37,17 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
                 open_profile(model, &profile_id, effects);
             }
         }
-        Action::ReopenTab => reopen(model, effects),
+        Action::ReopenTab => match model.active_tab() {
+            Some(tab) if tab.state == TabState::Reconnecting => {
+                if let Some(connection) = tab.connection
+                    && !reconnect::retry_now(model, connection, effects)
+                {
+                    model.notice = Some(Notice::AlreadyReconnecting);
+                }
+            }
+            _ => reopen(model, effects),
+        },
+        Action::InspectConnection => inspector::open(model),
         Action::ToggleAntiIdle => {
             if let Some(id) = model.active_tab().map(|tab| tab.profile_id.clone()) {
                 toggle_anti_idle_of(model, &id, effects);

@@ -37,7 +37,7 @@ pub fn clone_session(model: &mut Model, effects: &mut Vec<Effect>) {
             description: String::new(),
             limit: Some(limit),
         };
-        spill_over(model, profile_id, refusal, effects);
+        spill_over(model, profile_id, refusal, None, effects);
         return;
     }
     let tab = tabs::add(model, &profile_id, TabState::Opening);
@@ -63,12 +63,17 @@ pub fn refused(
         description,
         limit: None,
     };
+    // The sessions open on the connection when the server said no are its limit (channels
+    // still being opened do not count: they may be refused too).
+    let open = model
+        .tabs
+        .iter()
+        .filter(|t| t.connection == Some(connection) && t.state == TabState::Open)
+        .count();
     if let Some(info) = model.connections.get_mut(&connection) {
         refusal.target = info.target.clone();
         if LIMIT_CODES.contains(&code) {
-            // The refused channel was counted when asked for; the ones still open are the
-            // limit.
-            let limit = info.sessions.saturating_sub(1);
+            let limit = u32::try_from(open).unwrap_or(u32::MAX);
             info.server_limit = Some(limit);
             refusal.limit = Some(limit);
         }
@@ -79,17 +84,31 @@ pub fn refused(
     };
     let linger = sessions::linger_secs(model, tab);
     sessions::release(model, connection, linger, effects);
-    if model.tabs[index].cloned {
+    let refused_tab = &mut model.tabs[index];
+    let rejoining = std::mem::take(&mut refused_tab.rejoining);
+    if refused_tab.cloned {
         // Never leave a half-made tab behind.
         let tab = tabs::remove(model, index);
-        spill_over(model, tab.profile_id, refusal, effects);
-    } else {
-        model.tabs[index].state = TabState::Failed(Failure::Refused(refusal));
+        spill_over(model, tab.profile_id, refusal, None, effects);
+        return;
+    }
+    refused_tab.state = TabState::Failed(Failure::Refused(refusal.clone()));
+    if rejoining {
+        // Reopening after a reconnect, on a server that now allows fewer sessions.
+        let profile_id = refused_tab.profile_id.clone();
+        spill_over(model, profile_id, refusal, Some(tab), effects);
     }
 }
 
-/// Applies the profile's spill-over policy after a refused (or known-full) clone.
-fn spill_over(model: &mut Model, profile_id: String, refusal: Refusal, effects: &mut Vec<Effect>) {
+/// Applies the profile's spill-over policy after a refused (or known-full) channel: for a
+/// clone (`tab` None) a new tab, for a tab reopening after a reconnect that tab.
+fn spill_over(
+    model: &mut Model,
+    profile_id: String,
+    refusal: Refusal,
+    tab: Option<TabId>,
+    effects: &mut Vec<Effect>,
+) {
     let policy = model
         .profiles
         .get(&profile_id)
@@ -98,13 +117,28 @@ fn spill_over(model: &mut Model, profile_id: String, refusal: Refusal, effects: 
         SpillOver::Never => model.notice = Some(Notice::CloneRefused(refusal)),
         SpillOver::NewConnection => {
             model.notice = Some(Notice::SpillingOver(refusal));
-            open_profile(model, &profile_id, effects);
+            on_new_connection(model, &profile_id, tab, effects);
         }
         SpillOver::Ask => {
             model.overlay = Some(Overlay::SpillOver {
                 profile_id,
                 refusal,
+                tab,
             })
         }
+    }
+}
+
+/// The spill-over itself: `tab` (or a new tab for the profile) on a new connection, which
+/// logs in again; clones of it then use that connection.
+pub fn on_new_connection(
+    model: &mut Model,
+    profile_id: &str,
+    tab: Option<TabId>,
+    effects: &mut Vec<Effect>,
+) {
+    match tab {
+        Some(tab) => sessions::connect(model, tab, effects),
+        None => open_profile(model, profile_id, effects),
     }
 }

@@ -1,5 +1,7 @@
 //! Side effects `update` asks for; the runtime carries them out.
 
+use std::time::Duration;
+
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
 use crate::profiles::AntiIdle;
@@ -37,6 +39,12 @@ pub enum Effect {
     HoldIdleString {
         tab: TabId,
         hold: bool,
+    },
+    /// Wait `delay`, then report `ReconnectDue` for this attempt.
+    ScheduleReconnect {
+        connection: ConnectionId,
+        attempt: u32,
+        delay: Duration,
     },
     /// No tab waits on `connection` any more: stop making it, wherever it is.
     CancelConnect {

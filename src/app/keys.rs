@@ -9,6 +9,7 @@ use super::model::{Model, Tab, TabState};
 use super::notice::Notice;
 use super::overlays;
 use super::prompts;
+use super::reconnect;
 use crate::input::key_encoding::{encode_key, encode_paste};
 use crate::input::mouse::{MouseAction, encode_mouse};
 
@@ -46,6 +47,15 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     }
     if model.scrollback_mode {
         actions::scrollback_key(model, key);
+        return;
+    }
+    // Esc in a tab waiting for its connection to come back stops the waiting.
+    if key.code == crossterm::event::KeyCode::Esc
+        && let Some(tab) = model.active_tab()
+        && tab.state == TabState::Reconnecting
+        && let Some(connection) = tab.connection
+    {
+        reconnect::stop(model, connection, None, effects);
         return;
     }
     let Some(tab) = model.active_tab_mut() else {
@@ -102,7 +112,9 @@ pub fn on_paste(model: &mut Model, text: &str, effects: &mut Vec<Effect>) {
         .active_tab_mut()
         .and_then(|tab| tab.prompts.first_mut())
     {
-        prompt.input.push_str(text.trim_end_matches(['\r', '\n']));
+        for c in text.trim_end_matches(['\r', '\n']).chars() {
+            prompt.input.push(c);
+        }
         return;
     }
     if model.overlay.is_some() {

@@ -2,8 +2,10 @@
 
 mod actions;
 mod clone;
+mod connection_info;
 pub mod effect;
 pub mod ids;
+mod inspector;
 mod keys;
 pub mod model;
 pub mod msg;
@@ -13,16 +15,15 @@ mod open;
 mod overlays;
 mod profile_list;
 mod prompts;
+mod reconnect;
 mod sessions;
 mod tabs;
 pub mod update;
 
+pub use connection_info::{ConnectionInfo, LinkPhase, Reconnect, Reconnected};
 pub use effect::Effect;
 pub use ids::{ConnectionId, TabId};
-pub use model::{
-    CHROME_ROWS, ConnectionInfo, Ending, Failure, LinkPhase, Model, Overlay, PendingPrompt, Tab,
-    TabState,
-};
+pub use model::{CHROME_ROWS, Ending, Failure, Model, Overlay, PendingPrompt, Tab, TabState};
 pub use msg::{Msg, NetEvent, PromptReply};
 pub use notice::{Notice, StoreOutcome};
 pub use overlays::{profile_form, session_manager, text_input};

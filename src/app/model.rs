@@ -1,9 +1,8 @@
 //! The whole state of the TUI. Only `update` changes it; the view only reads it.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::Duration;
 
+use super::connection_info::ConnectionInfo;
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
 use super::notice::Notice;
@@ -13,7 +12,7 @@ use super::profile_list::ProfileList;
 use crate::input::keymap::Keymap;
 use crate::profiles::StoredProfile;
 use crate::ssh::Refusal;
-use crate::ssh::{Activity, ChannelEnd, LossCause, Prompt};
+use crate::ssh::{ChannelEnd, LossCause, Prompt, Secret};
 use crate::terminal::Terminal;
 
 /// Rows the tab bar and the status bar take from the screen.
@@ -25,6 +24,9 @@ pub enum TabState {
     /// Connected; waiting for the server to open the channel.
     Opening,
     Open,
+    /// The connection was lost and is coming back (its `ConnectionInfo` says how it goes);
+    /// the tab reopens on it with its scrollback kept.
+    Reconnecting,
     /// The session is over.
     Ended(Ending),
     /// Connecting or opening failed.
@@ -40,6 +42,15 @@ pub enum Ending {
     Channel(ChannelEnd),
     /// The connection under it was lost.
     ConnectionLost(LossCause),
+    /// The connection was lost and reconnecting stopped: the person pressed Esc, the
+    /// attempts ran out, or one failed for good (a refused login, a changed host key).
+    ReconnectStopped {
+        cause: LossCause,
+        /// The last attempt's error, when one failed.
+        error: Option<String>,
+    },
+    /// The person closed the connection (from the inspector).
+    ConnectionClosed,
 }
 
 /// Why a tab never got its session.
@@ -55,7 +66,7 @@ impl TabState {
     pub fn is_live(&self) -> bool {
         matches!(
             self,
-            TabState::Connecting | TabState::Opening | TabState::Open
+            TabState::Connecting | TabState::Opening | TabState::Open | TabState::Reconnecting
         )
     }
 }
@@ -66,9 +77,9 @@ pub struct PendingPrompt {
     pub prompt: Prompt,
     pub reply: PromptReply,
     /// What is being typed for the current question.
-    pub input: String,
+    pub input: Secret,
     /// Answers given so far (keyboard-interactive asks several questions at once).
-    pub answers: Vec<String>,
+    pub answers: Vec<Secret>,
 }
 
 impl PendingPrompt {
@@ -76,7 +87,7 @@ impl PendingPrompt {
         Self {
             prompt,
             reply,
-            input: String::new(),
+            input: Secret::new(),
             answers: Vec::new(),
         }
     }
@@ -98,9 +109,12 @@ pub struct Tab {
     /// Keys typed while the session was still opening, sent once it is open (like a
     /// terminal's typeahead).
     pub typeahead: Vec<u8>,
-    /// Made by clone: if the server refuses its channel, the tab goes away rather than stay
-    /// half-made.
+    /// Made by clone and not yet open: if the server refuses its channel, the tab goes away
+    /// rather than stay half-made.
     pub cloned: bool,
+    /// Reopening on its reconnected connection: if the server refuses the channel, the
+    /// profile's spill-over policy decides.
+    pub rejoining: bool,
 }
 
 impl Tab {
@@ -110,56 +124,6 @@ impl Tab {
             .as_deref()
             .or_else(|| self.terminal.title().filter(|t| !t.is_empty()))
             .unwrap_or(profile_name)
-    }
-}
-
-/// Where a connection is in its life.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkPhase {
-    /// Connecting and logging in; tabs wait on it.
-    Connecting,
-    Up,
-    /// Gone, for this reason.
-    Lost(LossCause),
-}
-
-/// A connection as the model knows it; the runtime holds the live object under the same id.
-#[derive(Debug, Clone)]
-pub struct ConnectionInfo {
-    pub profile_id: String,
-    /// `user@host:port` once connected.
-    pub target: String,
-    pub phase: LinkPhase,
-    /// Session channels open (or opening) on this connection. Zero while the connection
-    /// lingers after its last tab closed, ready to be reused.
-    pub sessions: u32,
-    /// Learned from a refusal: the server allows this many sessions per connection.
-    pub server_limit: Option<u32>,
-    /// When traffic last flowed (read when drawing the status bar).
-    pub activity: Option<Arc<Activity>>,
-    /// The last keepalive's round trip.
-    pub rtt: Option<Duration>,
-    /// Keepalives unanswered in a row, and the limit.
-    pub misses: (u32, u32),
-}
-
-impl ConnectionInfo {
-    /// A connection being made for `profile_id`.
-    pub fn connecting(profile_id: &str) -> Self {
-        Self {
-            profile_id: profile_id.to_owned(),
-            target: String::new(),
-            phase: LinkPhase::Connecting,
-            sessions: 0,
-            server_limit: None,
-            activity: None,
-            rtt: None,
-            misses: (0, 0),
-        }
-    }
-
-    pub fn is_up(&self) -> bool {
-        self.phase == LinkPhase::Up
     }
 }
 
@@ -177,6 +141,14 @@ pub enum Overlay {
     SpillOver {
         profile_id: String,
         refusal: Refusal,
+        /// The tab to move to a new connection (reopening after a reconnect); `None` opens a
+        /// new one (a clone).
+        tab: Option<TabId>,
+    },
+    /// What is known about the active tab's connection; `closing` once asked to close it.
+    Inspector {
+        connection: ConnectionId,
+        closing: bool,
     },
 }
 
@@ -246,6 +218,16 @@ impl Model {
 
     pub fn live_sessions(&self) -> usize {
         self.tabs.iter().filter(|tab| tab.state.is_live()).count()
+    }
+
+    /// Whether the screen shows something that changes with time alone: a reconnect
+    /// countdown, or the inspector's uptime and traffic.
+    pub fn shows_a_clock(&self) -> bool {
+        matches!(self.overlay, Some(Overlay::Inspector { .. }))
+            || self
+                .connections
+                .values()
+                .any(|info| info.reconnect().is_some_and(|r| r.next_try.is_some()))
     }
 
     /// The current settings of the profile `tab` was opened from.

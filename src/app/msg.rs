@@ -2,6 +2,7 @@
 //! and results of store operations.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -11,7 +12,7 @@ use super::ids::{ConnectionId, TabId};
 use super::notice::StoreOutcome;
 use crate::anti_idle::Report;
 use crate::profiles::{LoadError, StoredProfile};
-use crate::ssh::{Activity, Answer, ChannelEnd, LossCause, Prompt};
+use crate::ssh::{Activity, Answer, ChannelEnd, ConnectionDetails, LossCause, Prompt};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -39,6 +40,11 @@ pub enum Msg {
     LingerExpired {
         connection: ConnectionId,
     },
+    /// The wait before reconnect attempt `attempt` of `connection` is over.
+    ReconnectDue {
+        connection: ConnectionId,
+        attempt: u32,
+    },
 }
 
 /// What the network tasks report. A connection's own object stays with the runtime; the model
@@ -49,12 +55,17 @@ pub enum NetEvent {
         connection: ConnectionId,
         target: String,
         activity: Arc<Activity>,
+        details: Box<ConnectionDetails>,
+        at: Instant,
     },
     ConnectFailed {
         connection: ConnectionId,
         error: String,
         /// The person cancelled a prompt (Esc), as opposed to a failure.
         cancelled: bool,
+        /// Trying again would fail the same way (a refused login, a changed host key).
+        permanent: bool,
+        at: Instant,
     },
     ChannelOpened {
         tab: TabId,
@@ -79,6 +90,7 @@ pub enum NetEvent {
     ConnectionLost {
         connection: ConnectionId,
         cause: LossCause,
+        at: Instant,
     },
     AntiIdle {
         connection: ConnectionId,

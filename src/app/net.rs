@@ -1,11 +1,14 @@
 //! How events from the network tasks change the model.
 
 use super::clone::refused;
+use super::connection_info::LinkPhase;
 use super::effect::Effect;
 use super::ids::ConnectionId;
-use super::model::{Ending, Failure, LinkPhase, Model, PendingPrompt, TabState};
+use super::model::{Ending, Failure, Model, PendingPrompt, TabState};
 use super::msg::NetEvent;
+use super::reconnect;
 use super::sessions;
+use super::tabs;
 use crate::anti_idle::Report;
 use crate::ssh::ChannelEnd;
 
@@ -15,6 +18,8 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             connection,
             target,
             activity,
+            details,
+            at,
         } => {
             let waiting = waiting_tabs(model, connection);
             let Some(info) = model.connections.get_mut(&connection) else {
@@ -25,18 +30,34 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 });
                 return;
             };
-            info.phase = LinkPhase::Up;
             info.target = target;
             info.activity = Some(activity);
-            for tab in waiting {
-                sessions::attach(model, tab, connection, effects);
+            info.details = Some(*details);
+            if !reconnect::reconnected(model, connection, at, effects) {
+                for tab in waiting {
+                    sessions::attach(model, tab, connection, effects);
+                }
+            }
+            if let Some(info) = model.connections.get_mut(&connection) {
+                info.phase = LinkPhase::Up { since: at };
             }
         }
         NetEvent::ConnectFailed {
             connection,
             error,
             cancelled,
+            permanent,
+            at,
         } => {
+            if model
+                .connections
+                .get(&connection)
+                .is_some_and(|info| info.reconnect().is_some())
+            {
+                let for_good = permanent || cancelled;
+                reconnect::attempt_failed(model, connection, error, for_good, at, effects);
+                return;
+            }
             for tab in waiting_tabs(model, connection) {
                 if let Some(tab) = model.tab_mut(tab) {
                     tab.prompts.clear();
@@ -53,6 +74,9 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
         NetEvent::ChannelOpened { tab, connection } => match model.tab_mut(tab) {
             Some(tab) => {
                 tab.state = TabState::Open;
+                // Made whole: a later refusal (after a reconnect) no longer removes it.
+                tab.cloned = false;
+                tab.rejoining = false;
                 if !tab.typeahead.is_empty() {
                     let bytes = std::mem::take(&mut tab.typeahead);
                     effects.push(Effect::Write { tab: tab.id, bytes });
@@ -69,19 +93,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             code,
             description,
         } => refused(model, tab, connection, code, description, effects),
-        NetEvent::Output { tab, bytes } => {
-            if let Some(tab) = model.tab_mut(tab) {
-                let was_full_screen = tab.terminal.alternate_screen();
-                tab.terminal.feed(&bytes);
-                let full_screen = tab.terminal.alternate_screen();
-                if full_screen != was_full_screen {
-                    effects.push(Effect::HoldIdleString {
-                        tab: tab.id,
-                        hold: full_screen,
-                    });
-                }
-            }
-        }
+        NetEvent::Output { tab, bytes } => tabs::feed(model, tab, &bytes, effects),
         NetEvent::AntiIdle { connection, report } => {
             let Some(info) = model.connections.get_mut(&connection) else {
                 return;
@@ -116,18 +128,11 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 sessions::release(model, connection, linger, effects);
             }
         }
-        NetEvent::ConnectionLost { connection, cause } => {
-            for tab in model
-                .tabs
-                .iter_mut()
-                .filter(|t| t.connection == Some(connection) && t.state.is_live())
-            {
-                tab.state = TabState::Ended(Ending::ConnectionLost(cause.clone()));
-                effects.push(Effect::CloseChannel { tab: tab.id });
-            }
-            model.connections.remove(&connection);
-            forget(connection, effects);
-        }
+        NetEvent::ConnectionLost {
+            connection,
+            cause,
+            at,
+        } => reconnect::connection_lost(model, connection, cause, at, effects),
         NetEvent::Prompt { tab, prompt, reply } => {
             // A prompt for a closed tab is dropped, which cancels it.
             if let Some(tab) = model.tab_mut(tab) {

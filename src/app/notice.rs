@@ -20,6 +20,11 @@ pub enum Notice {
     /// The server refused a clone; it opens on a new connection.
     SpillingOver(Refusal),
     CloneCancelled,
+    /// The active tab has no connection to inspect.
+    NoConnection,
+    /// An attempt to reconnect is already under way.
+    AlreadyReconnecting,
+    ConnectionClosed,
     Store(StoreOutcome),
 }
 

@@ -1,5 +1,6 @@
 //! Opening saved sessions: in a new tab, or again in a tab whose session ended.
 
+use super::connection_info::ConnectionInfo;
 use super::effect::Effect;
 use super::model::{Model, TabState};
 use super::notice::Notice;
@@ -22,8 +23,9 @@ pub fn open_profile(model: &mut Model, profile_id: &str, effects: &mut Vec<Effec
     sessions::connect(model, tab, effects);
 }
 
-/// Opens the active tab's session again, with its profile as it is now: on its connection
-/// when that still lives, else on a new one.
+/// Opens the active tab's session again, with its profile as it is now: on its own connection
+/// when that still lives, else on a live connection of the same profile with room for one more
+/// session, else on a new one.
 pub fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
     let Some(tab) = model.active_tab() else {
         return;
@@ -37,9 +39,20 @@ pub fn reopen(model: &mut Model, effects: &mut Vec<Effect>) {
         model.notice = Some(Notice::ProfileGone(tab.profile_id.clone()));
         return;
     }
+    let has_room = |info: &ConnectionInfo| {
+        info.is_up() && info.server_limit.is_none_or(|limit| info.sessions < limit)
+    };
+    let profile_id = &tab.profile_id;
     let live_connection = tab
         .connection
-        .filter(|c| model.connections.get(c).is_some_and(|info| info.is_up()));
+        .filter(|c| model.connections.get(c).is_some_and(has_room))
+        .or_else(|| {
+            model
+                .connections
+                .iter()
+                .find(|(_, info)| info.profile_id == *profile_id && has_room(info))
+                .map(|(id, _)| *id)
+        });
     if let Some(tab) = model.tab_mut(id) {
         tab.prompts.clear();
     }

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::Effect;
 use super::model::Model;
-use crate::ssh::{Answer, HostKeyDecision, Prompt, Secret};
+use crate::ssh::{Answer, HostKeyDecision, Prompt};
 
 pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     let Some(tab) = model.active_tab_mut() else {
@@ -40,18 +40,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         (Prompt::KeyboardInteractive { prompts, .. }, KeyCode::Enter) => {
             let input = std::mem::take(&mut pending.input);
             pending.answers.push(input);
-            (pending.answers.len() >= prompts.len()).then(|| {
-                Answer::Responses(
-                    std::mem::take(&mut pending.answers)
-                        .into_iter()
-                        .map(Secret::from)
-                        .collect(),
-                )
-            })
+            (pending.answers.len() >= prompts.len())
+                .then(|| Answer::Responses(std::mem::take(&mut pending.answers)))
         }
-        (_, KeyCode::Enter) => Some(Answer::Secret(Secret::from(std::mem::take(
-            &mut pending.input,
-        )))),
+        (_, KeyCode::Enter) => Some(Answer::Secret(std::mem::take(&mut pending.input))),
         _ => None,
     };
     if let Some(answer) = answer {

@@ -2,9 +2,10 @@
 //! connection's session count, the channel it asks for), releasing it, and what becomes of a
 //! connection whose last tab left (it closes, or lingers for reuse like ControlPersist).
 
+use super::connection_info::ConnectionInfo;
 use super::effect::Effect;
 use super::ids::{ConnectionId, TabId};
-use super::model::{ConnectionInfo, Model, TabState};
+use super::model::{Model, TabState};
 use crate::profiles::StoredProfile;
 use crate::ssh::PtyRequest;
 

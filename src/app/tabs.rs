@@ -3,6 +3,7 @@
 use super::effect::Effect;
 use super::ids::TabId;
 use super::model::{Model, Tab, TabState};
+use super::reconnect;
 use super::sessions;
 use crate::terminal::{DEFAULT_SCROLLBACK, Terminal};
 
@@ -22,6 +23,7 @@ pub fn add(model: &mut Model, profile_id: &str, state: TabState) -> TabId {
         prompts: Vec::new(),
         typeahead: Vec::new(),
         cloned: false,
+        rejoining: false,
     };
     let at = if model.tabs.is_empty() {
         0
@@ -57,9 +59,27 @@ pub fn close_active(model: &mut Model, effects: &mut Vec<Effect>) {
         (TabState::Connecting, Some(connection)) => {
             sessions::stop_waiting(model, connection, effects)
         }
+        (TabState::Reconnecting, Some(connection)) => reconnect::left(model, connection, effects),
         _ => {}
     }
     model.scrollback_mode = false;
+}
+
+/// Output for `tab`'s terminal. A full-screen program coming or going holds or frees the
+/// tab's idle string, which must never type into an editor.
+pub fn feed(model: &mut Model, tab: TabId, bytes: &[u8], effects: &mut Vec<Effect>) {
+    let Some(tab) = model.tab_mut(tab) else {
+        return;
+    };
+    let was_full_screen = tab.terminal.alternate_screen();
+    tab.terminal.feed(bytes);
+    let full_screen = tab.terminal.alternate_screen();
+    if full_screen != was_full_screen {
+        effects.push(Effect::HoldIdleString {
+            tab: tab.id,
+            hold: full_screen,
+        });
+    }
 }
 
 /// Moves the focus `step` tabs along, wrapping around.

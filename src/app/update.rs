@@ -10,6 +10,7 @@ use super::net;
 use super::notice::Notice;
 use super::open::open_profile;
 use super::overlays::session_manager::SessionManager;
+use super::reconnect;
 use super::sessions;
 use crate::profiles::{AntiIdle, LoadError, StoredProfile};
 
@@ -33,6 +34,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             profiles_changed(model, profiles, failures, &mut effects)
         }
         Msg::Stored(outcome) => model.notice = Some(Notice::Store(outcome)),
+        Msg::ReconnectDue {
+            connection,
+            attempt,
+        } => reconnect::due(model, connection, attempt, &mut effects),
         Msg::LingerExpired { connection } => {
             sessions::linger_expired(model, connection, &mut effects)
         }

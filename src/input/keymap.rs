@@ -24,13 +24,14 @@ pub enum Action {
     DuplicateSession,
     ReopenTab,
     ToggleAntiIdle,
+    InspectConnection,
     Scrollback,
     Help,
     Quit,
     SendPrefix,
 }
 
-const NAMED_ACTIONS: [(&str, Action, &str); 14] = [
+const NAMED_ACTIONS: [(&str, Action, &str); 15] = [
     (
         "session-manager",
         Action::SessionManager,
@@ -59,11 +60,20 @@ const NAMED_ACTIONS: [(&str, Action, &str); 14] = [
         Action::DuplicateSession,
         "duplicate on a new connection",
     ),
-    ("reopen-tab", Action::ReopenTab, "reconnect an ended tab"),
+    (
+        "reopen-tab",
+        Action::ReopenTab,
+        "reopen an ended tab; reconnect now while one waits",
+    ),
     (
         "toggle-anti-idle",
         Action::ToggleAntiIdle,
         "anti-idle on/off for the tab's profile",
+    ),
+    (
+        "inspect-connection",
+        Action::InspectConnection,
+        "the tab's connection: algorithms, traffic, reconnects; close it",
     ),
     (
         "scrollback",
@@ -298,7 +308,7 @@ pub struct Keymap {
 
 pub const DEFAULT_PREFIX: &str = "ctrl-\\";
 
-const DEFAULT_BINDINGS: [(&str, &str); 19] = [
+const DEFAULT_BINDINGS: [(&str, &str); 20] = [
     ("s", "session-manager"),
     ("t", "new-tab"),
     ("x", "close-tab"),
@@ -311,6 +321,7 @@ const DEFAULT_BINDINGS: [(&str, &str); 19] = [
     ("shift-c", "duplicate-session"),
     ("r", "reopen-tab"),
     ("a", "toggle-anti-idle"),
+    ("i", "inspect-connection"),
     ("[", "scrollback"),
     ("pgup", "scrollback"),
     ("?", "help"),

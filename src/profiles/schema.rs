@@ -33,6 +33,7 @@ pub struct Profile {
     pub builtin_demo: bool,
     pub anti_idle: AntiIdle,
     pub clone: ClonePolicy,
+    pub reconnect: ReconnectPolicy,
 }
 
 impl Default for Profile {
@@ -51,6 +52,7 @@ impl Default for Profile {
             builtin_demo: false,
             anti_idle: AntiIdle::default(),
             clone: ClonePolicy::default(),
+            reconnect: ReconnectPolicy::default(),
         }
     }
 }
@@ -205,6 +207,27 @@ impl Default for ClonePolicy {
         Self {
             spill_over: SpillOver::Ask,
             linger_secs: 0,
+        }
+    }
+}
+
+/// Bringing a lost connection back, with every tab that was on it. Only a lost connection
+/// (keepalive verdict, reset, end of file, TCP timeout, the server's DISCONNECT), never a tab
+/// whose shell exited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReconnectPolicy {
+    pub enabled: bool,
+    /// Attempts before giving up; 0 keeps trying while tabs wait. The waits between them
+    /// start at 1 s and double up to 60 s.
+    pub max_attempts: u32,
+}
+
+impl Default for ReconnectPolicy {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_attempts: 0,
         }
     }
 }

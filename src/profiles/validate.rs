@@ -9,6 +9,8 @@ use super::schema::Profile;
 pub const MAX_INTERVAL_SECS: u64 = 24 * 60 * 60;
 /// Most keepalives in a row that may go unanswered before the connection is declared dead.
 pub const MAX_KEEPALIVE_MISSES: u32 = 1000;
+/// Most reconnect attempts a profile may ask for (at the 60 s cap, about a week of trying).
+pub const MAX_RECONNECT_ATTEMPTS: u32 = 10_000;
 /// Linux's limits for TCP_KEEPIDLE and TCP_KEEPINTVL (MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL):
 /// the kernel refuses larger values.
 pub const MAX_TCP_KEEPALIVE_SECS: u64 = 32_767;
@@ -178,6 +180,11 @@ impl Profile {
             idle.tcp.count,
             MAX_TCP_KEEPALIVE_COUNT,
             "anti_idle.tcp.count",
+        );
+        count_at_most(
+            self.reconnect.max_attempts,
+            MAX_RECONNECT_ATTEMPTS,
+            "reconnect.max_attempts",
         );
 
         if errors.is_empty() {

@@ -4,6 +4,7 @@
 //! back to the loop.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
 use tokio::task::AbortHandle;
@@ -99,6 +100,8 @@ async fn run(
                 connection: id,
                 error,
                 cancelled: false,
+                permanent: true,
+                at: Instant::now(),
             });
             return;
         }
@@ -113,7 +116,9 @@ async fn run(
             send(NetEvent::ConnectFailed {
                 connection: id,
                 cancelled: matches!(error, SshError::Cancelled { .. }),
+                permanent: error.is_permanent(),
                 error: error.to_string(),
+                at: Instant::now(),
             });
             return;
         }
@@ -122,6 +127,8 @@ async fn run(
         connection: id,
         target: format!("{}@{}", connection.user(), connection.host_port()),
         activity: connection.activity(),
+        details: Box::new(connection.details().clone()),
+        at: Instant::now(),
     });
     let (anti_idle_settings, settings) = watch::channel(profile.profile.anti_idle);
     let anti_idle_task = {
@@ -164,7 +171,11 @@ async fn run(
                 }
             },
             cause = &mut lost => {
-                send(NetEvent::ConnectionLost { connection: id, cause });
+                send(NetEvent::ConnectionLost {
+                    connection: id,
+                    cause,
+                    at: Instant::now(),
+                });
                 break;
             }
         }

@@ -57,6 +57,11 @@ impl Executor {
                 }
             }
             Effect::CancelConnect { connection } => registry.cancel_connect(connection),
+            Effect::ScheduleReconnect {
+                connection,
+                attempt,
+                delay,
+            } => registry.schedule_reconnect(connection, attempt, delay),
             Effect::CloseChannel { tab } => registry.close_channel(tab),
             Effect::ReleaseConnection {
                 connection,

@@ -32,6 +32,8 @@ use screen::ScreenGuard;
 
 /// At most this often the screen is redrawn (about 60 frames a second).
 const FRAME: Duration = Duration::from_millis(16);
+/// How often a screen that shows a countdown or a clock is redrawn.
+const CLOCK_TICK: Duration = Duration::from_secs(1);
 /// Pending messages handled before a draw gets its turn, so a flood cannot starve the screen.
 const MAX_BATCH: usize = 1024;
 
@@ -134,6 +136,10 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                 dirty = true;
             },
             _ = tokio::time::sleep_until(next_frame), if dirty => {}
+            // A countdown or the inspector's clocks on screen: redraw once a second.
+            _ = tokio::time::sleep(CLOCK_TICK), if !dirty && model.shows_a_clock() => {
+                dirty = true;
+            }
         }
     }
 }

@@ -37,6 +37,18 @@ impl Registry {
         }
     }
 
+    /// Reports `ReconnectDue` for this attempt after `delay`.
+    pub fn schedule_reconnect(&self, connection: ConnectionId, attempt: u32, delay: Duration) {
+        let outbox = self.context.outbox.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let _ = outbox.send(Msg::ReconnectDue {
+                connection,
+                attempt,
+            });
+        });
+    }
+
     /// Stops making `connection`, wherever it is (waiting on a question, on a slow server).
     pub fn cancel_connect(&mut self, connection: ConnectionId) {
         if let Some(task) = self.connections.remove(&connection) {

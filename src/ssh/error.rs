@@ -90,6 +90,22 @@ pub enum SshError {
     Other(String),
 }
 
+impl SshError {
+    /// Trying again the same way would fail the same way: the server refused the login, the
+    /// host key is not the one recorded or not trusted, or the person said no.
+    pub fn is_permanent(&self) -> bool {
+        matches!(
+            self,
+            SshError::HostKeyChanged { .. }
+                | SshError::HostKeyRevoked { .. }
+                | SshError::HostKeyNotTrusted { .. }
+                | SshError::KnownHostsFile { .. }
+                | SshError::AuthenticationFailed { .. }
+                | SshError::Cancelled { .. }
+        )
+    }
+}
+
 fn refusal_hint(code: u32) -> &'static str {
     match code {
         // OpenSSH answers a session open over MaxSessions with CONNECT_FAILED "open failed".

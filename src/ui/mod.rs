@@ -3,6 +3,7 @@
 //! puts frames on the host terminal through a ratatui backend.
 
 mod frame_memory;
+mod inspector;
 mod painted;
 pub mod popups;
 pub mod profile_form;

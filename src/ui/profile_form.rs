@@ -43,6 +43,8 @@ fn label(field: FieldId) -> &'static str {
         FieldId::TcpUserTimeout => "  user timeout (s)",
         FieldId::SpillOver => "Spill-over",
         FieldId::LingerSecs => "Linger (s)",
+        FieldId::ReconnectEnabled => "Reconnect",
+        FieldId::ReconnectMaxAttempts => "  max attempts",
     }
 }
 
@@ -52,6 +54,7 @@ fn heading(field: FieldId) -> Option<&'static str> {
         FieldId::Name => Some("Connection"),
         FieldId::AntiIdleEnabled => Some("Anti-idle"),
         FieldId::SpillOver => Some("Clone session"),
+        FieldId::ReconnectEnabled => Some("Reconnect"),
         _ => None,
     }
 }
@@ -71,6 +74,9 @@ fn hint(field: FieldId) -> Option<&'static str> {
         ),
         FieldId::TcpEnabled => Some(
             "kernel probes keep NAT alive and drop dead connections; invisible to SSH servers' idle timers",
+        ),
+        FieldId::ReconnectEnabled => Some(
+            "a lost connection comes back with all its tabs, one login; waits 1 s doubling to 60 s; 0 attempts: keep trying",
         ),
         _ => None,
     }

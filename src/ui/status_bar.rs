@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -107,6 +107,8 @@ struct TabStatus<'a> {
     /// `user@host:port`, empty until known.
     target: Cow<'a, str>,
     state: Cow<'a, TabState>,
+    /// While reconnecting: the attempt and the countdown.
+    progress: Option<String>,
     sessions: Option<SessionCount>,
     anti_idle: AntiIdleStatus,
 }
@@ -120,6 +122,9 @@ impl<'a> StatusBar<'a> {
                 name: Cow::Borrowed(model.profile_name(tab)),
                 target: Cow::Borrowed(&tab.target),
                 state: Cow::Borrowed(&tab.state),
+                progress: info
+                    .and_then(|info| info.reconnect())
+                    .map(|reconnect| words::reconnect_progress(reconnect, Instant::now())),
                 sessions: info.filter(|info| info.is_up()).map(SessionCount::of),
                 anti_idle: AntiIdleStatus::of(
                     model
@@ -146,6 +151,7 @@ impl Kept for StatusBarContent<'_> {
                 name: Cow::Owned(tab.name.into_owned()),
                 target: Cow::Owned(tab.target.into_owned()),
                 state: Cow::Owned(tab.state.into_owned()),
+                progress: tab.progress,
                 sessions: tab.sessions,
                 anti_idle: tab.anti_idle,
             }),
@@ -174,10 +180,15 @@ impl TabStatus<'_> {
             details.push(Span::raw(self.target.to_string()).white().on_blue());
         }
         details.push(separator());
-        let state = Span::raw(words::tab_state(&self.state));
+        let state = Span::raw(match &self.progress {
+            Some(progress) => format!("{} ({progress})", words::tab_state(&self.state)),
+            None => words::tab_state(&self.state),
+        });
         details.push(match *self.state {
             TabState::Open => state.light_green().on_blue(),
-            TabState::Connecting | TabState::Opening => state.yellow().on_blue(),
+            TabState::Connecting | TabState::Opening | TabState::Reconnecting => {
+                state.yellow().on_blue()
+            }
             _ => state.light_red().on_blue(),
         });
         if let Some(sessions) = self.sessions {

@@ -59,6 +59,7 @@ impl<'a> TabBar<'a> {
                     match tab.state {
                         TabState::Open => "",
                         TabState::Connecting | TabState::Opening => "…",
+                        TabState::Reconnecting => "↻",
                         _ => "✕",
                     }
                 },

@@ -169,8 +169,12 @@ fn render_overlay(model: &Model, body: Rect, buf: &mut Buffer) {
         Overlay::Help => popups::render_help(model, body, buf),
         Overlay::Rename { text, .. } => popups::render_rename(text, body, buf),
         Overlay::ConfirmQuit => popups::render_confirm_quit(model, body, buf),
-        Overlay::SpillOver { refusal, .. } => {
-            popups::render_spill_over(&crate::text::refusal(refusal), body, buf)
+        Overlay::SpillOver { refusal, tab, .. } => {
+            popups::render_spill_over(&crate::text::refusal(refusal), tab.is_some(), body, buf)
         }
+        Overlay::Inspector {
+            connection,
+            closing,
+        } => super::inspector::render(model, *connection, *closing, body, buf),
     }
 }

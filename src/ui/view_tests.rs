@@ -109,6 +109,8 @@ fn one_open_tab() -> Model {
     update(
         &mut model,
         Msg::Net(NetEvent::Connected {
+            details: Default::default(),
+            at: std::time::Instant::now(),
             activity: Default::default(),
             connection,
             target: "deploy@web.example".into(),

@@ -1,7 +1,9 @@
 //! The words for the app's own states (a tab's state, the status bar's notices); the words
 //! for network facts they include come from `crate::text`.
 
-use crate::app::{Ending, Failure, Notice, StoreOutcome, TabState};
+use std::time::Instant;
+
+use crate::app::{Ending, Failure, Notice, Reconnect, StoreOutcome, TabState};
 use crate::text;
 
 pub fn tab_state(state: &TabState) -> String {
@@ -9,8 +11,16 @@ pub fn tab_state(state: &TabState) -> String {
         TabState::Connecting => "connecting".to_owned(),
         TabState::Opening => "opening session".to_owned(),
         TabState::Open => "connected".to_owned(),
+        TabState::Reconnecting => "reconnecting".to_owned(),
         TabState::Ended(Ending::Channel(end)) => format!("ended: {}", text::channel_end(end)),
         TabState::Ended(Ending::ConnectionLost(cause)) => format!("connection lost: {cause}"),
+        TabState::Ended(Ending::ReconnectStopped { cause, error }) => match error {
+            Some(error) => {
+                format!("connection lost: {cause}; reconnecting stopped: {error}")
+            }
+            None => format!("connection lost: {cause}; reconnecting stopped"),
+        },
+        TabState::Ended(Ending::ConnectionClosed) => "connection closed".to_owned(),
         TabState::Failed(Failure::Connect(error)) => format!("failed: {error}"),
         TabState::Failed(Failure::Refused(refusal)) => {
             format!("failed: {}", text::refusal(refusal))
@@ -35,6 +45,9 @@ pub fn notice(notice: &Notice) -> String {
             format!("{}; opening a new connection", text::refusal(refusal))
         }
         Notice::CloneCancelled => "clone cancelled".to_owned(),
+        Notice::NoConnection => "this tab has no connection".to_owned(),
+        Notice::AlreadyReconnecting => "already trying to reconnect".to_owned(),
+        Notice::ConnectionClosed => "connection closed".to_owned(),
         Notice::Store(StoreOutcome::Saved(id)) => format!("saved {id}"),
         Notice::Store(StoreOutcome::Deleted(id)) => format!("deleted {id}"),
         Notice::Store(StoreOutcome::Duplicated { from, to }) => {
@@ -43,5 +56,17 @@ pub fn notice(notice: &Notice) -> String {
         Notice::Store(StoreOutcome::Failed(error)) => {
             format!("could not change the session store: {error}")
         }
+    }
+}
+
+/// `attempt 3 in 4 s`, or `attempt 3 under way`.
+pub fn reconnect_progress(reconnect: &Reconnect, now: Instant) -> String {
+    match reconnect.next_try {
+        Some(at) => format!(
+            "attempt {} in {} s",
+            reconnect.attempt,
+            at.saturating_duration_since(now).as_secs_f32().ceil() as u64
+        ),
+        None => format!("attempt {} under way", reconnect.attempt),
     }
 }

@@ -8,7 +8,9 @@ pub mod text_input;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::actions::toggle_anti_idle_of;
+use super::clone::on_new_connection;
 use super::effect::Effect;
+use super::inspector;
 use super::model::{Model, Overlay};
 use super::notice::Notice;
 use super::open::open_profile;
@@ -58,10 +60,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         Overlay::SpillOver {
             profile_id,
             refusal,
+            tab,
         } => match key.code {
             KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('n') => {
-                // A new connection, which logs in again; clones of the new tab then use it.
-                open_profile(model, &profile_id, effects);
+                on_new_connection(model, &profile_id, tab, effects);
                 None
             }
             KeyCode::Esc | KeyCode::Char('c') => {
@@ -71,8 +73,13 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
             _ => Some(Overlay::SpillOver {
                 profile_id,
                 refusal,
+                tab,
             }),
         },
+        Overlay::Inspector {
+            connection,
+            closing,
+        } => inspector::on_key(model, connection, closing, key, effects),
         Overlay::ConfirmQuit => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => {
                 effects.push(Effect::Quit);

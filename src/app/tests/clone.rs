@@ -246,6 +246,8 @@ fn a_tab_still_opening_its_channel_can_be_cloned() {
     net(
         &mut model,
         NetEvent::Connected {
+            details: Default::default(),
+            at: std::time::Instant::now(),
             activity: Default::default(),
             connection: ConnectionId(1),
             target: "t".into(),

@@ -6,6 +6,7 @@ use super::*;
 fn an_ended_channel_says_why_and_leaves_other_tabs_alone() {
     let mut model = model();
     let first = connected(&mut model);
+    without_reconnect(&mut model);
     update(&mut model, prefix());
     update(&mut model, key(KeyCode::Char('c')));
     let clone = model.tabs[1].id;
@@ -30,6 +31,7 @@ fn an_ended_channel_says_why_and_leaves_other_tabs_alone() {
     net(
         &mut model,
         NetEvent::ConnectionLost {
+            at: std::time::Instant::now(),
             connection: ConnectionId(1),
             cause: LossCause::Reset,
         },
@@ -66,14 +68,19 @@ fn an_edited_profile_reaches_its_open_tabs_at_once() {
 fn reopening_an_ended_tab_uses_the_profile_as_it_is_now() {
     let mut model = model();
     let tab = connected(&mut model);
+    without_reconnect(&mut model);
     net(
         &mut model,
         NetEvent::ConnectionLost {
+            at: std::time::Instant::now(),
             connection: ConnectionId(1),
             cause: LossCause::Reset,
         },
     );
-    edit_web(&mut model, |web| web.host = "web2.example".to_owned());
+    edit_web(&mut model, |web| {
+        web.host = "web2.example".to_owned();
+        web.reconnect.enabled = false;
+    });
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('r')));
     let [
@@ -120,6 +127,7 @@ fn a_deleted_profile_keeps_serving_its_open_tab() {
 fn anti_idle_reports_show_in_the_model_and_a_dead_connection_ends_its_tabs() {
     let mut model = model();
     let tab = connected(&mut model);
+    without_reconnect(&mut model);
     let report = |report| {
         Msg::Net(NetEvent::AntiIdle {
             connection: ConnectionId(1),
@@ -158,6 +166,7 @@ fn anti_idle_reports_show_in_the_model_and_a_dead_connection_ends_its_tabs() {
     net(
         &mut model,
         NetEvent::ConnectionLost {
+            at: std::time::Instant::now(),
             connection: ConnectionId(1),
             cause: cause.clone(),
         },
@@ -213,6 +222,8 @@ fn closing_the_only_tab_waiting_on_a_connection_stops_it() {
     let effects = net(
         &mut model,
         NetEvent::Connected {
+            details: Default::default(),
+            at: std::time::Instant::now(),
             connection: ConnectionId(1),
             target: "t".into(),
             activity: Default::default(),

@@ -4,6 +4,7 @@
 mod clone;
 mod connections;
 mod prompts;
+mod reconnect;
 mod tabs;
 
 pub use bytes::Bytes;
@@ -71,6 +72,8 @@ pub(crate) fn connected(model: &mut Model) -> TabId {
     let effects = net(
         model,
         NetEvent::Connected {
+            details: Default::default(),
+            at: std::time::Instant::now(),
             activity: Default::default(),
             connection: ConnectionId(1),
             target: "me@web.example".to_owned(),
@@ -113,6 +116,11 @@ pub(crate) fn edit_web(model: &mut Model, edit: impl Fn(&mut Profile)) -> Vec<Ef
             failures: Vec::new(),
         },
     )
+}
+
+/// The `web` profile with `[reconnect] enabled = false`: a lost connection ends its tabs.
+pub(crate) fn without_reconnect(model: &mut Model) {
+    edit_web(model, |web| web.reconnect.enabled = false);
 }
 
 pub(crate) fn with_spill_over(model: &mut Model, policy: crate::profiles::SpillOver) {

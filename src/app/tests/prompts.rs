@@ -59,6 +59,8 @@ fn secrets_are_typed_into_the_prompt_and_esc_cancels() {
     net(
         &mut model,
         NetEvent::ConnectFailed {
+            at: std::time::Instant::now(),
+            permanent: false,
             connection: ConnectionId(1),
             error: "password was not answered".into(),
             cancelled: true,

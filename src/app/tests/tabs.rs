@@ -128,6 +128,8 @@ fn keys_typed_while_the_channel_opens_are_sent_once_it_is_open() {
     net(
         &mut model,
         NetEvent::Connected {
+            details: Default::default(),
+            at: std::time::Instant::now(),
             activity: Default::default(),
             connection: ConnectionId(1),
             target: "t".into(),
@@ -199,6 +201,8 @@ fn a_resize_while_the_channel_opens_reaches_it_too() {
     net(
         &mut model,
         NetEvent::Connected {
+            details: Default::default(),
+            at: std::time::Instant::now(),
             activity: Default::default(),
             connection: ConnectionId(1),
             target: "t".into(),

@@ -87,6 +87,7 @@ impl ProfileForm {
         };
         let max_misses = small_count(FieldId::KeepaliveMaxMisses);
         let tcp_count = small_count(FieldId::TcpCount);
+        let max_attempts = small_count(FieldId::ReconnectMaxAttempts);
         // Not trimmed: leading or trailing spaces in the idle string may be meant.
         let idle_string = escapes::decode(self.text(FieldId::IdleString).unwrap_or_default())
             .unwrap_or_else(|message| {
@@ -137,6 +138,10 @@ impl ProfileForm {
             clone: crate::profiles::ClonePolicy {
                 spill_over,
                 linger_secs: linger,
+            },
+            reconnect: crate::profiles::ReconnectPolicy {
+                enabled: toggle(FieldId::ReconnectEnabled),
+                max_attempts,
             },
         }
     }

@@ -32,10 +32,12 @@ pub enum FieldId {
     TcpUserTimeout,
     SpillOver,
     LingerSecs,
+    ReconnectEnabled,
+    ReconnectMaxAttempts,
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 26] = [
+    pub const ALL: [FieldId; 28] = [
         FieldId::Name,
         FieldId::Folder,
         FieldId::Host,
@@ -62,6 +64,8 @@ impl FieldId {
         FieldId::TcpUserTimeout,
         FieldId::SpillOver,
         FieldId::LingerSecs,
+        FieldId::ReconnectEnabled,
+        FieldId::ReconnectMaxAttempts,
     ];
 
     /// The dotted TOML path, the same name [`Profile::validate`] and the profile files use, so
@@ -94,6 +98,8 @@ impl FieldId {
             FieldId::TcpUserTimeout => "anti_idle.tcp.user_timeout_secs",
             FieldId::SpillOver => "clone.spill_over",
             FieldId::LingerSecs => "clone.linger_secs",
+            FieldId::ReconnectEnabled => "reconnect.enabled",
+            FieldId::ReconnectMaxAttempts => "reconnect.max_attempts",
         }
     }
 
@@ -113,6 +119,7 @@ impl FieldId {
             | FieldId::TcpInterval
             | FieldId::TcpCount
             | FieldId::TcpUserTimeout => Some(FieldId::TcpEnabled),
+            FieldId::ReconnectMaxAttempts => Some(FieldId::ReconnectEnabled),
             _ => None,
         }
     }

@@ -108,6 +108,8 @@ impl ProfileForm {
                 FieldId::TcpUserTimeout => number(idle.tcp.user_timeout_secs),
                 FieldId::SpillOver => FieldValue::Choice(profile.clone.spill_over),
                 FieldId::LingerSecs => number(profile.clone.linger_secs),
+                FieldId::ReconnectEnabled => FieldValue::Toggle(profile.reconnect.enabled),
+                FieldId::ReconnectMaxAttempts => number(u64::from(profile.reconnect.max_attempts)),
             })
             .collect();
         Self {

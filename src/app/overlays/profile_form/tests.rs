@@ -4,7 +4,7 @@ use super::build::parse_auth;
 use super::*;
 use crate::profiles::AuthMethod;
 use crate::profiles::{
-    AntiIdle, ClonePolicy, IdleStringMode, KeepaliveMode, NoopMode, TcpKeepalive,
+    AntiIdle, ClonePolicy, IdleStringMode, KeepaliveMode, NoopMode, ReconnectPolicy, TcpKeepalive,
 };
 
 pub(crate) fn key(code: KeyCode) -> KeyEvent {
@@ -74,9 +74,9 @@ fn tab_and_arrows_move_between_fields() {
     form.handle_key(key(KeyCode::Up));
     assert_eq!(form.focus(), FieldId::Name);
     form.handle_key(key(KeyCode::BackTab));
-    assert_eq!(form.focus(), FieldId::LingerSecs);
+    assert_eq!(form.focus(), FieldId::ReconnectMaxAttempts);
     form.handle_key(key(KeyCode::Down));
-    assert_eq!(form.focus(), FieldId::LingerSecs);
+    assert_eq!(form.focus(), FieldId::ReconnectMaxAttempts);
     form.handle_key(key(KeyCode::Tab));
     assert_eq!(form.focus(), FieldId::Name);
 }
@@ -137,7 +137,7 @@ fn esc_cancels_and_save_keys_save() {
     assert_eq!(form.handle_key(key(KeyCode::F(10))), expected);
     // Enter saves only on the last field.
     assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::None);
-    focus(&mut form, FieldId::LingerSecs);
+    focus(&mut form, FieldId::ReconnectMaxAttempts);
     assert_eq!(form.handle_key(key(KeyCode::Enter)), expected);
 }
 
@@ -258,6 +258,7 @@ fn a_filled_in_new_profile_saves_exactly() {
     focus(&mut form, FieldId::SpillOver);
     form.handle_key(key(KeyCode::Char(' ')));
     set_text(&mut form, FieldId::LingerSecs, "600");
+    set_text(&mut form, FieldId::ReconnectMaxAttempts, "5");
 
     let expected = Profile {
         builtin_demo: false,
@@ -298,6 +299,10 @@ fn a_filled_in_new_profile_saves_exactly() {
         clone: ClonePolicy {
             spill_over: SpillOver::NewConnection,
             linger_secs: 600,
+        },
+        reconnect: ReconnectPolicy {
+            enabled: true,
+            max_attempts: 5,
         },
     };
     assert_eq!(
