@@ -13,6 +13,7 @@ pub enum FieldId {
     User,
     Auth,
     IdentityFile,
+    CertificateFile,
     TerminalType,
     KnownHostsFile,
     Command,
@@ -35,7 +36,7 @@ pub enum FieldId {
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 26] = [
+    pub const ALL: [FieldId; 27] = [
         FieldId::Name,
         FieldId::Folder,
         FieldId::Host,
@@ -43,6 +44,7 @@ impl FieldId {
         FieldId::User,
         FieldId::Auth,
         FieldId::IdentityFile,
+        FieldId::CertificateFile,
         FieldId::TerminalType,
         FieldId::KnownHostsFile,
         FieldId::Command,
@@ -75,6 +77,7 @@ impl FieldId {
             FieldId::User => "user",
             FieldId::Auth => "auth",
             FieldId::IdentityFile => "identity_file",
+            FieldId::CertificateFile => "certificate_file",
             FieldId::TerminalType => "terminal_type",
             FieldId::KnownHostsFile => "known_hosts_file",
             FieldId::Command => "command",
