@@ -9,6 +9,7 @@ use tokio::sync::oneshot;
 
 use super::ids::{ConnectionId, TabId};
 use crate::anti_idle::Report;
+use crate::profiles::ssh_config::HostListing;
 use crate::profiles::{LoadError, StoredProfile};
 use crate::ssh::{Activity, Answer, Prompt};
 
@@ -38,6 +39,9 @@ pub enum Msg {
     LingerExpired {
         connection: ConnectionId,
     },
+    /// The hosts of `~/.ssh/config`, at start and whenever the file (or what it includes)
+    /// changed.
+    SshConfig(Box<HostListing>),
 }
 
 /// What the network tasks report. A connection's own object stays with the runtime; the model

@@ -4,6 +4,7 @@
 mod clone;
 mod connections;
 mod prompts;
+mod ssh_hosts;
 mod tabs;
 
 pub use bytes::Bytes;
