@@ -30,6 +30,9 @@ pub struct ConnectOptions {
     pub user: String,
     pub auth: Vec<AuthMethod>,
     pub identity_file: Option<PathBuf>,
+    /// An OpenSSH user certificate (`CertificateFile`); `<key>-cert.pub` files are offered
+    /// without it.
+    pub certificate_file: Option<PathBuf>,
     pub known_hosts: PathBuf,
     /// The system-wide known_hosts, read after `known_hosts`; `None` reads none.
     pub system_known_hosts: Option<PathBuf>,
@@ -54,6 +57,7 @@ impl ConnectOptions {
             user: profile.effective_user(),
             auth: profile.auth.clone(),
             identity_file: profile.identity_file.as_deref().map(expand_tilde),
+            certificate_file: profile.certificate_file.as_deref().map(expand_tilde),
             known_hosts: profile
                 .known_hosts_file
                 .as_deref()
@@ -188,6 +192,7 @@ impl Connection {
             agent_socket: options.agent_socket.as_deref(),
             client_key: options.client_key.clone(),
             key_files: auth::key_files(options.identity_file.as_deref(), home_dir().as_deref()),
+            certificate_file: options.certificate_file.clone(),
         };
         auth::authenticate(&mut handle, &plan, prompter.as_ref()).await?;
 

@@ -2,6 +2,7 @@
 //! servers) is set up once per process and shared by every test module.
 
 mod anti_idle;
+mod certificates;
 mod cli;
 mod clone;
 mod demo_client;
