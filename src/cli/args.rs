@@ -72,6 +72,9 @@ pub enum Command {
         #[arg(last = true, required = true, num_args = 1..)]
         command: Vec<String>,
     },
+    /// Check the setup: config dir, profiles, keys.toml, known_hosts, ssh-agent, ~/.ssh/config;
+    /// exit status 1 when something is wrong
+    Doctor,
     /// Print a shell completion script (profiles and ~/.ssh/config hosts complete for `open`
     /// and `exec`)
     #[command(after_help = "Install, for example:\n  \

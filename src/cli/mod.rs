@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod completions;
+pub mod doctor;
 pub mod exec;
 pub mod import;
 pub mod list;
@@ -52,6 +53,7 @@ pub async fn run(args: Args) -> anyhow::Result<u8> {
             let status = exec::run(&stored.profile, &command, batch).await?;
             Ok(u8::try_from(status).unwrap_or(u8::MAX))
         }
+        Some(Command::Doctor) => doctor::run(config_dir, ssh_config.as_ref()).await,
         Some(Command::Completions { shell }) => completions::run(shell),
         Some(Command::Man { dir }) => man::run(dir.as_deref()),
     }
