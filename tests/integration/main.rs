@@ -4,6 +4,7 @@
 mod anti_idle;
 mod certificates;
 mod cli;
+mod cli_habits;
 mod clone;
 mod demo_client;
 mod exec_flow_control;
