@@ -17,3 +17,4 @@ mod ssh_client;
 mod support;
 mod testbed_smoke;
 mod tui;
+mod tui_ssh_config;
