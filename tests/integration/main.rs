@@ -13,6 +13,7 @@ mod host_keys;
 mod hostile_server;
 mod netlab;
 mod netlab_anti_idle;
+mod screenshot;
 mod ssh_client;
 mod support;
 mod testbed_smoke;
