@@ -3,7 +3,7 @@
 
 pub mod profile_form;
 pub mod session_manager;
-mod ssh_hosts;
+pub(crate) mod ssh_hosts;
 pub mod text_input;
 
 use crossterm::event::{KeyCode, KeyEvent};

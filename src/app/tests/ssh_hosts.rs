@@ -120,3 +120,21 @@ fn a_tab_keeps_its_host_when_the_host_leaves_the_config() {
     );
     assert!(model.profiles.listed().iter().all(|p| p.id != "ssh:gitlab"));
 }
+
+#[test]
+fn anti_idle_in_a_tab_on_a_host_is_refused_not_saved_under_its_id() {
+    let mut model = manager_on("ssh:gitlab");
+    update(&mut model, key(KeyCode::Enter));
+    update(&mut model, prefix());
+    let effects = update(&mut model, key(KeyCode::Char('a')));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        model
+            .notice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("cannot be switched"),
+        "{:?}",
+        model.notice
+    );
+}
