@@ -99,3 +99,35 @@ fn ssh_config_hosts_are_listed_live_open_like_profiles_and_duplicate_into_saved_
     tmux.press(&["y"]);
     tmux.wait_for("tabsh-exited=0", WAIT);
 }
+
+#[test]
+fn tabsh_open_alias_starts_with_the_host_in_a_tab() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let home = tempfile::tempdir().unwrap();
+    write_ssh_config(home.path(), &sshd);
+    let config = home.path().join("tabsh");
+    std::fs::create_dir_all(config.join("sessions")).unwrap();
+    let command = format!(
+        "HOME={} SHELL=/bin/sh {} --config-dir {} open testbox; echo tabsh-exited=$?; sleep 60",
+        home.path().display(),
+        env!("CARGO_BIN_EXE_tabsh"),
+        config.display()
+    );
+    let tmux = Tmux::start(&command, 120, 30);
+    let screen = tmux.wait_for("1 session", WAIT);
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("testbox"),
+        "{screen}"
+    );
+    tmux.type_text("echo opened-by-alias");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("opened-by-alias", WAIT);
+    tmux.press(&[PREFIX, "q"]);
+    tmux.wait_for("Quit and close them?", WAIT);
+    tmux.press(&["y"]);
+    tmux.wait_for("tabsh-exited=0", WAIT);
+}
