@@ -106,6 +106,7 @@ impl Setup {
             user: test_user().name.to_owned(),
             auth: vec![AuthMethod::Key],
             identity_file: Some(self.key.clone()),
+            certificate_file: None,
             known_hosts: self.known_hosts.clone(),
             system_known_hosts: None,
             agent_socket: None,

@@ -74,6 +74,10 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
 /// status bar, and live connections) change when the store has saved it, so what shows is
 /// what is on disk.
 pub fn toggle_anti_idle_of(model: &mut Model, id: &str, effects: &mut Vec<Effect>) {
+    if super::overlays::ssh_hosts::refuse_change(model, id, crate::app::HostChange::SwitchAntiIdle)
+    {
+        return;
+    }
     let Some(mut profile) = model.profiles.get(id).map(|p| p.profile.clone()) else {
         return;
     };

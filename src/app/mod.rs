@@ -25,7 +25,7 @@ pub use effect::Effect;
 pub use ids::{ConnectionId, TabId};
 pub use model::{CHROME_ROWS, Ending, Failure, Model, Overlay, PendingPrompt, Tab, TabState};
 pub use msg::{Msg, NetEvent, PromptReply};
-pub use notice::{Notice, StoreOutcome};
+pub use notice::{HostChange, Notice, StoreOutcome};
 pub use overlays::{profile_form, session_manager, text_input};
 pub use profile_list::ProfileList;
 pub use update::update;

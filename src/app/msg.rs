@@ -11,6 +11,7 @@ use tokio::sync::oneshot;
 use super::ids::{ConnectionId, TabId};
 use super::notice::StoreOutcome;
 use crate::anti_idle::Report;
+use crate::profiles::ssh_config::HostListing;
 use crate::profiles::{LoadError, StoredProfile};
 use crate::ssh::{Activity, Answer, ChannelEnd, ConnectionDetails, LossCause, Prompt};
 
@@ -45,6 +46,9 @@ pub enum Msg {
         connection: ConnectionId,
         attempt: u32,
     },
+    /// The hosts of `~/.ssh/config`, at start and whenever the file (or what it includes)
+    /// changed.
+    SshConfig(Box<HostListing>),
 }
 
 /// What the network tasks report. A connection's own object stays with the runtime; the model

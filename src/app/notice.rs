@@ -25,7 +25,22 @@ pub enum Notice {
     /// An attempt to reconnect is already under way.
     AlreadyReconnecting,
     ConnectionClosed,
+    /// A host of `~/.ssh/config` is read-only here; Ctrl-d makes an editable copy.
+    ReadOnlySshHost {
+        alias: String,
+        change: HostChange,
+    },
+    /// The host is no longer in `~/.ssh/config`.
+    SshHostGone(String),
     Store(StoreOutcome),
+}
+
+/// What was refused on a read-only host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostChange {
+    Edit,
+    Delete,
+    SwitchAntiIdle,
 }
 
 /// What the profile store did with a request.

@@ -10,6 +10,7 @@ use super::net;
 use super::notice::Notice;
 use super::open::open_profile;
 use super::overlays::session_manager::SessionManager;
+use super::profile_list::ProfileList;
 use super::reconnect;
 use super::sessions;
 use crate::profiles::{AntiIdle, LoadError, StoredProfile};
@@ -41,6 +42,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::LingerExpired { connection } => {
             sessions::linger_expired(model, connection, &mut effects)
         }
+        Msg::SshConfig(listing) => replace_profiles(model, &mut effects, |list, in_use| {
+            list.replace_ssh_config(*listing, in_use)
+        }),
     }
     effects
 }
@@ -53,6 +57,18 @@ fn profiles_changed(
     failures: Vec<LoadError>,
     effects: &mut Vec<Effect>,
 ) {
+    replace_profiles(model, effects, |list, in_use| {
+        list.replace(profiles, failures, in_use)
+    });
+}
+
+/// Changes the profile list with `replace`, which is told which ids open tabs use; live
+/// connections whose profile's anti-idle settings changed get the new ones at once.
+fn replace_profiles(
+    model: &mut Model,
+    effects: &mut Vec<Effect>,
+    replace: impl FnOnce(&mut ProfileList, &dyn Fn(&str) -> bool),
+) {
     let before: Vec<(ConnectionId, Option<AntiIdle>)> = model
         .connections
         .iter()
@@ -60,7 +76,7 @@ fn profiles_changed(
         .map(|(id, info)| (*id, anti_idle_of(model, &info.profile_id)))
         .collect();
     let tabs = &model.tabs;
-    model.profiles.replace(profiles, failures, |id| {
+    replace(&mut model.profiles, &|id| {
         tabs.iter().any(|tab| tab.profile_id == id)
     });
     for (connection, old) in before {

@@ -1,27 +1,54 @@
-//! `tabsh list`: the saved sessions, one a line; broken files on stderr.
+//! `tabsh list`: the saved sessions and the ssh_config's hosts, one a line; broken files on
+//! stderr. `tabsh list --ids`: what `open` and `exec` accept, for shell completion.
 
-use tabsh::profiles::Store;
+use std::path::Path;
+
+use tabsh::profiles::scan::scan_sessions;
+use tabsh::profiles::ssh_config::HostListing;
+use tabsh::profiles::{Store, resolve_config_dir};
+use tabsh::runtime::SshConfigSource;
+
+use super::sessions::read_hosts;
 
 /// Prints the table and returns the exit status: 1 when some file failed to load.
-pub fn run(store: &Store) -> u8 {
-    let rows: Vec<[String; 4]> = store
-        .profiles()
-        .iter()
-        .map(|stored| {
-            let profile = &stored.profile;
-            [
-                stored.id.clone(),
-                stored.display_name().to_owned(),
-                format!(
-                    "{}@{}:{}",
-                    profile.effective_user(),
-                    profile.host,
-                    profile.port
-                ),
-                profile.folder.clone(),
-            ]
-        })
-        .collect();
+pub fn run(store: &Store, hosts: &HostListing) -> u8 {
+    let saved = store.profiles().iter().map(|stored| {
+        let profile = &stored.profile;
+        [
+            stored.id.clone(),
+            stored.display_name().to_owned(),
+            format!(
+                "{}@{}:{}",
+                profile.effective_user(),
+                profile.host,
+                profile.port
+            ),
+            profile.folder.clone(),
+        ]
+    });
+    let from_ssh_config = hosts.hosts.iter().map(|host| {
+        let stored = host.to_stored();
+        let profile = &stored.profile;
+        let winner = store
+            .profiles()
+            .iter()
+            .find(|p| p.display_name() == host.alias);
+        [
+            stored.id.clone(),
+            match winner {
+                Some(saved) => format!("{} (saved {} wins)", host.alias, saved.id),
+                None => host.alias.clone(),
+            },
+            format!(
+                "{}@{}:{}",
+                profile.effective_user(),
+                profile.host,
+                profile.port
+            ),
+            profile.folder.clone(),
+        ]
+    });
+    let rows: Vec<[String; 4]> = saved.chain(from_ssh_config).collect();
     let header = ["ID", "NAME", "TARGET", "FOLDER"].map(str::to_owned);
     let mut widths = header.clone().map(|h| h.len());
     for row in &rows {
@@ -40,5 +67,39 @@ pub fn run(store: &Store) -> u8 {
     for failure in store.failures() {
         eprintln!("tabsh: skipped {failure}");
     }
-    u8::from(!store.failures().is_empty())
+    if let Some(error) = &hosts.error {
+        eprintln!("tabsh: ssh config not listed: {error}");
+    }
+    u8::from(!store.failures().is_empty() || hosts.error.is_some())
+}
+
+/// Prints every word `open` and `exec` accept, one a line: saved profile ids, their names when
+/// they are one word, and the ssh_config's aliases. Creates nothing (no config dir is set up
+/// by pressing Tab) and prints nothing else: completion scripts read it.
+pub fn ids(config_dir: Option<&Path>, ssh_config: Option<&SshConfigSource>) -> u8 {
+    let mut words: Vec<String> = Vec::new();
+    if let Ok(dir) = resolve_config_dir(config_dir)
+        && let Ok(Some((profiles, _))) = scan_sessions(&dir)
+    {
+        for stored in &profiles {
+            words.push(stored.id.clone());
+            let name = stored.display_name();
+            if !name.is_empty() && !name.chars().any(char::is_whitespace) {
+                words.push(name.to_owned());
+            }
+        }
+    }
+    words.extend(
+        read_hosts(ssh_config)
+            .hosts
+            .into_iter()
+            .map(|host| host.alias),
+    );
+    let mut seen = std::collections::HashSet::new();
+    for word in words {
+        if seen.insert(word.clone()) {
+            println!("{word}");
+        }
+    }
+    0
 }

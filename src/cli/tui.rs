@@ -3,18 +3,29 @@
 use anyhow::Context;
 use tabsh::input::keymap::Keymap;
 use tabsh::profiles::{Store, ownership};
-use tabsh::runtime::RunOptions;
+use tabsh::runtime::{RunOptions, SshConfigSource};
 
-use super::find_profile;
+use super::sessions;
 
-pub async fn run(store: Store, wanted: &[String], demo_max_sessions: u32) -> anyhow::Result<()> {
+pub async fn run(
+    store: Store,
+    ssh_config: Option<SshConfigSource>,
+    wanted: &[String],
+    demo_max_sessions: u32,
+) -> anyhow::Result<()> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!("the TUI needs a terminal; for scripts use `tabsh exec` or `tabsh list`");
     }
-    let open = wanted
-        .iter()
-        .map(|name| find_profile(&store, name).map(|stored| stored.id.clone()))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let open = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        // The loop reads the hosts again on its own thread; this read only resolves names.
+        let hosts = sessions::read_hosts(ssh_config.as_ref());
+        wanted
+            .iter()
+            .map(|name| sessions::find(&store, &hosts, name).map(|stored| stored.id))
+            .collect::<anyhow::Result<Vec<_>>>()?
+    };
     let keys_file = store.config_dir().join("keys.toml");
     // Bindings decide what keys do, "send-prefix" included: the profile files' ownership rule
     // applies.
@@ -29,6 +40,7 @@ pub async fn run(store: Store, wanted: &[String], demo_max_sessions: u32) -> any
     let options = RunOptions {
         keymap,
         demo_max_sessions,
+        ssh_config,
     };
     tabsh::runtime::run(store, options, open).await
 }

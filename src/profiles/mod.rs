@@ -6,6 +6,7 @@ pub mod error;
 pub mod examples;
 mod id;
 pub mod ownership;
+pub mod scan;
 pub mod schema;
 pub mod ssh_config;
 pub mod store;

@@ -22,6 +22,9 @@ pub struct Profile {
     pub auth: Vec<AuthMethod>,
     /// Private key for `auth = ["key"]`; `None` tries `~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`.
     pub identity_file: Option<PathBuf>,
+    /// OpenSSH user certificate for the key (`CertificateFile`); `None` still offers the
+    /// `<identity_file>-cert.pub` beside each key file when there is one.
+    pub certificate_file: Option<PathBuf>,
     /// TERM sent with the pty request.
     pub terminal_type: String,
     /// known_hosts file; `None` means `~/.ssh/known_hosts`.
@@ -46,6 +49,7 @@ impl Default for Profile {
             user: None,
             auth: AuthMethod::DEFAULT_ORDER.to_vec(),
             identity_file: None,
+            certificate_file: None,
             terminal_type: "xterm-256color".to_owned(),
             known_hosts_file: None,
             command: None,

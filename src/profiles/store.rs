@@ -17,7 +17,7 @@ use super::schema::Profile;
 
 /// Environment variable naming the config dir when `--config-dir` is not given.
 pub const CONFIG_DIR_ENV: &str = "TABSH_CONFIG_DIR";
-const SESSIONS_DIR: &str = "sessions";
+pub(super) const SESSIONS_DIR: &str = "sessions";
 const PROFILE_EXTENSION: &str = "toml";
 
 /// The config dir: `explicit` (from `--config-dir`), else `$TABSH_CONFIG_DIR`, else the
@@ -266,9 +266,10 @@ fn refuse_untrusted_dir(dir: &Path) -> Result<(), StoreError> {
     })
 }
 
-type Loaded = (Vec<StoredProfile>, Vec<LoadError>);
+/// Profiles that loaded, and the files that did not.
+pub type Loaded = (Vec<StoredProfile>, Vec<LoadError>);
 
-fn load_dir(sessions_dir: &Path) -> Result<Loaded, StoreError> {
+pub(super) fn load_dir(sessions_dir: &Path) -> Result<Loaded, StoreError> {
     let entries = fs::read_dir(sessions_dir).map_err(|e| StoreError::io(sessions_dir, e))?;
     let mut paths = Vec::new();
     for entry in entries {

@@ -4,24 +4,39 @@
 use super::connection_task::TaskContext;
 use super::outbox::Outbox;
 use super::registry::Registry;
+use super::ssh_config_watcher::{SshConfigSource, SshConfigWatcher};
 use super::store_worker::StoreWorker;
 use crate::app::Effect;
 use crate::demo::Targets;
 use crate::profiles::Store;
 
+/// Messages the loop gets before anything else: the store's contents and the ssh_config's
+/// hosts, in either order.
+pub const STARTUP_MESSAGES: usize = 2;
+
 pub struct Executor {
     registry: Registry,
     store: StoreWorker,
+    /// Held for its thread, which ends when it is dropped.
+    _ssh_config: SshConfigWatcher,
 }
 
 impl Executor {
-    /// The store's contents reach the loop as the first message.
-    pub fn new(outbox: Outbox, store: Store, targets: Targets) -> std::io::Result<Self> {
+    /// The store's contents and the ssh_config's hosts reach the loop as the first
+    /// [`STARTUP_MESSAGES`] messages.
+    pub fn new(
+        outbox: Outbox,
+        store: Store,
+        targets: Targets,
+        ssh_config: Option<SshConfigSource>,
+    ) -> std::io::Result<Self> {
         let store = StoreWorker::spawn(store, outbox.clone())?;
+        let ssh_config = SshConfigWatcher::spawn(ssh_config, outbox.clone())?;
         let context = TaskContext { outbox, targets };
         Ok(Self {
             registry: Registry::new(context),
             store,
+            _ssh_config: ssh_config,
         })
     }
 

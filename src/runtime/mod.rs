@@ -9,6 +9,7 @@ mod pending_output;
 mod prompter;
 mod registry;
 mod screen;
+mod ssh_config_watcher;
 mod store_worker;
 mod tab_events;
 
@@ -29,6 +30,7 @@ use executor::Executor;
 use input::Input;
 use pending_output::PendingOutput;
 use screen::ScreenGuard;
+pub use ssh_config_watcher::SshConfigSource;
 
 /// At most this often the screen is redrawn (about 60 frames a second).
 const FRAME: Duration = Duration::from_millis(16);
@@ -42,6 +44,8 @@ pub struct RunOptions {
     pub keymap: Keymap,
     /// Sessions per connection on the built-in demo server (like sshd's MaxSessions).
     pub demo_max_sessions: u32,
+    /// The ssh_config whose hosts are listed (read-only) and watched; `None` lists none.
+    pub ssh_config: Option<SshConfigSource>,
 }
 
 /// Runs the TUI until the person quits. `open` are the profile ids to open at start; with none,
@@ -64,13 +68,15 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
     let size = guard.screen.backend().size()?;
     let (outbox, mut incoming) = mpsc::unbounded_channel();
     let targets = Targets::new(options.demo_max_sessions);
-    let mut executor = Executor::new(outbox, store, targets)?;
+    let mut executor = Executor::new(outbox, store, targets, options.ssh_config)?;
     let mut model = Model::new(options.keymap, size.width, size.height);
-    // The store's contents come first, then the sessions to open.
-    let mut effects = match incoming.recv().await {
-        Some(profiles) => app::update(&mut model, profiles),
-        None => Vec::new(),
-    };
+    // The store's contents and the ssh_config's hosts come first, then the sessions to open.
+    let mut effects = Vec::new();
+    for _ in 0..executor::STARTUP_MESSAGES {
+        if let Some(msg) = incoming.recv().await {
+            effects.extend(app::update(&mut model, msg));
+        }
+    }
     effects.extend(app::update(&mut model, Msg::Start { open }));
     let mut input = Input::new()?;
     let frame_memory = FrameMemory::default();

@@ -10,6 +10,7 @@ use russh::keys::agent::AgentIdentity;
 use russh::keys::agent::client::AgentClient;
 use russh::keys::{HashAlg, PrivateKey, PrivateKeyWithHashAlg};
 
+use super::certificate_auth::{self, AgentKeySigner, KeySigner};
 use super::error::SshError;
 use super::handler::ClientHandler;
 use super::prompt::{Answer, KbdPrompt, Prompt, Prompter};
@@ -27,6 +28,8 @@ pub(crate) struct AuthPlan<'a> {
     pub agent_socket: Option<&'a Path>,
     pub client_key: Option<Arc<PrivateKey>>,
     pub key_files: Vec<PathBuf>,
+    /// `CertificateFile`: offered with the key it certifies (a key file's or the agent's).
+    pub certificate_file: Option<PathBuf>,
 }
 
 enum Step {
@@ -158,25 +161,98 @@ impl Attempts<'_> {
         if identities.is_empty() {
             self.tried.push("agent (holds no keys)".to_owned());
         }
+        // In the agent's order, certificates and keys alike, as OpenSSH offers them.
+        let held_certificates: Vec<_> = identities
+            .iter()
+            .filter_map(|identity| match identity {
+                AgentIdentity::Certificate { certificate, .. } => Some(certificate.clone()),
+                AgentIdentity::PublicKey { .. } => None,
+            })
+            .collect();
         for identity in identities {
-            let AgentIdentity::PublicKey { key, comment } = identity else {
-                continue;
-            };
-            let hash = rsa_hash_for(handle, key.algorithm().is_rsa()).await;
-            let what = format!("agent key {comment}");
-            match handle
-                .authenticate_publickey_with(self.plan.user, key, hash, &mut agent)
-                .await
-            {
-                Ok(result) => {
-                    if let Step::Done = self.record(result, Some(what)) {
+            let step = match identity {
+                AgentIdentity::PublicKey { key, comment } => {
+                    let hash = rsa_hash_for(handle, key.algorithm().is_rsa()).await;
+                    let what = format!("agent key {comment}");
+                    let result = handle
+                        .authenticate_publickey_with(self.plan.user, key.clone(), hash, &mut agent)
+                        .await
+                        .map_err(|e| e.to_string());
+                    if let Step::Done = self.record_signed(result, what) {
                         return Ok(Step::Done);
                     }
+                    self.agent_key_certificates(handle, &mut agent, key, &held_certificates)
+                        .await
                 }
-                Err(e) => self.tried.push(format!("{what} (signing failed: {e})")),
+                AgentIdentity::Certificate {
+                    certificate,
+                    comment,
+                } => {
+                    let hash = rsa_hash_for(handle, certificate.algorithm().is_rsa()).await;
+                    let what = format!("agent certificate {comment}");
+                    let result = handle
+                        .authenticate_certificate_with(
+                            self.plan.user,
+                            certificate,
+                            hash,
+                            &mut agent,
+                        )
+                        .await
+                        .map_err(|e| e.to_string());
+                    self.record_signed(result, what)
+                }
+            };
+            if let Step::Done = step {
+                return Ok(Step::Done);
             }
         }
         Ok(Step::NotYet)
+    }
+
+    /// Certificate files (the profile's, or beside its key files) for a key the agent holds,
+    /// signed by the agent with that key; those the agent holds itself were offered already.
+    async fn agent_key_certificates<S>(
+        &mut self,
+        handle: &mut Handle<ClientHandler>,
+        agent: &mut AgentClient<S>,
+        key: russh::keys::PublicKey,
+        held: &[russh::keys::Certificate],
+    ) -> Step
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send,
+    {
+        let (files, _) = certificate_auth::for_key(
+            &key,
+            &self.plan.key_files,
+            self.plan.certificate_file.as_deref(),
+        );
+        for file in files.into_iter().filter(|f| !held.contains(&f.certificate)) {
+            let hash = rsa_hash_for(handle, file.certificate.algorithm().is_rsa()).await;
+            let what = format!("certificate {} (key in the agent)", file.path.display());
+            let mut signer = AgentKeySigner {
+                agent: &mut *agent,
+                key: key.clone(),
+            };
+            let result = handle
+                .authenticate_certificate_with(self.plan.user, file.certificate, hash, &mut signer)
+                .await
+                .map_err(|e| e.to_string());
+            if let Step::Done = self.record_signed(result, what) {
+                return Step::Done;
+            }
+        }
+        Step::NotYet
+    }
+
+    /// Notes an attempt whose signature came from a signer that may fail.
+    fn record_signed(&mut self, result: Result<AuthResult, String>, what: String) -> Step {
+        match result {
+            Ok(result) => self.record(result, Some(what)),
+            Err(e) => {
+                self.tried.push(format!("{what} (signing failed: {e})"));
+                Step::NotYet
+            }
+        }
     }
 
     async fn key_files(&mut self, handle: &mut Handle<ClientHandler>) -> Result<Step, SshError> {
@@ -193,18 +269,53 @@ impl Attempts<'_> {
             let Some(key) = self.load_key(&path).await? else {
                 continue;
             };
+            let key = Arc::new(key);
+            // Its certificates first, then the key alone, as OpenSSH does.
+            if let Step::Done = self.key_certificates(handle, &path, &key).await {
+                return Ok(Step::Done);
+            }
             let hash = rsa_hash_for(handle, key.algorithm().is_rsa()).await;
             let result = handle
-                .authenticate_publickey(
-                    self.plan.user,
-                    PrivateKeyWithHashAlg::new(Arc::new(key), hash),
-                )
+                .authenticate_publickey(self.plan.user, PrivateKeyWithHashAlg::new(key, hash))
                 .await?;
             if let Step::Done = self.record(result, Some(format!("key {}", path.display()))) {
                 return Ok(Step::Done);
             }
         }
         Ok(Step::NotYet)
+    }
+
+    /// The certificates for the key loaded from `path`: the profile's `certificate_file` when it
+    /// certifies the key, and `path-cert.pub`.
+    async fn key_certificates(
+        &mut self,
+        handle: &mut Handle<ClientHandler>,
+        path: &Path,
+        key: &Arc<PrivateKey>,
+    ) -> Step {
+        let (files, problems) = certificate_auth::for_key(
+            key.public_key(),
+            std::slice::from_ref(&path.to_owned()),
+            self.plan.certificate_file.as_deref(),
+        );
+        self.tried.extend(problems.iter().map(ToString::to_string));
+        for file in files {
+            let hash = rsa_hash_for(handle, file.certificate.algorithm().is_rsa()).await;
+            let what = format!("certificate {}", file.path.display());
+            let result = handle
+                .authenticate_certificate_with(
+                    self.plan.user,
+                    file.certificate,
+                    hash,
+                    &mut KeySigner(Arc::clone(key)),
+                )
+                .await
+                .map_err(|e| e.to_string());
+            if let Step::Done = self.record_signed(result, what) {
+                return Step::Done;
+            }
+        }
+        Step::NotYet
     }
 
     /// Loads a private key, asking for its passphrase when it is encrypted. `None` when the key

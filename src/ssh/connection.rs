@@ -124,6 +124,7 @@ impl Connection {
             agent_socket: options.agent_socket.as_deref(),
             client_key: options.client_key.clone(),
             key_files: auth::key_files(options.identity_file.as_deref(), home_dir().as_deref()),
+            certificate_file: options.certificate_file.clone(),
         };
         let auth_method = auth::authenticate(&mut handle, &plan, prompter.as_ref()).await?;
         let details = ConnectionDetails {

@@ -3,6 +3,7 @@
 
 pub mod activity;
 mod auth;
+pub mod certificate_auth;
 pub mod channel;
 pub mod connection;
 pub mod error;

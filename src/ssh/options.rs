@@ -18,6 +18,9 @@ pub struct ConnectOptions {
     pub user: String,
     pub auth: Vec<AuthMethod>,
     pub identity_file: Option<PathBuf>,
+    /// An OpenSSH user certificate (`CertificateFile`); `<key>-cert.pub` files are offered
+    /// without it.
+    pub certificate_file: Option<PathBuf>,
     pub known_hosts: PathBuf,
     /// The system-wide known_hosts, read after `known_hosts`; `None` reads none.
     pub system_known_hosts: Option<PathBuf>,
@@ -42,6 +45,7 @@ impl ConnectOptions {
             user: profile.effective_user(),
             auth: profile.auth.clone(),
             identity_file: profile.identity_file.as_deref().map(expand_tilde),
+            certificate_file: profile.certificate_file.as_deref().map(expand_tilde),
             known_hosts: profile
                 .known_hosts_file
                 .as_deref()

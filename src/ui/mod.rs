@@ -8,6 +8,7 @@ mod painted;
 pub mod popups;
 pub mod profile_form;
 pub(crate) mod renderer;
+mod session_detail;
 pub mod session_manager;
 pub mod status_bar;
 pub mod tab_bar;

@@ -1,5 +1,6 @@
 //! Drawing the session manager (its state and keys are `app`'s): the filter line, the folder
-//! tree with each session's address and anti-idle switch, load failures and the keys.
+//! tree with each session's address and anti-idle switch (or, for a `~/.ssh/config` host, that
+//! it is read-only), load failures, the selected session's detail line and the keys.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,6 +8,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
+use super::session_detail::detail_line;
+use crate::app::ProfileList;
 use crate::app::session_manager::{Row, SessionManager};
 use crate::profiles::{LoadError, StoredProfile};
 
@@ -18,22 +21,30 @@ const KEYS_HELP: &str =
     "Enter open  ^N new  ^E edit  ^D duplicate  Del delete  ^A anti-idle  Esc close";
 
 /// Draws the manager into `area`. Reads state only.
-pub fn render(
-    manager: &SessionManager,
-    profiles: &[StoredProfile],
-    failures: &[LoadError],
-    area: Rect,
-    buf: &mut Buffer,
-) {
+pub fn render(manager: &SessionManager, list: &ProfileList, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered().title(" Sessions ");
     let inner = block.inner(area);
     block.render(area, buf);
 
-    let failure_lines = failure_lines(failures);
-    let [filter_area, list_area, failures_area, footer_area] = Layout::vertical([
+    let profiles = list.listed();
+    let mut failure_lines = failure_lines(list.failures());
+    if let Some(error) = list.ssh_error() {
+        failure_lines.push(Line::styled(
+            format!("! ssh config not listed: {error}"),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    let [
+        filter_area,
+        list_area,
+        failures_area,
+        detail_area,
+        footer_area,
+    ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(u16::try_from(failure_lines.len()).unwrap_or(u16::MAX)),
+        Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(inner);
@@ -48,10 +59,13 @@ pub fn render(
         filter_area,
         buf,
     );
-    render_rows(manager, &rows, profiles.is_empty(), list_area, buf);
+    render_rows(manager, list, &rows, list_area, buf);
     for (line, row) in failure_lines.iter().zip(failures_area.rows()) {
         buf.set_line(row.x, row.y, line, row.width);
     }
+    let selected = manager.selected_session_id(profiles);
+    let detail = detail_line(list, selected.as_deref());
+    buf.set_line(detail_area.x, detail_area.y, &detail, detail_area.width);
     render_footer(manager, profiles, footer_area, buf);
 }
 
@@ -89,13 +103,13 @@ fn render_filter(
 
 fn render_rows(
     manager: &SessionManager,
+    list: &ProfileList,
     rows: &[Row<'_>],
-    no_profiles: bool,
     area: Rect,
     buf: &mut Buffer,
 ) {
     if rows.is_empty() {
-        let message = if no_profiles {
+        let message = if list.listed().is_empty() {
             "No saved sessions. Ctrl-n creates one.".to_owned()
         } else {
             format!(
@@ -132,7 +146,7 @@ fn render_rows(
             width: row_area.width.saturating_sub(SELECTION_MARKER_WIDTH),
             ..row_area
         };
-        render_row(row, name_width, address_width, content_area, buf);
+        render_row(list, row, name_width, address_width, content_area, buf);
         if index == selected {
             buf.set_string(row_area.x, row_area.y, "›", Style::new());
             buf.set_style(row_area, Style::new().add_modifier(Modifier::REVERSED));
@@ -141,6 +155,7 @@ fn render_rows(
 }
 
 fn render_row(
+    list: &ProfileList,
     row: &Row<'_>,
     name_width: usize,
     address_width: usize,
@@ -188,7 +203,11 @@ fn render_row(
                     Style::new().fg(Color::Cyan),
                 );
             }
-            let (marker, style) = if profile.anti_idle.enabled {
+            let (marker, style) = if list.shadowed_by(&stored.id).is_some() {
+                ("saved profile wins", Style::new().fg(Color::Yellow))
+            } else if list.is_read_only(&stored.id) {
+                ("read-only", Style::new().add_modifier(Modifier::DIM))
+            } else if profile.anti_idle.enabled {
                 ("anti-idle on", Style::new().fg(Color::Green))
             } else {
                 ("anti-idle off", Style::new().add_modifier(Modifier::DIM))
@@ -280,7 +299,7 @@ fn to_u16(value: usize) -> u16 {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     use crossterm::event::KeyCode;
     use ratatui::Terminal;
@@ -288,24 +307,27 @@ mod tests {
 
     use super::*;
     use crate::app::session_manager::tests::{key, sample, type_text};
-    use crate::profiles::FileLocation;
+    use crate::profiles::ssh_config::{ConfigHost, HostListing, Origin, SSH_CONFIG_FOLDER};
+    use crate::profiles::{FileLocation, Profile};
 
-    fn render(
+    fn list_of(profiles: Vec<StoredProfile>, failures: Vec<LoadError>) -> ProfileList {
+        let mut list = ProfileList::default();
+        list.replace(profiles, failures, |_| false);
+        list
+    }
+
+    fn render(manager: &SessionManager, list: &ProfileList) -> Terminal<TestBackend> {
+        render_sized(manager, list, 80)
+    }
+
+    fn render_sized(
         manager: &SessionManager,
-        profiles: &[StoredProfile],
-        failures: &[LoadError],
+        list: &ProfileList,
+        width: u16,
     ) -> Terminal<TestBackend> {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(width, 24)).expect("test backend");
         terminal
-            .draw(|frame| {
-                super::render(
-                    manager,
-                    profiles,
-                    failures,
-                    frame.area(),
-                    frame.buffer_mut(),
-                )
-            })
+            .draw(|frame| super::render(manager, list, frame.area(), frame.buffer_mut()))
             .expect("draw");
         terminal
     }
@@ -313,11 +335,12 @@ mod tests {
     #[test]
     fn the_list_scrolls_to_keep_the_selection_visible() {
         let profiles = sample();
+        let list = list_of(profiles.clone(), Vec::new());
         let mut manager = SessionManager::new();
         manager.handle_key(key(KeyCode::End), &profiles);
-        let mut terminal = Terminal::new(TestBackend::new(60, 8)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(60, 9)).expect("test backend");
         terminal
-            .draw(|frame| super::render(&manager, &profiles, &[], frame.area(), frame.buffer_mut()))
+            .draw(|frame| super::render(&manager, &list, frame.area(), frame.buffer_mut()))
             .expect("draw");
         let buffer = terminal.backend().buffer();
         let line = |y: u16| -> String {
@@ -325,7 +348,7 @@ mod tests {
                 .map(|x| buffer[(x, y)].symbol())
                 .collect()
         };
-        // Border, filter, four list rows, footer, border: the last list row is y = 5.
+        // Border, filter, four list rows, detail, footer, border: the last list row is y = 5.
         assert!(line(5).starts_with("│›   jump"), "{:?}", line(5));
         assert!(line(2).contains("Web 1"), "{:?}", line(2));
     }
@@ -333,9 +356,10 @@ mod tests {
     #[test]
     fn snapshot_three_folders_with_a_filter() {
         let profiles = sample();
+        let list = list_of(profiles.clone(), Vec::new());
         let mut manager = SessionManager::new();
         type_text(&mut manager, &profiles, "e");
-        insta::assert_snapshot!(render(&manager, &profiles, &[]).backend());
+        insta::assert_snapshot!(render(&manager, &list).backend());
     }
 
     #[test]
@@ -344,7 +368,7 @@ mod tests {
         let mut manager = SessionManager::new();
         manager.select_session("nas");
         manager.handle_key(key(KeyCode::Delete), &profiles);
-        let failures = [LoadError::BadValue {
+        let failures = vec![LoadError::BadValue {
             at: FileLocation {
                 path: Path::new("/cfg/sessions/web.toml").to_owned(),
                 line: Some(3),
@@ -353,6 +377,68 @@ mod tests {
             field: "anti_idle.noop.interval_secs".to_owned(),
             message: "invalid type: string \"x\", expected u64".to_owned(),
         }];
-        insta::assert_snapshot!(render(&manager, &profiles, &failures).backend());
+        let list = list_of(profiles, failures);
+        insta::assert_snapshot!(render(&manager, &list).backend());
+    }
+
+    fn host(alias: &str, line: usize, unsupported: &[&str]) -> ConfigHost {
+        ConfigHost {
+            alias: alias.to_owned(),
+            origin: Origin {
+                file: PathBuf::from("/home/me/.ssh/config"),
+                line,
+            },
+            profile: Profile {
+                name: alias.to_owned(),
+                folder: SSH_CONFIG_FOLDER.to_owned(),
+                host: format!("{alias}.example.org"),
+                user: Some("deploy".to_owned()),
+                ..Profile::default()
+            },
+            unsupported: unsupported.iter().map(|s| (*s).to_owned()).collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn snapshot_ssh_config_hosts_read_only_unsupported_options_and_a_winning_saved_profile() {
+        let mut saved = sample();
+        saved[0].profile.name = "bastion".to_owned();
+        let mut list = list_of(saved, Vec::new());
+        list.replace_ssh_config(
+            HostListing {
+                path: PathBuf::from("/home/me/.ssh/config"),
+                hosts: vec![
+                    host("gitlab", 4, &["ForwardAgent", "LocalForward"]),
+                    host("bastion", 9, &[]),
+                ],
+                skipped: Vec::new(),
+                error: None,
+            },
+            |_| false,
+        );
+        let mut manager = SessionManager::new();
+        manager.select_session("ssh:gitlab");
+        let terminal = render_sized(&manager, &list, 100);
+        let screen = format!("{:?}", terminal.backend());
+        assert!(screen.contains("ssh config/"), "{screen}");
+        assert!(screen.contains("saved profile wins"), "{screen}");
+        assert!(
+            screen.contains("/home/me/.ssh/config:4"),
+            "detail line names the file and line: {screen}"
+        );
+        assert!(
+            screen.contains("not used: ForwardAgent, LocalForward"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(terminal.backend());
+
+        manager.select_session("ssh:bastion");
+        let terminal = render_sized(&manager, &list, 100);
+        let screen = format!("{:?}", terminal.backend());
+        assert!(
+            screen.contains("has this name and opens instead"),
+            "{screen}"
+        );
     }
 }

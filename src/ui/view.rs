@@ -153,13 +153,7 @@ fn render_overlay(model: &Model, body: Rect, buf: &mut Buffer) {
         Overlay::SessionManager(manager) => {
             let area = popups::centered(body, body.width.saturating_sub(4).max(20), body.height);
             Clear.render(area, buf);
-            super::session_manager::render(
-                manager,
-                model.profiles.loaded(),
-                model.profiles.failures(),
-                area,
-                buf,
-            );
+            super::session_manager::render(manager, &model.profiles, area, buf);
         }
         Overlay::ProfileForm(form) => {
             let area = popups::centered(body, body.width.saturating_sub(4).max(20), body.height);

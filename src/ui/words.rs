@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::app::{Ending, Failure, Notice, Reconnect, StoreOutcome, TabState};
+use crate::app::{Ending, Failure, HostChange, Notice, Reconnect, StoreOutcome, TabState};
 use crate::text;
 
 pub fn tab_state(state: &TabState) -> String {
@@ -48,6 +48,15 @@ pub fn notice(notice: &Notice) -> String {
         Notice::NoConnection => "this tab has no connection".to_owned(),
         Notice::AlreadyReconnecting => "already trying to reconnect".to_owned(),
         Notice::ConnectionClosed => "connection closed".to_owned(),
+        Notice::ReadOnlySshHost { alias, change } => format!(
+            "{alias} is a ~/.ssh/config host and cannot be {} here; Ctrl-d makes an editable copy",
+            match change {
+                HostChange::Edit => "edited",
+                HostChange::Delete => "deleted",
+                HostChange::SwitchAntiIdle => "switched",
+            }
+        ),
+        Notice::SshHostGone(id) => format!("{id} is no longer in the ssh config"),
         Notice::Store(StoreOutcome::Saved(id)) => format!("saved {id}"),
         Notice::Store(StoreOutcome::Deleted(id)) => format!("deleted {id}"),
         Notice::Store(StoreOutcome::Duplicated { from, to }) => {

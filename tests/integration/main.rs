@@ -2,7 +2,9 @@
 //! servers) is set up once per process and shared by every test module.
 
 mod anti_idle;
+mod certificates;
 mod cli;
+mod cli_habits;
 mod clone;
 mod demo_client;
 mod exec_flow_control;
@@ -11,7 +13,9 @@ mod host_keys;
 mod hostile_server;
 mod netlab;
 mod netlab_anti_idle;
+mod screenshot;
 mod ssh_client;
 mod support;
 mod testbed_smoke;
 mod tui;
+mod tui_ssh_config;

@@ -30,6 +30,7 @@ pub fn options(
         user: test_user().name.to_owned(),
         auth: auth.to_vec(),
         identity_file: key.map(Path::to_owned),
+        certificate_file: None,
         known_hosts: known_hosts.to_owned(),
         system_known_hosts: None,
         agent_socket: None,

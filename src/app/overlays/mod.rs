@@ -3,6 +3,7 @@
 
 pub mod profile_form;
 pub mod session_manager;
+pub(crate) mod ssh_hosts;
 pub mod text_input;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -12,6 +13,7 @@ use super::clone::on_new_connection;
 use super::effect::Effect;
 use super::inspector;
 use super::model::{Model, Overlay};
+use super::notice::HostChange;
 use super::notice::Notice;
 use super::open::open_profile;
 use crate::profiles::Profile;
@@ -24,7 +26,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     };
     model.overlay = match overlay {
         Overlay::SessionManager(mut manager) => {
-            let outcome = manager.handle_key(key, model.profiles.loaded());
+            let outcome = manager.handle_key(key, model.profiles.listed());
             on_manager(model, manager, outcome, effects)
         }
         Overlay::ProfileForm(mut form) => match form.handle_key(key) {
@@ -100,6 +102,7 @@ fn on_manager(
         ManagerOutcome::None => Some(Overlay::SessionManager(manager)),
         ManagerOutcome::Close => None,
         ManagerOutcome::Open(id) => {
+            let id = ssh_hosts::open_target(model, id);
             open_profile(model, &id, effects);
             None
         }
@@ -107,6 +110,20 @@ fn on_manager(
             &Profile::default(),
             None,
         ))),
+        ManagerOutcome::Edit(id) if ssh_hosts::refuse_change(model, &id, HostChange::Edit) => {
+            Some(Overlay::SessionManager(manager))
+        }
+        ManagerOutcome::Duplicate(id) if ssh_hosts::duplicate(model, &id, effects) => {
+            Some(Overlay::SessionManager(manager))
+        }
+        ManagerOutcome::Delete(id) if ssh_hosts::refuse_change(model, &id, HostChange::Delete) => {
+            Some(Overlay::SessionManager(manager))
+        }
+        ManagerOutcome::ToggleAntiIdle(id)
+            if ssh_hosts::refuse_change(model, &id, HostChange::SwitchAntiIdle) =>
+        {
+            Some(Overlay::SessionManager(manager))
+        }
         ManagerOutcome::Edit(id) => {
             let profile = model.profiles.get(&id).map(|p| p.profile.clone())?;
             Some(Overlay::ProfileForm(ProfileForm::new(&profile, Some(id))))

@@ -5,6 +5,7 @@ mod clone;
 mod connections;
 mod prompts;
 mod reconnect;
+mod ssh_hosts;
 mod tabs;
 
 pub use bytes::Bytes;

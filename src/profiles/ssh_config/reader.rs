@@ -39,11 +39,13 @@ pub enum IncludeError {
     TooManyFiles { origin: Origin },
 }
 
-/// The files being read, outermost first, and how many were read so far.
+/// The files being read, outermost first, how many were read so far, and every path whose
+/// change could change the result.
 #[derive(Debug, Default)]
 struct IncludeState {
     open: Vec<PathBuf>,
     files_read: usize,
+    sources: Vec<PathBuf>,
 }
 
 /// A path as compared for cycles: through symlinks when it can be resolved.
@@ -95,11 +97,27 @@ pub fn parse_text(
     context: ReadContext<'_>,
     skipped: &mut Vec<Skipped>,
 ) -> Result<Vec<Item>, IncludeError> {
+    parse_text_with_sources(text, file, context, skipped).map(|(items, _)| items)
+}
+
+/// [`parse_text`], also returning what a watcher must look at to notice a change: every
+/// included file read, every path an `Include` named (existing or not) and every directory a
+/// glob listed. `file` itself is not among them.
+pub fn parse_text_with_sources(
+    text: &str,
+    file: &Path,
+    context: ReadContext<'_>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(Vec<Item>, Vec<PathBuf>), IncludeError> {
     let mut state = IncludeState {
         open: vec![identity(file)],
         files_read: 0,
+        sources: Vec::new(),
     };
-    parse_nested(text, file, context, &mut state, skipped)
+    let items = parse_nested(text, file, context, &mut state, skipped)?;
+    let mut sources = state.sources;
+    sources.dedup();
+    Ok((items, sources))
 }
 
 fn parse_nested(
@@ -192,7 +210,7 @@ fn read_includes(
             );
             continue;
         };
-        let files = expand_glob(&full_pattern);
+        let files = expand_glob(&full_pattern, &mut state.sources);
         if files.is_empty() {
             skip(
                 skipped,
@@ -215,6 +233,7 @@ fn read_includes(
                     origin: origin.clone(),
                 });
             }
+            state.sources.push(path.clone());
             match fs::read_to_string(&path) {
                 Ok(text) => {
                     state.open.push(id);
@@ -261,7 +280,11 @@ fn resolve_include_path(pattern: &str, context: ReadContext<'_>) -> Option<PathB
 /// The existing paths matching `pattern`, whose components may contain `*` and `?`, sorted
 /// like glob(3) sorts them. Wildcards do not match names starting with `.` unless the pattern
 /// component does.
-fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
+/// Every directory listed, and the pattern itself when it has no wildcard, go to `sources`.
+fn expand_glob(pattern: &Path, sources: &mut Vec<PathBuf>) -> Vec<PathBuf> {
+    if !has_wildcard(&pattern.to_string_lossy()) {
+        sources.push(pattern.to_owned());
+    }
     let mut candidates = vec![PathBuf::new()];
     for component in pattern.components() {
         let Component::Normal(name) = component else {
@@ -284,6 +307,7 @@ fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
             } else {
                 dir.as_path()
             };
+            sources.push(listing.to_owned());
             let Ok(entries) = fs::read_dir(listing) else {
                 continue;
             };
@@ -317,13 +341,15 @@ mod tests {
         }
         fs::create_dir(conf.join("dir.conf")).expect("a directory is not a config");
         assert_eq!(
-            expand_glob(&conf.join("*.conf")),
+            expand_glob(&conf.join("*.conf"), &mut Vec::new()),
             vec![conf.join("a.conf"), conf.join("b.conf")]
         );
         assert_eq!(
-            expand_glob(&dir.path().join("c*/?.conf")),
+            expand_glob(&dir.path().join("c*/?.conf"), &mut Vec::new()),
             vec![conf.join("a.conf"), conf.join("b.conf")]
         );
-        assert!(expand_glob(&conf.join("missing")).is_empty());
+        let mut sources = Vec::new();
+        assert!(expand_glob(&conf.join("missing"), &mut sources).is_empty());
+        assert_eq!(sources, [conf.join("missing")], "a missing file is watched");
     }
 }

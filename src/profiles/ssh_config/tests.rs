@@ -2,7 +2,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::profiles::AntiIdle;
+use crate::profiles::{AntiIdle, Profile};
 
 fn env_in(home: &Path) -> SshEnv {
     SshEnv {

@@ -114,7 +114,7 @@ fn remove_dirs_of_finished_processes(parent: &Path) {
 }
 
 /// Runs `ssh-keygen` to write `dir/name` and `dir/name.pub`.
-fn keygen(dir: &Path, name: &str, type_args: &[&str], passphrase: &str) -> KeyPair {
+pub fn keygen(dir: &Path, name: &str, type_args: &[&str], passphrase: &str) -> KeyPair {
     let private = dir.join(name);
     let output = Command::new("ssh-keygen")
         .args(type_args)

@@ -19,6 +19,7 @@ pub mod pty;
 pub mod sshd;
 pub mod tmux;
 pub mod user;
+pub mod user_ca;
 pub mod wait;
 
 // Re-exports for test modules; unused ones are still part of the API (see dead_code above).

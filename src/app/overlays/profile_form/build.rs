@@ -107,6 +107,7 @@ impl ProfileForm {
             user: optional(FieldId::User),
             auth,
             identity_file: optional(FieldId::IdentityFile).map(PathBuf::from),
+            certificate_file: optional(FieldId::CertificateFile).map(PathBuf::from),
             terminal_type: trimmed(FieldId::TerminalType),
             known_hosts_file: optional(FieldId::KnownHostsFile).map(PathBuf::from),
             command: optional(FieldId::Command),

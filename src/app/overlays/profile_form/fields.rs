@@ -13,6 +13,7 @@ pub enum FieldId {
     User,
     Auth,
     IdentityFile,
+    CertificateFile,
     TerminalType,
     KnownHostsFile,
     Command,
@@ -37,7 +38,7 @@ pub enum FieldId {
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 28] = [
+    pub const ALL: [FieldId; 29] = [
         FieldId::Name,
         FieldId::Folder,
         FieldId::Host,
@@ -45,6 +46,7 @@ impl FieldId {
         FieldId::User,
         FieldId::Auth,
         FieldId::IdentityFile,
+        FieldId::CertificateFile,
         FieldId::TerminalType,
         FieldId::KnownHostsFile,
         FieldId::Command,
@@ -79,6 +81,7 @@ impl FieldId {
             FieldId::User => "user",
             FieldId::Auth => "auth",
             FieldId::IdentityFile => "identity_file",
+            FieldId::CertificateFile => "certificate_file",
             FieldId::TerminalType => "terminal_type",
             FieldId::KnownHostsFile => "known_hosts_file",
             FieldId::Command => "command",

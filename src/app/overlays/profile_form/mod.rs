@@ -89,6 +89,7 @@ impl ProfileForm {
                         .join(", "),
                 ),
                 FieldId::IdentityFile => text(path_text(profile.identity_file.as_ref())),
+                FieldId::CertificateFile => text(path_text(profile.certificate_file.as_ref())),
                 FieldId::TerminalType => text(profile.terminal_type.clone()),
                 FieldId::KnownHostsFile => text(path_text(profile.known_hosts_file.as_ref())),
                 FieldId::Command => text(profile.command.clone().unwrap_or_default()),

@@ -241,6 +241,7 @@ fn a_filled_in_new_profile_saves_exactly() {
     set_text(&mut form, FieldId::User, "ops");
     set_text(&mut form, FieldId::Auth, "key, password");
     set_text(&mut form, FieldId::IdentityFile, "~/.ssh/prod");
+    set_text(&mut form, FieldId::CertificateFile, "~/.ssh/prod-cert.pub");
     set_text(&mut form, FieldId::TerminalType, "xterm");
     set_text(&mut form, FieldId::KnownHostsFile, "/etc/ssh/known");
     set_text(&mut form, FieldId::Command, "tmux attach");
@@ -269,6 +270,7 @@ fn a_filled_in_new_profile_saves_exactly() {
         user: Some("ops".to_owned()),
         auth: vec![AuthMethod::Key, AuthMethod::Password],
         identity_file: Some(PathBuf::from("~/.ssh/prod")),
+        certificate_file: Some(PathBuf::from("~/.ssh/prod-cert.pub")),
         terminal_type: "xterm".to_owned(),
         known_hosts_file: Some(PathBuf::from("/etc/ssh/known")),
         command: Some("tmux attach".to_owned()),

@@ -13,6 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::text_input::types_text;
 use crate::profiles::StoredProfile;
+use crate::profiles::ssh_config::is_ssh_config_id;
 pub use tree::Row;
 use tree::{FolderNode, matches_filter, normalized_folder, parent_folder};
 
@@ -27,7 +28,8 @@ pub enum ManagerOutcome {
     New,
     Edit(String),
     Duplicate(String),
-    /// Only returned after the user confirmed with `y`.
+    /// Returned after the user confirmed with `y`; for a read-only `~/.ssh/config` host at once,
+    /// without asking, for the app to refuse.
     Delete(String),
     ToggleAntiIdle(String),
 }
@@ -220,8 +222,13 @@ impl SessionManager {
     }
 
     fn ask_delete(&mut self, selected_session: Option<String>) -> ManagerOutcome {
-        self.pending_delete = selected_session;
-        ManagerOutcome::None
+        match selected_session {
+            Some(id) if is_ssh_config_id(&id) => ManagerOutcome::Delete(id),
+            selected => {
+                self.pending_delete = selected;
+                ManagerOutcome::None
+            }
+        }
     }
 
     fn toggle_folder(&mut self, path: &str) {
