@@ -63,17 +63,13 @@ pub fn refused(
         description,
         limit: None,
     };
-    // The sessions open on the connection when the server said no are its limit (channels
-    // still being opened do not count: they may be refused too).
-    let open = model
-        .tabs
-        .iter()
-        .filter(|t| t.connection == Some(connection) && t.state == TabState::Open)
-        .count();
     if let Some(info) = model.connections.get_mut(&connection) {
         refusal.target = info.target.clone();
         if LIMIT_CODES.contains(&code) {
-            let limit = u32::try_from(open).unwrap_or(u32::MAX);
+            // The refused channel was counted when asked for; the others are the limit. With
+            // several asked for at once (a group reopening after a reconnect) each refusal
+            // releases its own, so the last one learns the real limit.
+            let limit = info.sessions.saturating_sub(1);
             info.server_limit = Some(limit);
             refusal.limit = Some(limit);
         }

@@ -213,7 +213,10 @@ pub fn reconnected(
         after,
     });
     for tab in group(model, connection) {
-        tabs::feed(model, tab, &marker_bytes(&marker), effects);
+        let full_screen = model
+            .tab_index(tab)
+            .is_some_and(|index| model.tabs[index].terminal.alternate_screen());
+        tabs::feed(model, tab, &marker_bytes(&marker, full_screen), effects);
         if let Some(rejoining) = model.tab_mut(tab) {
             rejoining.rejoining = true;
         }
@@ -223,11 +226,15 @@ pub fn reconnected(
 }
 
 /// The marker on a line of its own, after putting back what the old session may have left
-/// set (the alternate screen, colours, a hidden cursor, a scroll region, mouse and paste
-/// modes): the new shell starts on a plain terminal.
-fn marker_bytes(marker: &str) -> Vec<u8> {
-    let reset = "\x1b[?1049l\x1b[r\x1b[0m\x1b[?25h\x1b[?1l\x1b>\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l";
-    format!("{reset}\r\n\x1b[7m{marker}\x1b[0m\r\n").into_bytes()
+/// set (a full-screen program's alternate screen, colours, a hidden cursor, a scroll region,
+/// mouse and paste modes): the new shell starts on a plain terminal, below what was there.
+fn marker_bytes(marker: &str, full_screen: bool) -> Vec<u8> {
+    // Leaving the alternate screen puts the cursor back where it was before it; only leave
+    // it when in it. Setting the scroll region moves the cursor home, so it is saved around.
+    let leave_full_screen = if full_screen { "\x1b[?1049l" } else { "" };
+    let modes =
+        "\x1b[0m\x1b[?25h\x1b[?1l\x1b>\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l";
+    format!("{leave_full_screen}\x1b7\x1b[r\x1b8{modes}\r\n\x1b[7m{marker}\x1b[0m\r\n").into_bytes()
 }
 
 /// Stops bringing `connection` back: its waiting tabs end, saying why it was lost and, when

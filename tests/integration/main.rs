@@ -13,6 +13,7 @@ mod host_keys;
 mod hostile_server;
 mod netlab;
 mod netlab_anti_idle;
+mod reconnect;
 mod screenshot;
 mod ssh_client;
 mod support;

@@ -322,7 +322,20 @@ fn a_server_that_now_allows_fewer_sessions_spills_the_rest_over() {
         "the tab goes to a new connection: {effects:?}"
     );
     assert_eq!(model.tab_mut(tabs[1]).unwrap().state, TabState::Connecting);
-    assert_eq!(model.connections[&ConnectionId(1)].server_limit, Some(1));
+    net(
+        &mut model,
+        NetEvent::ChannelRefused {
+            tab: tabs[2],
+            connection: ConnectionId(1),
+            code: 2,
+            description: "open failed".into(),
+        },
+    );
+    assert_eq!(
+        model.connections[&ConnectionId(1)].server_limit,
+        Some(1),
+        "the last refusal learns the real limit"
+    );
 }
 
 #[test]
@@ -382,4 +395,37 @@ fn the_inspector_closes_the_connection_and_its_tabs_after_asking() {
         states(&model),
         vec![TabState::Ended(Ending::ConnectionClosed); 3]
     );
+}
+
+#[test]
+fn the_marker_goes_below_what_was_shown_and_a_full_screen_program_is_left() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    net(
+        &mut model,
+        NetEvent::Output {
+            tab,
+            bytes: Bytes::from_static(
+                b"$ uptime\r\n up 3 days\r\n$ vim notes\r\n\x1b[?1049h\x1b[2Jin vim",
+            ),
+        },
+    );
+    let lost_at = Instant::now();
+    lose(&mut model, LossCause::Reset, lost_at);
+    due(&mut model, 1);
+    let effects = up_again(&mut model, lost_at + Duration::from_secs(2));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::HoldIdleString { hold: false, .. })),
+        "the full-screen program is gone: {effects:?}"
+    );
+    let terminal = &model.tabs[0].terminal;
+    assert!(!terminal.alternate_screen());
+    let shown = terminal.contents();
+    let before = shown.find("up 3 days").expect("what was shown stays");
+    let marker = shown
+        .find("-- reconnected after 2 s")
+        .expect("the marker shows");
+    assert!(before < marker, "{shown}");
 }

@@ -238,6 +238,16 @@ pub fn descendants_of(root: u32) -> Vec<i32> {
     descendants(&all_processes(), &roots).into_iter().collect()
 }
 
+/// The processes below `root` running the program named `name` (its `comm`), at this moment.
+pub fn descendants_named(root: u32, name: &str) -> Vec<i32> {
+    descendants_of(root)
+        .into_iter()
+        .filter(|pid| {
+            fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|comm| comm.trim() == name)
+        })
+        .collect()
+}
+
 /// Whether `pid` is stopped by a signal (state `T`).
 pub fn is_stopped(pid: i32) -> bool {
     state_of(pid).is_some_and(|state| state == "T")
