@@ -17,15 +17,17 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     if key.kind == KeyEventKind::Release {
         return;
     }
+    // Keys go to what is visible: an overlay is drawn over the tab's question, so it takes
+    // them, and the question waits (its tab is flagged) until the overlay closes.
+    if model.overlay.is_some() {
+        overlays::on_key(model, key, effects);
+        return;
+    }
     if model
         .active_tab()
         .is_some_and(|tab| !tab.prompts.is_empty())
     {
         prompts::on_key(model, key, effects);
-        return;
-    }
-    if model.overlay.is_some() {
-        overlays::on_key(model, key, effects);
         return;
     }
     if model.prefix_pending {
@@ -108,16 +110,18 @@ pub fn on_mouse(model: &mut Model, event: MouseEvent, effects: &mut Vec<Effect>)
 }
 
 pub fn on_paste(model: &mut Model, text: &str, effects: &mut Vec<Effect>) {
+    if model.overlay.is_some() {
+        return;
+    }
     if let Some(prompt) = model
         .active_tab_mut()
         .and_then(|tab| tab.prompts.first_mut())
     {
-        for c in text.trim_end_matches(['\r', '\n']).chars() {
-            prompt.input.push(c);
+        if prompt.armed {
+            for c in text.trim_end_matches(['\r', '\n']).chars() {
+                prompt.input.push(c);
+            }
         }
-        return;
-    }
-    if model.overlay.is_some() {
         return;
     }
     if let Some(tab) = model

@@ -71,9 +71,14 @@ impl TabState {
     }
 }
 
-/// A question from the SSH layer waiting for the person, shown over its tab.
+/// A question from the SSH layer waiting for the person, shown over its tab. It takes keys only
+/// once it is armed, a moment after it was first shown: keys already on their way (typed into
+/// the shell, a paste) must never answer it, least of all trust a host key.
 #[derive(Debug)]
 pub struct PendingPrompt {
+    /// Which question this is, so arming reaches this one and not a later one.
+    pub id: u64,
+    pub armed: bool,
     pub prompt: Prompt,
     pub reply: PromptReply,
     /// What is being typed for the current question.
@@ -83,8 +88,10 @@ pub struct PendingPrompt {
 }
 
 impl PendingPrompt {
-    pub fn new(prompt: Prompt, reply: PromptReply) -> Self {
+    pub fn new(id: u64, prompt: Prompt, reply: PromptReply) -> Self {
         Self {
+            id,
+            armed: false,
             prompt,
             reply,
             input: Secret::new(),
@@ -169,6 +176,7 @@ pub struct Model {
     pub notice: Option<Notice>,
     pub next_tab: u64,
     pub next_connection: u64,
+    pub next_prompt: u64,
     pub quitting: bool,
 }
 
@@ -188,6 +196,7 @@ impl Model {
             notice: None,
             next_tab: 1,
             next_connection: 1,
+            next_prompt: 1,
             quitting: false,
         }
     }
@@ -218,6 +227,17 @@ impl Model {
 
     pub fn live_sessions(&self) -> usize {
         self.tabs.iter().filter(|tab| tab.state.is_live()).count()
+    }
+
+    /// The question shown now that does not take keys yet: the active tab's first, with no
+    /// overlay over it. The runtime arms it a moment after it has been drawn.
+    pub fn prompt_to_arm(&self) -> Option<(TabId, u64)> {
+        if self.overlay.is_some() {
+            return None;
+        }
+        let tab = self.active_tab()?;
+        let prompt = tab.prompts.first().filter(|prompt| !prompt.armed)?;
+        Some((tab.id, prompt.id))
     }
 
     /// Whether the screen shows something that changes with time alone: a reconnect

@@ -41,6 +41,11 @@ pub enum Msg {
     LingerExpired {
         connection: ConnectionId,
     },
+    /// The question `prompt` of `tab` has been on screen long enough to take keys.
+    PromptArmed {
+        tab: TabId,
+        prompt: u64,
+    },
     /// The wait before reconnect attempt `attempt` of `connection` is over.
     ReconnectDue {
         connection: ConnectionId,

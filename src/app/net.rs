@@ -135,8 +135,10 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
         } => reconnect::connection_lost(model, connection, cause, at, effects),
         NetEvent::Prompt { tab, prompt, reply } => {
             // A prompt for a closed tab is dropped, which cancels it.
+            let id = model.next_prompt;
+            model.next_prompt += 1;
             if let Some(tab) = model.tab_mut(tab) {
-                tab.prompts.push(PendingPrompt::new(prompt, reply));
+                tab.prompts.push(PendingPrompt::new(id, prompt, reply));
             }
         }
     }

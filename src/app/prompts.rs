@@ -13,6 +13,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     let Some(pending) = tab.prompts.first_mut() else {
         return;
     };
+    // Not yet armed: the key was typed before the question could have been read.
+    if !pending.armed {
+        return;
+    }
     let answer = match (&pending.prompt, key.code) {
         (_, KeyCode::Esc) => Some(Answer::Cancel),
         (_, KeyCode::Char('c')) if key.modifiers.contains(KeyModifiers::CONTROL) => {

@@ -35,6 +35,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             profiles_changed(model, profiles, failures, &mut effects)
         }
         Msg::Stored(outcome) => model.notice = Some(Notice::Store(outcome)),
+        Msg::PromptArmed { tab, prompt } => {
+            if let Some(pending) = model
+                .tab_mut(tab)
+                .and_then(|tab| tab.prompts.iter_mut().find(|p| p.id == prompt))
+            {
+                pending.armed = true;
+            }
+        }
         Msg::ReconnectDue {
             connection,
             attempt,

@@ -28,12 +28,48 @@ use crate::profiles::Store;
 use crate::ui::FrameMemory;
 use executor::Executor;
 use input::Input;
+use outbox::Outbox;
 use pending_output::PendingOutput;
 use screen::ScreenGuard;
 pub use ssh_config_watcher::SshConfigSource;
 
 /// At most this often the screen is redrawn (about 60 frames a second).
 const FRAME: Duration = Duration::from_millis(16);
+/// How long a question must have been on screen before it takes keys: longer than keys
+/// already on their way take to arrive, shorter than anyone reads it.
+const PROMPT_ARMING: Duration = Duration::from_millis(300);
+
+/// Arms the question on screen once it has been shown for [`PROMPT_ARMING`].
+struct PromptArming {
+    outbox: Outbox,
+    /// The question last scheduled, so each is armed once.
+    scheduled: std::cell::Cell<Option<u64>>,
+}
+
+impl PromptArming {
+    fn new(outbox: Outbox) -> Self {
+        Self {
+            outbox,
+            scheduled: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Called after a frame: a question it showed for the first time is armed a moment later.
+    fn after_drawing(&self, model: &Model) {
+        let Some((tab, prompt)) = model.prompt_to_arm() else {
+            return;
+        };
+        if self.scheduled.replace(Some(prompt)) == Some(prompt) {
+            return;
+        }
+        let outbox = self.outbox.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(PROMPT_ARMING).await;
+            let _ = outbox.send(Msg::PromptArmed { tab, prompt });
+        });
+    }
+}
+
 /// How often a screen that shows a countdown or a clock is redrawn.
 const CLOCK_TICK: Duration = Duration::from_secs(1);
 /// Pending messages handled before a draw gets its turn, so a flood cannot starve the screen.
@@ -68,6 +104,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
     let size = guard.screen.backend().size()?;
     let (outbox, mut incoming) = mpsc::unbounded_channel();
     let targets = Targets::new(options.demo_max_sessions);
+    let arming = PromptArming::new(outbox.clone());
     let mut executor = Executor::new(outbox, store, targets, options.ssh_config)?;
     let mut model = Model::new(options.keymap, size.width, size.height);
     // The store's contents and the ssh_config's hosts come first, then the sessions to open.
@@ -100,6 +137,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             })?;
             dirty = false;
             next_frame = Instant::now() + FRAME;
+            arming.after_drawing(&model);
             continue;
         }
         tokio::select! {

@@ -180,6 +180,12 @@ pub fn render_prompt(pending: &PendingPrompt, area: Rect, buf: &mut Buffer) {
             ("Login", lines, answer)
         }
     };
+    // Until the question takes keys, it says so instead of what the keys do.
+    let keys = if pending.armed {
+        keys
+    } else {
+        keys_line("…".to_owned())
+    };
     boxed(title, lines, keys, area, buf, Style::new().yellow());
 }
 

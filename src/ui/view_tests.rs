@@ -191,6 +191,9 @@ fn a_password_prompt_hides_what_is_typed() {
             reply: PromptReply::new(sender),
         }),
     );
+    if let Some((tab, prompt)) = model.prompt_to_arm() {
+        update(&mut model, Msg::PromptArmed { tab, prompt });
+    }
     for c in "hunter2".chars() {
         update(
             &mut model,

@@ -3,6 +3,7 @@
 //! the channel was drained into an unbounded queue and `head -c 3000000000 /dev/zero | sleep`
 //! grew tabsh to 2.9 GB.
 
+use crate::support::process::resident_bytes;
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -29,16 +30,6 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn resident_bytes(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("tabsh runs");
-    let kib: u64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS in /proc/PID/status");
-    kib * 1024
 }
 
 /// The remote `head` below our sshd, once it runs.

@@ -2,6 +2,7 @@
 //! never reaches the terminal raw, and channels the server opens unasked are refused without
 //! the client growing.
 
+use crate::support::process::resident_bytes;
 use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
@@ -194,16 +195,6 @@ fn a_hostile_channel_refusal_is_shown_escaped() {
         "{stderr:?}"
     );
     assert_eq!(out.status.code(), Some(255), "{stderr}");
-}
-
-fn resident_bytes(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("tabsh runs");
-    let kib: u64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS in /proc/PID/status");
-    kib * 1024
 }
 
 #[test]

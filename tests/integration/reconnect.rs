@@ -131,6 +131,7 @@ fn a_password_is_asked_once_for_the_whole_group() {
     let config = profile(&sshd, "auth = [\"password\"]\n");
     let tmux = tabsh(config.path(), 120, 40);
     tmux.wait_for("Password for", WAIT);
+    tmux.wait_for("Enter: answer", WAIT);
     tmux.type_text(TEST_USER_PASSWORD);
     tmux.press(&["Enter"]);
     tmux.wait_for("1 session", WAIT);
@@ -138,6 +139,7 @@ fn a_password_is_asked_once_for_the_whole_group() {
 
     kill_the_connection(&sshd);
     tmux.wait_for("Password for", WAIT);
+    tmux.wait_for("Enter: answer", WAIT);
     tmux.type_text(TEST_USER_PASSWORD);
     tmux.press(&["Enter"]);
     tmux.wait_for("3 sessions", WAIT);

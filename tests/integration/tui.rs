@@ -216,7 +216,9 @@ fn a_wrong_password_shows_an_error_and_the_app_stays_up() {
             test_user().name,
             sshd.port()
         );
-        let screen = tmux.wait_for(&question, WAIT);
+        tmux.wait_for(&question, WAIT);
+        // A question takes keys once it has been on screen a moment; its keys line says so.
+        let screen = tmux.wait_for("Enter: answer", WAIT);
         assert!(screen.contains("typing is hidden"), "{screen}");
         tmux.type_text("not-the-password");
         let screen = tmux.screen();
@@ -233,6 +235,7 @@ fn a_wrong_password_shows_an_error_and_the_app_stays_up() {
     // Still alive: try again with the right password.
     tmux.press(&[PREFIX, "r"]);
     tmux.wait_for("Password for", WAIT);
+    tmux.wait_for("Enter: answer", WAIT);
     tmux.type_text(TEST_USER_PASSWORD);
     tmux.press(&["Enter"]);
     tmux.wait_for("connected", WAIT);
@@ -263,12 +266,14 @@ fn esc_cancels_a_host_key_question_and_the_tab_says_so() {
     let tmux = tabsh_in_tmux(config.path(), "open new", 110, 30);
     let screen = tmux.wait_for("Unknown host key", WAIT);
     assert!(screen.contains("SHA256:"), "{screen}");
+    tmux.wait_for("n: refuse", WAIT);
     tmux.press(&["Escape"]);
     tmux.wait_for("Cancelled", WAIT);
     assert!(!config.path().join("known_hosts").exists());
 
     tmux.press(&[PREFIX, "r"]);
     tmux.wait_for("Unknown host key", WAIT);
+    tmux.wait_for("n: refuse", WAIT);
     tmux.press(&["y"]);
     tmux.wait_for("connected", WAIT);
     assert!(

@@ -248,6 +248,17 @@ pub fn descendants_named(root: u32, name: &str) -> Vec<i32> {
         .collect()
 }
 
+/// The resident memory of `pid` (VmRSS), in bytes.
+pub fn resident_bytes(pid: u32) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).expect("the process runs");
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in /proc/PID/status");
+    kib * 1024
+}
+
 /// Whether `pid` is stopped by a signal (state `T`).
 pub fn is_stopped(pid: i32) -> bool {
     state_of(pid).is_some_and(|state| state == "T")

@@ -115,6 +115,19 @@ impl Tmux {
         assert!(status.success());
     }
 
+    /// The process the pane runs (its shell, for a command line).
+    pub fn pane_pid(&self) -> u32 {
+        let output = self
+            .tmux()
+            .args(["display-message", "-p", "#{pane_pid}"])
+            .output()
+            .expect("display-message");
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse()
+            .expect("a pane pid")
+    }
+
     pub fn socket(&self) -> &Path {
         &self.socket
     }
