@@ -51,8 +51,26 @@ impl ConnectionTask {
         context: TaskContext,
     ) -> Self {
         let (commands, receiver) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(connection, tab, profile, context, receiver)).abort_handle();
-        Self { commands, task }
+        let outbox = context.outbox.clone();
+        let task = tokio::spawn(run(connection, tab, profile, context, receiver));
+        let abort = task.abort_handle();
+        // A bug that panics the task ends this connection only; its tabs are told, and the
+        // screen is left alone (see the panic hook).
+        tokio::spawn(async move {
+            if let Err(error) = task.await
+                && error.is_panic()
+            {
+                let _ = outbox.send(Msg::Net(NetEvent::ConnectionLost {
+                    connection,
+                    cause: LossCause::Other("tabsh hit a bug in this connection's task".into()),
+                    at: Instant::now(),
+                }));
+            }
+        });
+        Self {
+            commands,
+            task: abort,
+        }
     }
 
     /// Opens a session channel for `tab`, which takes its input from `commands`.

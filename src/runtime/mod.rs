@@ -90,7 +90,7 @@ pub async fn run(store: Store, options: RunOptions, open: Vec<String>) -> anyhow
     // A task, not the caller's future: on a multi-threaded runtime the caller may be a thread
     // outside the workers, and every keystroke would then wake a worker and every echo the
     // caller's thread. tabsh's own runtime has one thread, where this costs nothing.
-    match tokio::spawn(event_loop(store, options, open)).await {
+    match tokio::spawn(screen::as_the_ui(event_loop(store, options, open))).await {
         Ok(result) => result,
         Err(error) => match error.try_into_panic() {
             Ok(panic) => std::panic::resume_unwind(panic),

@@ -2,6 +2,7 @@
 //! holds a clone and opens its own session channel on the shared russh handle.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use russh::client;
 use tokio::sync::watch;
@@ -15,10 +16,17 @@ use super::error::{SshError, channel_open_failure_text};
 use super::handler::{ClientHandler, Negotiated, Shared};
 use super::host_key_order;
 use super::link::{LinkState, LossCause};
+use super::machine_time::{Asking, within};
 use super::observed_stream::{ObservedStream, ServerVersion};
 use super::options::{ConnectOptions, SessionRequest, home_dir};
 use super::prompt::Prompter;
 use super::tcp::{self, SocketControl};
+
+/// How long logging in may take, not counting time waiting for the person's answers (a
+/// server that never answers an authentication request must not keep a tab waiting forever).
+pub const AUTH_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long opening a session channel and starting its pty and shell may take.
+pub const CHANNEL_SETUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Room for a few of the largest packets russh accepts (32 KiB each by default).
 const READ_BUFFER_BYTES: usize = 128 * 1024;
@@ -60,11 +68,15 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// Connects, verifies the host key and authenticates.
+    /// Connects, verifies the host key and authenticates. The TCP connect and key exchange
+    /// are bounded by `connect_timeout`, logging in by [`AUTH_TIMEOUT`], each without the time
+    /// a question waits for the person.
     pub async fn connect(
         options: &ConnectOptions,
         prompter: Arc<dyn Prompter>,
     ) -> Result<Self, SshError> {
+        let prompter = Asking::new(prompter);
+        let mut asking = prompter.watch();
         let stream = tcp::connect(&options.host, options.port, options.connect_timeout).await?;
         let address = stream
             .peer_addr()
@@ -83,7 +95,7 @@ impl Connection {
             known_hosts: options.known_hosts.clone(),
             system_known_hosts: options.system_known_hosts.clone(),
             pinned_host_key: options.pinned_host_key.clone(),
-            prompter: Arc::clone(&prompter),
+            prompter: Arc::clone(&prompter) as Arc<dyn Prompter>,
             shared: Arc::clone(&shared),
         };
         let config = Arc::new(client::Config {
@@ -107,12 +119,13 @@ impl Connection {
         // a buffer those are memory copies instead of two or three system calls per packet
         // (an output flood arrives in packets of about 4 KB).
         let stream = tokio::io::BufReader::with_capacity(READ_BUFFER_BYTES, stream);
-        let mut handle = tokio::time::timeout(
+        let mut handle = within(
             options.connect_timeout,
+            &mut asking,
             client::connect_stream(config, stream, handler),
         )
         .await
-        .map_err(|_| SshError::ConnectTimedOut {
+        .ok_or_else(|| SshError::ConnectTimedOut {
             addr: host_port.clone(),
             after: options.connect_timeout,
         })??;
@@ -126,7 +139,16 @@ impl Connection {
             key_files: auth::key_files(options.identity_file.as_deref(), home_dir().as_deref()),
             certificate_file: options.certificate_file.clone(),
         };
-        let auth_method = auth::authenticate(&mut handle, &plan, prompter.as_ref()).await?;
+        let auth_method = within(
+            AUTH_TIMEOUT,
+            &mut asking,
+            auth::authenticate(&mut handle, &plan, prompter.as_ref()),
+        )
+        .await
+        .ok_or_else(|| SshError::AuthTimedOut {
+            host_port: host_port.clone(),
+            after: AUTH_TIMEOUT,
+        })??;
         let details = ConnectionDetails {
             address,
             server_version: version.get(),
@@ -218,6 +240,22 @@ impl Connection {
     /// with its own [`super::EventSink`]; it takes its commands from `commands`, whose handle
     /// the caller already has.
     pub async fn set_up_session(
+        &self,
+        request: &SessionRequest,
+        commands: ChannelCommands,
+    ) -> Result<OpenedSession, SshError> {
+        tokio::time::timeout(
+            CHANNEL_SETUP_TIMEOUT,
+            self.set_up_session_unbounded(request, commands),
+        )
+        .await
+        .map_err(|_| SshError::ChannelSetupTimedOut {
+            host_port: self.inner.host_port.clone(),
+            after: CHANNEL_SETUP_TIMEOUT,
+        })?
+    }
+
+    async fn set_up_session_unbounded(
         &self,
         request: &SessionRequest,
         commands: ChannelCommands,

@@ -18,6 +18,12 @@ pub enum SshError {
     #[error("connection to {addr} timed out after {}s", after.as_secs())]
     ConnectTimedOut { addr: String, after: Duration },
 
+    #[error("logging in to {host_port} timed out after {}s (the server stopped answering)", after.as_secs())]
+    AuthTimedOut { host_port: String, after: Duration },
+
+    #[error("{host_port} did not open the session within {}s", after.as_secs())]
+    ChannelSetupTimedOut { host_port: String, after: Duration },
+
     #[error("could not connect to {addr}: {source}")]
     Connect {
         addr: String,

@@ -12,6 +12,7 @@ pub mod host_certificate;
 mod host_key_order;
 pub mod known_hosts;
 mod link;
+mod machine_time;
 mod observed_stream;
 pub mod options;
 pub mod prompt;

@@ -6,6 +6,9 @@
 /// which a tab has no use for).
 const OSC_SET_ICON_AND_TITLE: &[u8] = b"0";
 const OSC_SET_TITLE: &[u8] = b"2";
+/// The longest title kept: far more than a tab shows, and a hostile server cannot make it
+/// cost more.
+pub(crate) const MAX_TITLE_CHARS: usize = 256;
 
 #[derive(Debug, Default)]
 pub(crate) struct TerminalEvents {
@@ -16,10 +19,14 @@ pub(crate) struct TerminalEvents {
 impl TerminalEvents {
     fn set_title(&mut self, raw: &[u8]) {
         // An empty title is how programs ask for the default back (xterm does the same).
+        // Server text: kept with its control characters escaped and its length capped, so
+        // whatever draws it (tab bar, inspector, the rename box) draws it safely.
         self.title = if raw.is_empty() {
             None
         } else {
-            Some(String::from_utf8_lossy(raw).into_owned())
+            let title = String::from_utf8_lossy(raw);
+            let policy = crate::escape::Policy::LINE.with_max_chars(MAX_TITLE_CHARS);
+            Some(crate::escape::escape(&title, policy).into_owned())
         };
     }
 }

@@ -461,3 +461,30 @@ fn a_full_history_of_97_character_lines_fits_the_memory_budget() {
         "coloured: {coloured_per_line} bytes per line"
     );
 }
+
+#[test]
+fn a_hostile_title_is_stored_escaped_and_capped() {
+    let mut terminal = Terminal::new(24, 80, 100);
+    // A C1 CSI (U+009B) and a bidi override survive the OSC parser as text; drawn raw they
+    // would act on the host terminal.
+    terminal.feed("\x1b]2;owned\u{9b}2J\u{202e}txt\x07".as_bytes());
+    let title = terminal.title().unwrap_or_default().to_owned();
+    assert!(
+        !title.contains('\u{9b}') && !title.contains('\u{202e}'),
+        "{title:?}"
+    );
+    assert!(title.starts_with("owned\\302\\2332J"), "{title:?}");
+
+    terminal.feed(b"\x1b]0;");
+    for _ in 0..64 {
+        terminal.feed(&[b'x'; 16 * 1024]);
+    }
+    terminal.feed(b"\x07");
+    if let Some(title) = terminal.title() {
+        assert!(
+            title.chars().count() <= crate::terminal::events::MAX_TITLE_CHARS + 1,
+            "{} chars",
+            title.chars().count()
+        );
+    }
+}

@@ -620,3 +620,32 @@ async fn dropbear_runs_commands_with_key_and_password() {
         .unwrap();
     assert_eq!(run(&connection, "echo pw").await.stdout, "pw\n");
 }
+
+/// Answers a host-key question with "trust once", after thinking for `delay`.
+struct SlowReader {
+    delay: Duration,
+}
+
+impl Prompter for SlowReader {
+    fn ask(&self, _prompt: Prompt) -> tabsh::ssh::PromptFuture<'_> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            Answer::HostKey(HostKeyDecision::AcceptOnce)
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_slow_reader_of_the_host_key_question_never_sees_a_time_out() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = key_options(sshd.port(), &dir.path().join("empty_known_hosts"));
+    // The machine's part gets one second; the person takes three to answer.
+    options.connect_timeout = Duration::from_secs(1);
+    let reader = Arc::new(SlowReader {
+        delay: Duration::from_secs(3),
+    });
+    let connection = connect(&options, reader).await.expect("connects");
+    let output = run(&connection, "echo after-thinking").await;
+    assert_eq!(output.stdout, "after-thinking\n");
+}
