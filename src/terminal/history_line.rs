@@ -32,6 +32,21 @@ impl CellAttributes {
         attributes
     }
 
+    /// What vt100 draws new characters with.
+    pub(crate) fn of_pen(screen: &vt100::Screen) -> Self {
+        let mut attributes = Self {
+            fg: screen.fgcolor(),
+            bg: screen.bgcolor(),
+            flags: 0,
+        };
+        attributes.set_bold(screen.bold());
+        attributes.set_dim(screen.dim());
+        attributes.set_italic(screen.italic());
+        attributes.set_underline(screen.underline());
+        attributes.set_inverse(screen.inverse());
+        attributes
+    }
+
     fn has(self, flag: u8) -> bool {
         self.flags & flag != 0
     }
@@ -119,6 +134,21 @@ impl HistoryLine {
             text: text.trim_end_matches(' ').into(),
             runs: Box::new([]),
             wrapped: false,
+        }
+    }
+
+    /// The same line with one more style run, after the others.
+    #[cfg(test)]
+    pub(crate) fn with_run(self, start: u16, width: u16, attributes: CellAttributes) -> Self {
+        let mut runs = self.runs.into_vec();
+        runs.push(StyleRun {
+            start,
+            width,
+            attributes,
+        });
+        Self {
+            runs: runs.into(),
+            ..self
         }
     }
 

@@ -10,12 +10,15 @@ mod cell_style;
 mod erase_scrollback;
 mod events;
 mod history_line;
+mod line_builder;
+mod line_tokens;
 mod parser_hooks;
 mod plain_lines;
 mod row_capture;
 mod row_changes;
 mod scrollback;
 mod sequence_state;
+mod sgr;
 mod utf8_tail;
 mod view;
 
