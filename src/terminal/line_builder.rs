@@ -3,11 +3,10 @@
 //! trimmed. Rows captured from vt100 (`row_capture`) and lines the flood shortcut keeps from
 //! vt100 (`plain_lines`) are both built here, so they cannot come out differently.
 
-use super::history_line::{CellAttributes, HistoryLine, StyleRun};
-
-/// vt100 stops adding characters to a cell once its contents reach this many bytes
-/// (`Cell::append`: 22 bytes of room, less the 4 of one more character).
-const CELL_APPEND_LIMIT: usize = 18;
+use super::{
+    history_line::{CellAttributes, HistoryLine, StyleRun},
+    line_tokens::CELL_APPEND_LIMIT,
+};
 
 /// Scratch space reused from one line to the next, so building allocates only the line kept.
 #[derive(Debug, Default)]
@@ -33,8 +32,12 @@ impl LineBuilder {
         self.keep_last_cell_unless_blank();
     }
 
-    /// One single-column cell per character of `ascii` (printable ASCII), all with `attributes`.
-    pub(crate) fn push_ascii(&mut self, ascii: &str, attributes: CellAttributes) {
+    /// One single-column cell per byte of `ascii` (printable ASCII), all with `attributes`.
+    pub(crate) fn push_ascii(&mut self, ascii: &[u8], attributes: CellAttributes) {
+        // ASCII is UTF-8; reading it as such is a quick check of whole words.
+        let Ok(ascii) = std::str::from_utf8(ascii) else {
+            return;
+        };
         let Some(last) = ascii.len().checked_sub(1) else {
             return;
         };
@@ -144,13 +147,13 @@ mod tests {
     #[test]
     fn trailing_blanks_go_unless_they_show() {
         let mut builder = LineBuilder::default();
-        builder.push_ascii("ab  ", red());
+        builder.push_ascii(b"ab  ", red());
         assert_eq!(
             builder.finish(false),
             HistoryLine::plain("ab").with_run(0, 2, red())
         );
-        builder.push_ascii("ab", CellAttributes::default());
-        builder.push_ascii("  ", blue_background());
+        builder.push_ascii(b"ab", CellAttributes::default());
+        builder.push_ascii(b"  ", blue_background());
         assert_eq!(
             builder.finish(true),
             HistoryLine {
@@ -166,7 +169,7 @@ mod tests {
     fn cells_of_one_style_share_a_run_and_zero_width_characters_join_a_cell() {
         let mut builder = LineBuilder::default();
         builder.push_cell("漢", 2, red());
-        builder.push_ascii("x", red());
+        builder.push_ascii(b"x", red());
         builder.push_cell(" ", 1, CellAttributes::default());
         builder.join_to_last_cell('\u{301}');
         assert_eq!(
@@ -179,7 +182,7 @@ mod tests {
     fn a_full_cell_takes_no_more_characters() {
         let mut builder = LineBuilder::default();
         builder.join_to_last_cell('\u{301}');
-        builder.push_ascii("e", CellAttributes::default());
+        builder.push_ascii(b"e", CellAttributes::default());
         for _ in 0..20 {
             builder.join_to_last_cell('\u{301}');
         }

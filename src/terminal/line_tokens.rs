@@ -18,25 +18,30 @@ use super::sgr::SgrParams;
 
 const ESC: u8 = 0x1b;
 
+/// vt100 stops adding characters to a cell once its contents reach this many bytes
+/// (`Cell::append`: 22 bytes of room, less the 4 of one more character).
+pub(crate) const CELL_APPEND_LIMIT: usize = 18;
+
 /// One piece of a line.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Token<'a> {
     /// Printable ASCII, one cell and one column per byte.
-    Ascii(&'a str),
-    /// Another character and the columns vt100 gives it: 0 (joins the cell before), 1 or 2.
-    Char(char, u16),
-    Sgr(SgrParams),
+    Ascii(&'a [u8]),
+    /// Another character, its length in bytes and the columns vt100 gives it: 0 (joins the cell
+    /// before), 1 or 2.
+    Char(char, u8, u8),
+    /// The parameters of an SGR sequence, which [`SgrParams::parse`] takes.
+    Sgr(&'a [u8]),
 }
 
 /// The pieces of `text`, in order; `Err(())` where it holds something the shortcut leaves to
 /// vt100, after which there are no more.
-pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Result<Token<'_>, ()>> + '_ {
+pub(crate) fn tokens(text: &[u8]) -> impl Iterator<Item = Result<Token<'_>, ()>> + '_ {
     let mut rest = text;
     std::iter::from_fn(move || {
-        let (token, length) = match next_token(rest) {
-            Some(Ok((token, length))) => (Ok(token), length),
-            Some(Err(())) => (Err(()), rest.len()),
-            None => return None,
+        let (token, length) = match next_token(rest)? {
+            Ok((token, length)) => (Ok(token), length),
+            Err(()) => (Err(()), rest.len()),
         };
         rest = &rest[length..];
         Some(token)
@@ -44,24 +49,21 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Result<Token<'_>, ()>> 
 }
 
 /// The token at the start of `text` and its length in bytes.
-fn next_token(text: &str) -> Option<Result<(Token<'_>, usize), ()>> {
-    let bytes = text.as_bytes();
-    let first = *bytes.first()?;
+fn next_token(text: &[u8]) -> Option<Result<(Token<'_>, usize), ()>> {
+    let first = *text.first()?;
     Some(match first {
         0x20..=0x7e => {
-            let length = bytes
+            let length = text
                 .iter()
                 .position(|&byte| !is_printable_ascii(byte))
-                .unwrap_or(bytes.len());
+                .unwrap_or(text.len());
             Ok((Token::Ascii(&text[..length]), length))
         }
-        ESC => sgr_at_start(bytes),
-        0x80.. => text
-            .chars()
-            .next()
-            .and_then(|character| {
+        ESC => sgr_at_start(text),
+        0x80.. => decode(text)
+            .and_then(|(character, length)| {
                 let width = drawn_width(character)?;
-                Some((Token::Char(character, width), character.len_utf8()))
+                Some((Token::Char(character, length, width), usize::from(length)))
             })
             .ok_or(()),
         _ => Err(()),
@@ -72,40 +74,118 @@ pub(crate) fn is_printable_ascii(byte: u8) -> bool {
     (0x20..0x7f).contains(&byte)
 }
 
+/// Whether every byte is printable ASCII; written without an early exit so that it runs on
+/// whole vectors of bytes at a time.
+pub(crate) fn all_printable_ascii(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(true, |all, &byte| all & is_printable_ascii(byte))
+}
+
+/// The character `bytes` starts with and its length, if they start with one in valid UTF-8
+/// (as `std::str::from_utf8` reads it, which is how vte reads it).
+pub(crate) fn decode(bytes: &[u8]) -> Option<(char, u8)> {
+    let lead = *bytes.first()?;
+    let (length, lead_bits, shortest) = match lead {
+        0xc2..=0xdf => (2, lead & 0x1f, 0x80),
+        0xe0..=0xef => (3, lead & 0x0f, 0x800),
+        0xf0..=0xf4 => (4, lead & 0x07, 0x1_0000),
+        _ => return None,
+    };
+    let mut code = u32::from(lead_bits);
+    for &byte in bytes.get(1..usize::from(length))? {
+        if byte & 0xc0 != 0x80 {
+            return None;
+        }
+        code = code << 6 | u32::from(byte & 0x3f);
+    }
+    // Longer forms than needed are not UTF-8; `from_u32` refuses surrogates and values past
+    // U+10FFFF.
+    if code < shortest {
+        return None;
+    }
+    char::from_u32(code).map(|character| (character, length))
+}
+
 /// The columns vt100 draws a character outside ASCII in, or `None` if it is one the shortcut
 /// leaves to vt100.
-fn drawn_width(character: char) -> Option<u16> {
+fn drawn_width(character: char) -> Option<u8> {
+    if let Some(width) = common_width(character) {
+        return Some(width);
+    }
     if matches!(character, '\u{80}'..='\u{9f}' | '\u{fffd}' | '\u{fe0f}') {
         return None;
     }
     let width = character.width()?;
-    Some(u16::try_from(width.min(2)).unwrap_or(2))
+    Some(u8::try_from(width.min(2)).unwrap_or(2))
+}
+
+/// Widths of the blocks most text outside ASCII comes from (Latin, Greek, Cyrillic, CJK, kana,
+/// Hangul), where every character has the same width in unicode-width: a range check is
+/// cheaper than its tables. A test holds every character of these ranges to unicode-width.
+fn common_width(character: char) -> Option<u8> {
+    match character {
+        '\u{ae}'..='\u{2ff}'
+        | '\u{370}'..='\u{482}'
+        | '\u{48a}'..='\u{590}'
+        | '\u{1e00}'..='\u{200a}' => Some(1),
+        '\u{2ff0}'..='\u{3029}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{309b}'..='\u{30ff}'
+        | '\u{3250}'..='\u{a48c}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{ff01}'..='\u{ff60}' => Some(2),
+        _ => None,
+    }
 }
 
 /// `ESC [ params m` with plain parameters, as the first token of `bytes`.
-fn sgr_at_start(bytes: &[u8]) -> Result<(Token<'static>, usize), ()> {
-    let params_and_rest = bytes.strip_prefix(b"\x1b[").ok_or(())?;
+fn sgr_at_start(bytes: &[u8]) -> Result<(Token<'_>, usize), ()> {
+    let after_escape = bytes.get(1..).ok_or(())?;
+    let length = is_plain_sgr(after_escape).ok_or(())?;
+    // Between `[` and `m`.
+    let params = &after_escape[1..length - 1];
+    Ok((Token::Sgr(params), 1 + length))
+}
+
+/// The length of the SGR sequence with plain parameters that `after_escape` (the bytes after an
+/// ESC) starts with, if it starts with one: `[`, parameters, `m`.
+pub(crate) fn is_plain_sgr(after_escape: &[u8]) -> Option<usize> {
+    let params_and_rest = after_escape.strip_prefix(b"[")?;
     let params_len = params_and_rest
         .iter()
-        .position(|&byte| !matches!(byte, b'0'..=b'9' | b';' | b':'))
-        .ok_or(())?;
-    if params_and_rest[params_len] != b'm' {
-        return Err(());
-    }
-    let params = SgrParams::parse(&params_and_rest[..params_len]).ok_or(())?;
-    Ok((Token::Sgr(params), 2 + params_len + 1))
+        .position(|&byte| !matches!(byte, b'0'..=b'9' | b';' | b':'))?;
+    let takes =
+        params_and_rest[params_len] == b'm' && SgrParams::takes(&params_and_rest[..params_len]);
+    takes.then_some(1 + params_len + 1)
+}
+
+/// What a plain line holds, which decides how its history line is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LineKind {
+    /// Printable ASCII only.
+    Ascii,
+    /// Printable characters whose cells hold exactly the line's text: no SGR sequence, no
+    /// zero-width character at the start of the row (vt100 drops it) or past a full cell.
+    Text,
+    /// Anything else plain: its cells are worked out one by one.
+    Styled,
 }
 
 /// What the shortcut needs to know of a line it may keep from vt100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct LineShape {
+    /// Bytes of the line, CR LF included.
+    pub(crate) len: usize,
     /// Columns taken on a fresh row.
     pub(crate) width: usize,
     /// Whether vt100 draws a character of it, which it would remember for REP.
     pub(crate) draws: bool,
+    pub(crate) kind: LineKind,
 }
 
-/// The shape of `line`, the bytes before a line feed, if it is a line the shortcut may keep:
+/// The shape of `line`, the bytes before a line feed (the line feed is counted in its length), if it is a line the shortcut may keep:
 /// printable characters and SGR sequences, then CR, at most `max_width` columns wide.
 pub(crate) fn shape_of(line: &[u8], max_width: usize) -> Option<LineShape> {
     let (&last, text) = line.split_last()?;
@@ -113,22 +193,43 @@ pub(crate) fn shape_of(line: &[u8], max_width: usize) -> Option<LineShape> {
         return None;
     }
     // Most lines of a flood are printable ASCII throughout.
-    if text.iter().all(|&byte| is_printable_ascii(byte)) {
+    if all_printable_ascii(text) {
         return (text.len() <= max_width).then_some(LineShape {
+            len: line.len() + 1,
             width: text.len(),
             draws: !text.is_empty(),
+            kind: LineKind::Ascii,
         });
     }
-    let text = std::str::from_utf8(text).ok()?;
     let mut shape = LineShape {
+        len: line.len() + 1,
         width: 0,
         draws: false,
+        kind: LineKind::Text,
     };
+    // Bytes in the last cell, to see when vt100 would stop joining characters to it.
+    let mut last_cell_len = 0;
     for token in tokens(text) {
         let columns = match token.ok()? {
-            Token::Ascii(ascii) => ascii.len(),
-            Token::Char(_, width) => usize::from(width),
-            Token::Sgr(_) => 0,
+            Token::Ascii(ascii) => {
+                last_cell_len = 1;
+                ascii.len()
+            }
+            Token::Char(_, length, 0) => {
+                if last_cell_len == 0 || last_cell_len >= CELL_APPEND_LIMIT {
+                    shape.kind = LineKind::Styled;
+                }
+                last_cell_len += usize::from(length);
+                0
+            }
+            Token::Char(_, length, width) => {
+                last_cell_len = usize::from(length);
+                usize::from(width)
+            }
+            Token::Sgr(_) => {
+                shape.kind = LineKind::Styled;
+                0
+            }
         };
         shape.width += columns;
         shape.draws |= columns > 0;
@@ -140,53 +241,5 @@ pub(crate) fn shape_of(line: &[u8], max_width: usize) -> Option<LineShape> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{LineShape, shape_of};
-
-    fn shape(line: &str, max_width: usize) -> Option<LineShape> {
-        shape_of(line.as_bytes(), max_width)
-    }
-
-    fn wide(width: usize, draws: bool) -> Option<LineShape> {
-        Some(LineShape { width, draws })
-    }
-
-    #[test]
-    fn printable_text_and_colours_are_measured_in_columns() {
-        assert_eq!(shape("plain\r", 10), wide(5, true));
-        assert_eq!(shape("\r", 10), wide(0, false));
-        assert_eq!(shape("\x1b[1;31mERROR\x1b[0m ok\r", 10), wide(8, true));
-        assert_eq!(shape("\x1b[m\r", 10), wide(0, false));
-        assert_eq!(shape("漢字 e\u{301}\r", 10), wide(6, true));
-        assert_eq!(shape("\x1b[38:2:1:2:3m漢\r", 2), wide(2, true));
-    }
-
-    #[test]
-    fn lines_too_wide_or_without_cr_are_not_taken() {
-        assert_eq!(shape("abc\r", 2), None);
-        assert_eq!(shape("漢字\r", 3), None);
-        assert_eq!(shape("abc", 10), None);
-    }
-
-    #[test]
-    fn anything_but_text_and_plain_sgr_is_left_to_vt100() {
-        for line in [
-            "a\tb\r",
-            "a\x08b\r",
-            "a\rb\r",
-            "\x1b[2Jx\r",
-            "\x1b[?25lx\r",
-            "\x1b[1\r",
-            "\x1b]0;t\x07\r",
-            "\x1b(Bx\r",
-            "x\u{85}\r",
-            "x\u{fffd}\r",
-            "\u{2764}\u{fe0f}\r",
-            "\x7f\r",
-        ] {
-            assert_eq!(shape(line, 20), None, "{line:?}");
-        }
-        assert_eq!(shape_of(b"\xc3\r", 20), None);
-        assert_eq!(shape_of(b"a\xffb\r", 20), None);
-    }
-}
+#[path = "line_tokens_tests.rs"]
+mod tests;

@@ -36,30 +36,35 @@ use super::{
     Terminal,
     history_line::{CellAttributes, HistoryLine},
     line_builder::LineBuilder,
-    line_tokens::{Token, is_printable_ascii, shape_of, tokens},
+    line_tokens::{LineKind, LineShape, Token, shape_of, tokens},
     sgr::{self, SgrParams},
 };
 
 /// Finds the first run of at least `min_lines` plain lines: printable text and SGR sequences of
 /// at most `max_width` columns (see `line_tokens`), each ending in CR LF. A run starts at the
-/// beginning of `bytes` or after a line feed.
-pub(crate) fn find_run(bytes: &[u8], max_width: usize, min_lines: usize) -> Option<Range<usize>> {
+/// beginning of `bytes` or after a line feed. `shapes` gets the shape of each of its lines.
+pub(crate) fn find_run(
+    bytes: &[u8],
+    max_width: usize,
+    min_lines: usize,
+    shapes: &mut Vec<LineShape>,
+) -> Option<Range<usize>> {
+    shapes.clear();
     let mut run_start = 0;
-    let mut lines_in_run = 0;
     let mut line_start = 0;
     for newline in memchr::memchr_iter(b'\n', bytes) {
-        if shape_of(&bytes[line_start..newline], max_width).is_some() {
-            lines_in_run += 1;
+        if let Some(shape) = shape_of(&bytes[line_start..newline], max_width) {
+            shapes.push(shape);
         } else {
-            if lines_in_run >= min_lines {
+            if shapes.len() >= min_lines {
                 return Some(run_start..line_start);
             }
             run_start = newline + 1;
-            lines_in_run = 0;
+            shapes.clear();
         }
         line_start = newline + 1;
     }
-    (lines_in_run >= min_lines).then_some(run_start..line_start)
+    (shapes.len() >= min_lines).then_some(run_start..line_start)
 }
 
 /// The text of a plain line: without CR LF.
@@ -76,35 +81,40 @@ fn split_off_last_lines(run: &[u8], tail: usize) -> (&[u8], &[u8]) {
     run.split_at(split)
 }
 
-/// Whether vt100 draws a character of these plain lines (and so remembers it for REP).
-fn draws_a_character(lines: &[u8]) -> bool {
-    lines
-        .split_inclusive(|&byte| byte == b'\n')
-        .any(|line| shape_of(&line[..line.len() - 1], usize::MAX).is_some_and(|shape| shape.draws))
-}
-
-/// The history line that `text`, a plain line without its CR LF, leaves when drawn on a fresh
-/// row with `pen`; `pen` becomes what the line leaves it.
+/// The history line that `text`, a plain line of shape `shape` without its CR LF, leaves when
+/// drawn on a fresh row with `pen`; `pen` becomes what the line leaves it.
 fn history_line_of(
     text: &[u8],
+    shape: LineShape,
     pen: &mut CellAttributes,
     builder: &mut LineBuilder,
 ) -> HistoryLine {
-    // `find_run` took only lines `shape_of` accepted, and it accepts valid UTF-8 only.
-    let text = std::str::from_utf8(text).expect("plain lines are UTF-8");
-    if *pen == CellAttributes::default() && text.bytes().all(is_printable_ascii) {
-        return HistoryLine::plain(text);
-    }
-    for token in tokens(text) {
-        match token {
-            Ok(Token::Ascii(ascii)) => builder.push_ascii(ascii, *pen),
-            Ok(Token::Char(zero_width, 0)) => builder.join_to_last_cell(zero_width),
-            Ok(Token::Char(character, width)) => {
-                builder.push_cell(character.encode_utf8(&mut [0; 4]), width, *pen);
+    match shape.kind {
+        LineKind::Ascii | LineKind::Text if *pen == CellAttributes::default() => {
+            // `shape_of` took these bytes, and it takes valid UTF-8 only.
+            let text = std::str::from_utf8(text).expect("plain lines are UTF-8");
+            return HistoryLine::plain(text);
+        }
+        LineKind::Ascii => builder.push_ascii(text, *pen),
+        LineKind::Text | LineKind::Styled => {
+            for token in tokens(text) {
+                match token {
+                    Ok(Token::Ascii(ascii)) => builder.push_ascii(ascii, *pen),
+                    Ok(Token::Char(zero_width, _, 0)) => builder.join_to_last_cell(zero_width),
+                    Ok(Token::Char(character, _, width)) => {
+                        let mut symbol = [0; 4];
+                        let symbol = character.encode_utf8(&mut symbol);
+                        builder.push_cell(symbol, u16::from(width), *pen);
+                    }
+                    Ok(Token::Sgr(params)) => {
+                        if let Some(params) = SgrParams::parse(params) {
+                            params.apply(pen);
+                        }
+                    }
+                    // `shape_of` took the line, so every token is one.
+                    Err(()) => break,
+                }
             }
-            Ok(Token::Sgr(params)) => params.apply(pen),
-            // `shape_of` accepted the line, so every token is one.
-            Err(()) => break,
         }
     }
     builder.finish(false)
@@ -138,35 +148,37 @@ impl Terminal {
             self.parse(bytes);
             return;
         }
-        while let Some(run) = find_run(bytes, usize::from(cols), min_lines) {
+        let mut shapes = Vec::new();
+        while let Some(run) = find_run(bytes, usize::from(cols), min_lines, &mut shapes) {
             let (before, rest) = bytes.split_at(run.start);
             let (run, after) = rest.split_at(run.len());
             self.parse(before);
-            self.process_plain_run(run, rows);
+            self.process_plain_run(run, &shapes, rows);
             bytes = after;
         }
         self.parse(bytes);
     }
 
-    fn process_plain_run(&mut self, run: &[u8], rows: usize) {
+    /// `shapes` are those of the run's lines, in order.
+    fn process_plain_run(&mut self, run: &[u8], shapes: &[LineShape], rows: usize) {
         if !self.sequence_state.between_sequences() {
             self.parse(run);
             return;
         }
         let mut rest = run;
-        let mut lines_left = memchr::memchr_iter(b'\n', run).count();
+        let mut shapes_left = shapes;
         // Step 1: parse lines until the cursor sits on a fresh bottom row.
-        while lines_left > rows {
+        while shapes_left.len() > rows {
             let line_end = memchr::memchr(b'\n', rest).map_or(rest.len(), |newline| newline + 1);
             let (line, after) = rest.split_at(line_end);
             let rows_scrolled_before = self.hooks().primary_rows_scrolled;
             self.parse(line);
             rest = after;
-            lines_left -= 1;
+            shapes_left = &shapes_left[1..];
             if self.hooks().primary_rows_scrolled == rows_scrolled_before + 1
                 && self.on_fresh_bottom_row()
             {
-                self.skip_to_last_lines(rest, lines_left, rows);
+                self.skip_to_last_lines(rest, shapes_left, rows);
                 return;
             }
         }
@@ -182,12 +194,14 @@ impl Terminal {
         screen.cursor_position() == (rows - 1, 0) && !screen.alternate_screen()
     }
 
-    /// Step 2 for the `lines` plain lines in `run`, with the cursor on a fresh bottom row.
-    fn skip_to_last_lines(&mut self, run: &[u8], lines: usize, rows: usize) {
+    /// Step 2 for the plain lines in `run` of shapes `shapes`, with the cursor on a fresh bottom
+    /// row.
+    fn skip_to_last_lines(&mut self, run: &[u8], shapes: &[LineShape], rows: usize) {
+        let lines = shapes.len();
         let (middle, last) = split_off_last_lines(run, rows - 1);
         // vt100 remembers the last character drawn (for REP); if the lines that stay on the
         // screen draw none, the one to remember is in the skipped lines.
-        if !draws_a_character(last) {
+        if !shapes[lines - (rows - 1)..].iter().any(|shape| shape.draws) {
             self.parse(run);
             return;
         }
@@ -205,11 +219,19 @@ impl Terminal {
         let kept = self.hooks().scrollback.capacity().min(skipped);
         let mut builder = LineBuilder::default();
         let scrollback = &mut self.hooks_mut().scrollback;
-        for (index, line) in middle.split_inclusive(|&byte| byte == b'\n').enumerate() {
-            if index < skipped - kept {
+        let mut rest = middle;
+        for (index, &shape) in shapes[..skipped].iter().enumerate() {
+            let (line, after) = rest.split_at(shape.len);
+            rest = after;
+            if index >= skipped - kept {
+                scrollback.push(history_line_of(
+                    text_of(line),
+                    shape,
+                    &mut pen,
+                    &mut builder,
+                ));
+            } else if shape.kind == LineKind::Styled {
                 follow_pen(text_of(line), &mut pen);
-            } else {
-                scrollback.push(history_line_of(text_of(line), &mut pen, &mut builder));
             }
         }
         // vt100 draws the lines that stay with the pen the skipped ones left.

@@ -62,6 +62,8 @@ fn numbered_lines(range: std::ops::RangeInclusive<u32>) -> Vec<u8> {
 
 #[test]
 fn finds_runs_of_plain_lines() {
+    let find_run =
+        |bytes: &[u8], max_width, min_lines| find_run(bytes, max_width, min_lines, &mut Vec::new());
     assert_eq!(find_run(b"a\r\nb\r\nc\r\n", 10, 3), Some(0..9));
     assert_eq!(find_run(b"a\r\nb\r\nc\r\n", 10, 4), None);
     // A line with a control, a missing CR, or too long for the screen ends a run.
@@ -144,6 +146,7 @@ const PLAIN_LINE_BITS: &[&str] = &[
     "\u{301}",
     "\u{200b}",
     " \u{301}",
+    "e\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}\u{307}\u{308}\u{309}\u{30a}",
     "\u{1f600}",
     "\u{17d8}",
     "\u{a0}",

@@ -22,6 +22,19 @@ pub(crate) struct SgrParams {
 }
 
 impl SgrParams {
+    /// Whether [`SgrParams::parse`] takes these bytes; quicker than parsing them.
+    pub(crate) fn takes(params: &[u8]) -> bool {
+        let mut values = 1;
+        for &byte in params {
+            match byte {
+                b'0'..=b'9' => {}
+                b';' | b':' => values += 1,
+                _ => return false,
+            }
+        }
+        values <= MAX_PARAMS
+    }
+
     /// Parses the bytes between `ESC [` and `m`. `None` for anything vte would read otherwise
     /// than as plain parameters: other bytes, or more parameters than it keeps.
     pub(crate) fn parse(params: &[u8]) -> Option<Self> {

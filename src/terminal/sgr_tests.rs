@@ -99,6 +99,10 @@ proptest! {
 
     #[test]
     fn any_sequence_changes_the_pen_as_in_vt100(before in params(), params in params()) {
+        prop_assert_eq!(
+            SgrParams::takes(params.as_bytes()),
+            SgrParams::parse(params.as_bytes()).is_some()
+        );
         let Some(parsed) = SgrParams::parse(params.as_bytes()) else {
             return Ok(());
         };
