@@ -161,13 +161,10 @@ impl Terminal {
 
     /// `shapes` are those of the run's lines, in order.
     fn process_plain_run(&mut self, run: &[u8], shapes: &[LineShape], rows: usize) {
-        if !self.sequence_state.between_sequences() {
-            self.parse(run);
-            return;
-        }
         let mut rest = run;
         let mut shapes_left = shapes;
-        // Step 1: parse lines until the cursor sits on a fresh bottom row.
+        // Step 1: parse lines until the cursor sits on a fresh bottom row, between sequences (a
+        // read may start in the middle of one that the first line ends).
         while shapes_left.len() > rows {
             let line_end = memchr::memchr(b'\n', rest).map_or(rest.len(), |newline| newline + 1);
             let (line, after) = rest.split_at(line_end);
@@ -175,7 +172,8 @@ impl Terminal {
             self.parse(line);
             rest = after;
             shapes_left = &shapes_left[1..];
-            if self.hooks().primary_rows_scrolled == rows_scrolled_before + 1
+            if self.sequence_state.between_sequences()
+                && self.hooks().primary_rows_scrolled == rows_scrolled_before + 1
                 && self.on_fresh_bottom_row()
             {
                 self.skip_to_last_lines(rest, shapes_left, rows);

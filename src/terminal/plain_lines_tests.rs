@@ -104,6 +104,29 @@ fn a_flood_skips_vt100_for_most_lines_and_keeps_the_same_history() {
 }
 
 #[test]
+fn a_read_that_starts_inside_a_colour_change_still_skips_its_lines() {
+    let mut flood = Vec::new();
+    for n in 0..2000 {
+        flood.extend_from_slice(format!("\x1b[1;31mERROR\x1b[0m {n}\r\n").as_bytes());
+    }
+    let cut = flood.len() / 2 + 3;
+    let mut shortcut = Terminal::new(24, 80, 1000);
+    let mut reference = Terminal::new(24, 80, 1000);
+    // The second read starts inside an SGR sequence the first one began.
+    shortcut.feed(&flood[..cut]);
+    assert!(!shortcut.sequence_state.between_sequences());
+    let rows_before = shortcut.hooks().primary_rows_scrolled;
+    shortcut.feed(&flood[cut..]);
+    feed_byte_by_byte(&mut reference, &flood);
+    assert_same(&shortcut, &reference);
+    let rows_through_vt100 = shortcut.hooks().primary_rows_scrolled - rows_before;
+    assert!(
+        rows_through_vt100 < 100,
+        "{rows_through_vt100} rows scrolled through vt100"
+    );
+}
+
+#[test]
 fn a_scrolled_back_view_stays_on_its_lines_during_a_flood() {
     let mut shortcut = Terminal::new(5, 20, 100);
     let mut reference = Terminal::new(5, 20, 100);
