@@ -7,6 +7,7 @@
 
 mod basic_sgr;
 mod cell_style;
+mod drawn_rows;
 mod erase_scrollback;
 mod events;
 mod history_line;
@@ -173,6 +174,10 @@ impl Terminal {
         } else {
             Reach::Everything
         };
+        let between_sequences = self.sequence_state.between_sequences();
+        self.hooks_mut()
+            .drawn_rows
+            .before_parse(bytes, between_sequences);
         self.sequence_state = self.sequence_state.after(bytes);
         self.parser.process(bytes);
         self.row_versions.record(reach, cursor_row);
@@ -180,6 +185,7 @@ impl Terminal {
 
     /// Resizes the screen (zero dimensions are raised to one) and returns to the live view.
     pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.hooks_mut().drawn_rows.forget();
         self.forget_rows_scrolled_off();
         self.parser.set_size(at_least_one(rows), at_least_one(cols));
         self.row_versions.resize(at_least_one(rows).get());

@@ -239,6 +239,27 @@ impl Terminal {
         self.hooks_mut().blank_rows_to_drop = rows - 1;
         self.parse(last);
         debug_assert_eq!(self.hooks().blank_rows_to_drop, 0);
+        if self.hooks().scrollback.capacity() > 0 {
+            self.remember_drawn_rows(last, &shapes[skipped..], pen, &mut builder);
+        }
+    }
+
+    /// The last lines of a run, left to vt100, now fill the rows above the cursor: their history
+    /// lines are known as the skipped ones were, from the pen they started with.
+    fn remember_drawn_rows(
+        &mut self,
+        last: &[u8],
+        shapes: &[LineShape],
+        mut pen: CellAttributes,
+        builder: &mut LineBuilder,
+    ) {
+        let mut rest = last;
+        let lines = shapes.iter().map(|&shape| {
+            let (line, after) = rest.split_at(shape.len);
+            rest = after;
+            history_line_of(text_of(line), shape, &mut pen, builder)
+        });
+        self.hooks_mut().drawn_rows.set(lines);
     }
 }
 

@@ -127,6 +127,30 @@ fn a_read_that_starts_inside_a_colour_change_still_skips_its_lines() {
 }
 
 #[test]
+fn the_rows_left_to_vt100_are_known_until_something_else_may_change_them() {
+    let mut terminal = Terminal::new(24, 80, 1000);
+    let mut reference = Terminal::new(24, 80, 1000);
+    let flood = numbered_lines(1..=100);
+    terminal.feed(&flood);
+    feed_byte_by_byte(&mut reference, &flood);
+    assert_eq!(terminal.hooks().drawn_rows.len(), 23);
+    // Text on the bottom row, colours and line ends scroll them off in order (a debug
+    // assertion compares each with what vt100 holds as it leaves).
+    let more = b"\x1b[32mpartial\x1b[m\r\n101\r\n";
+    terminal.feed(more);
+    feed_byte_by_byte(&mut reference, more);
+    assert_eq!(terminal.hooks().drawn_rows.len(), 21);
+    assert_same(&terminal, &reference);
+    // A cursor move could change them.
+    terminal.feed(b"\x1b[H");
+    assert_eq!(terminal.hooks().drawn_rows.len(), 0);
+    terminal.feed(&flood);
+    assert_eq!(terminal.hooks().drawn_rows.len(), 23);
+    terminal.resize(24, 80);
+    assert_eq!(terminal.hooks().drawn_rows.len(), 0);
+}
+
+#[test]
 fn a_scrolled_back_view_stays_on_its_lines_during_a_flood() {
     let mut shortcut = Terminal::new(5, 20, 100);
     let mut reference = Terminal::new(5, 20, 100);
