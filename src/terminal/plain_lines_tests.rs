@@ -8,7 +8,8 @@ use crate::terminal::Terminal;
 /// the view's offset, the title and the bells.
 ///
 /// Left out: vt100's count of rows that ever scrolled off, which the shortcut does not keep up
-/// to date. vt100 reads it only when the screen grows, and `Terminal::resize` zeroes it first.
+/// to date. vt100 reads it only when the screen grows, and `Terminal::resize` zeroes it first,
+/// except on the alternate screen in the middle of a sequence (see the property test).
 fn observable_state(terminal: &Terminal) -> Vec<String> {
     let screen = format!("{:#?}", terminal.screen());
     let history = terminal
@@ -399,6 +400,16 @@ proptest! {
         let mut shortcut = Terminal::new(rows, cols, history);
         let mut reference = Terminal::new(rows, cols, history);
         for step in &steps {
+            // There `Terminal::resize` cannot zero the count of rows scrolled off the primary
+            // screen without cutting into the sequence, and a taller primary screen then gets
+            // as many blank rows at the top as the count says: the shortcut's count is lower.
+            // (As documented, such a resize is the one case that keeps vt100's blank rows.)
+            if matches!(step, Step::Resize(..))
+                && reference.alternate_screen()
+                && !reference.sequence_state.between_sequences()
+            {
+                return Ok(());
+            }
             take_step(&mut shortcut, step, false);
             take_step(&mut reference, step, true);
             if let Some(difference) = first_difference(&shortcut, &reference) {
