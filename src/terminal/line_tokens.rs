@@ -27,6 +27,8 @@ pub(crate) const CELL_APPEND_LIMIT: usize = 18;
 pub(crate) enum Token<'a> {
     /// Printable ASCII, one cell and one column per byte.
     Ascii(&'a [u8]),
+    /// Characters of three bytes each, two columns wide each: see [`wide_run_len`].
+    WideRun(&'a [u8]),
     /// Another character, its length in bytes and the columns vt100 gives it: 0 (joins the cell
     /// before), 1 or 2.
     Char(char, u8, u8),
@@ -48,7 +50,9 @@ pub(crate) fn tokens(text: &[u8]) -> impl Iterator<Item = Result<Token<'_>, ()>>
     })
 }
 
-/// The token at the start of `text` and its length in bytes.
+/// The token at the start of `text` and its length in bytes. Inlined, so that measuring a line
+/// (the hot loop of a flood) compiles to one loop over its bytes.
+#[inline(always)]
 fn next_token(text: &[u8]) -> Option<Result<(Token<'_>, usize), ()>> {
     let first = *text.first()?;
     Some(match first {
@@ -60,6 +64,10 @@ fn next_token(text: &[u8]) -> Option<Result<(Token<'_>, usize), ()>> {
             Ok((Token::Ascii(&text[..length]), length))
         }
         ESC => sgr_at_start(text),
+        0xe4..=0xe9 | 0xeb..=0xec if wide_run_len(text) > 0 => {
+            let length = wide_run_len(text);
+            Ok((Token::WideRun(&text[..length]), length))
+        }
         0x80.. => decode(text)
             .and_then(|(character, length)| {
                 let width = drawn_width(character)?;
@@ -84,6 +92,7 @@ pub(crate) fn all_printable_ascii(bytes: &[u8]) -> bool {
 
 /// The character `bytes` starts with and its length, if they start with one in valid UTF-8
 /// (as `std::str::from_utf8` reads it, which is how vte reads it).
+#[inline]
 pub(crate) fn decode(bytes: &[u8]) -> Option<(char, u8)> {
     let lead = *bytes.first()?;
     let (length, lead_bits, shortest) = match lead {
@@ -105,6 +114,23 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<(char, u8)> {
         return None;
     }
     char::from_u32(code).map(|character| (character, length))
+}
+
+/// The length of the run of CJK ideographs (U+4000..U+9FFF) and Hangul syllables
+/// (U+B000..U+CFFF) that `text` starts with: three bytes and two columns each, known from the
+/// lead byte alone (any two continuation bytes after these leads are valid UTF-8, and all of
+/// these characters are wide in unicode-width; a test checks every one). Most CJK text is such
+/// runs, measured here without decoding a character.
+#[inline]
+fn wide_run_len(text: &[u8]) -> usize {
+    text.chunks_exact(3)
+        .take_while(|character| {
+            matches!(character[0], 0xe4..=0xe9 | 0xeb..=0xec)
+                && character[1] & 0xc0 == 0x80
+                && character[2] & 0xc0 == 0x80
+        })
+        .count()
+        * 3
 }
 
 /// The columns vt100 draws a character outside ASCII in, or `None` if it is one the shortcut
@@ -214,6 +240,10 @@ pub(crate) fn shape_of(line: &[u8], max_width: usize) -> Option<LineShape> {
             Token::Ascii(ascii) => {
                 last_cell_len = 1;
                 ascii.len()
+            }
+            Token::WideRun(run) => {
+                last_cell_len = 3;
+                run.len() / 3 * 2
             }
             Token::Char(_, length, 0) => {
                 if last_cell_len == 0 || last_cell_len >= CELL_APPEND_LIMIT {

@@ -1,6 +1,6 @@
 use unicode_width::UnicodeWidthChar as _;
 
-use super::{LineKind, common_width, decode, shape_of};
+use super::{LineKind, common_width, decode, shape_of, wide_run_len};
 
 /// The shape of `line` (without its length in bytes, which is just `line.len() + 1`).
 fn shape(line: &str, max_width: usize) -> Option<(usize, bool, LineKind)> {
@@ -103,4 +103,22 @@ fn common_widths_are_unicode_widths() {
             assert_eq!(Some(usize::from(width)), character.width(), "{character:?}");
         }
     }
+}
+
+#[test]
+fn wide_runs_hold_wide_characters_only() {
+    for lead in (0xe4..=0xe9).chain(0xeb..=0xec) {
+        for second in 0x80..=0xbf {
+            for third in 0x80..=0xbf {
+                let bytes = [lead, second, third];
+                assert_eq!(wide_run_len(&bytes), 3);
+                let character = std::str::from_utf8(&bytes).unwrap().chars().next().unwrap();
+                assert_eq!(character.width(), Some(2), "{character:?}");
+            }
+        }
+    }
+    assert_eq!(wide_run_len("漢字a".as_bytes()), 6);
+    assert_eq!(wide_run_len("あ".as_bytes()), 0);
+    assert_eq!(wide_run_len(b"\xe6\xbc"), 0);
+    assert_eq!(wide_run_len(b"\xe6\xbc\x41"), 0);
 }

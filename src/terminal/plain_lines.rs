@@ -100,6 +100,13 @@ fn history_line_of(
             for token in tokens(text) {
                 match token {
                     Ok(Token::Ascii(ascii)) => builder.push_ascii(ascii, *pen),
+                    Ok(Token::WideRun(run)) => {
+                        // A wide run is UTF-8, three bytes a character.
+                        let run = std::str::from_utf8(run).unwrap_or_default();
+                        for (start, _) in run.char_indices() {
+                            builder.push_cell(&run[start..start + 3], 2, *pen);
+                        }
+                    }
                     Ok(Token::Char(zero_width, _, 0)) => builder.join_to_last_cell(zero_width),
                     Ok(Token::Char(character, _, width)) => {
                         let mut symbol = [0; 4];
