@@ -151,7 +151,9 @@ impl Terminal {
         // screen, and at least one line to skip. One-row screens keep no line on screen, and
         // nothing would be gained.
         let min_lines = rows + 1;
-        if rows < 2 {
+        // Measuring lines costs more than counting them: a read too short to hold a run (a
+        // few KiB of log lines) goes to vt100 unmeasured.
+        if rows < 2 || memchr::memchr_iter(b'\n', bytes).count() < min_lines {
             self.parse(bytes);
             return;
         }
