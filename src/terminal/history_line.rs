@@ -3,6 +3,8 @@
 
 use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
+use super::line_tokens::common_width;
+
 /// Colours and attributes of a cell, as vt100 keeps them, in 9 bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CellAttributes {
@@ -203,7 +205,7 @@ pub(crate) fn cell_symbols(text: &str) -> impl Iterator<Item = &str> + '_ {
         let mut chars = rest.char_indices();
         chars.next()?;
         let end = chars
-            .find(|(_, c)| c.width() != Some(0))
+            .find(|&(_, c)| columns(c) != Some(0))
             .map_or(rest.len(), |(index, _)| index);
         let (symbol, after) = rest.split_at(end);
         rest = after;
@@ -214,13 +216,23 @@ pub(crate) fn cell_symbols(text: &str) -> impl Iterator<Item = &str> + '_ {
 /// vt100's rule: a cell is wide when its first character is, or when an emoji presentation
 /// selector makes the whole sequence wide.
 pub(crate) fn is_wide_symbol(symbol: &str) -> bool {
-    if symbol.contains('\u{FE0F}') {
+    let mut chars = symbol.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    // Most cells hold one character; only a joined selector can widen one.
+    if !chars.as_str().is_empty() && symbol.contains('\u{FE0F}') {
         return symbol.width() > 1;
     }
-    symbol
-        .chars()
-        .next()
-        .is_some_and(|first| first.width().unwrap_or(1) > 1)
+    columns(first).unwrap_or(1) > 1
+}
+
+/// unicode-width's width of a character, for the common scripts without its tables.
+fn columns(character: char) -> Option<usize> {
+    if character.is_ascii() {
+        return character.width();
+    }
+    common_width(character).map_or_else(|| character.width(), |width| Some(usize::from(width)))
 }
 
 /// `(column, symbol, wide)` for each cell of `text`; a wide cell takes two columns.

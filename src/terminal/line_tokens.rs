@@ -149,7 +149,7 @@ fn drawn_width(character: char) -> Option<u8> {
 /// Widths of the blocks most text outside ASCII comes from (Latin, Greek, Cyrillic, CJK, kana,
 /// Hangul), where every character has the same width in unicode-width: a range check is
 /// cheaper than its tables. A test holds every character of these ranges to unicode-width.
-fn common_width(character: char) -> Option<u8> {
+pub(crate) fn common_width(character: char) -> Option<u8> {
     match character {
         '\u{ae}'..='\u{2ff}'
         | '\u{370}'..='\u{482}'
