@@ -385,19 +385,6 @@ proptest! {
         history in 0usize..12,
         steps in prop::collection::vec(step(), 1..12),
     ) {
-        // vt100 0.18 itself panics on some streams, whichever way they are fed: U+FE0F can
-        // widen a character in the last column, and writing over it later looks for a
-        // continuation cell past the margin (`Screen::text_cleanup`). Those say nothing about
-        // the shortcut.
-        let vt100_survives = std::panic::catch_unwind(|| {
-            let mut reference = Terminal::new(rows, cols, history);
-            for step in &steps {
-                take_step(&mut reference, step, true);
-            }
-        });
-        if vt100_survives.is_err() {
-            return Ok(());
-        }
         let mut shortcut = Terminal::new(rows, cols, history);
         let mut reference = Terminal::new(rows, cols, history);
         for step in &steps {
@@ -411,8 +398,17 @@ proptest! {
             {
                 return Ok(());
             }
+            // vt100 0.18 itself panics on some streams, whichever way they are fed: U+FE0F can
+            // widen a character in the last column, and writing over it later looks for a
+            // continuation cell past the margin (`Screen::text_cleanup`). Those say nothing
+            // about the shortcut; a panic on its side alone still fails the test.
+            let reference_step = std::panic::AssertUnwindSafe(|| {
+                take_step(&mut reference, step, true);
+            });
+            if std::panic::catch_unwind(reference_step).is_err() {
+                return Ok(());
+            }
             take_step(&mut shortcut, step, false);
-            take_step(&mut reference, step, true);
             if let Some(difference) = first_difference(&shortcut, &reference) {
                 return Err(TestCaseError::fail(difference));
             }
