@@ -101,10 +101,11 @@ fn history_line_of(
                 match token {
                     Ok(Token::Ascii(ascii)) => builder.push_ascii(ascii, *pen),
                     Ok(Token::WideRun(run)) => {
-                        // A wide run is UTF-8, three bytes a character.
+                        // A wide run is UTF-8 of two-column characters.
                         let run = std::str::from_utf8(run).unwrap_or_default();
-                        for (start, _) in run.char_indices() {
-                            builder.push_cell(&run[start..start + 3], 2, *pen);
+                        for (start, character) in run.char_indices() {
+                            let symbol = &run[start..start + character.len_utf8()];
+                            builder.push_cell(symbol, 2, *pen);
                         }
                     }
                     Ok(Token::Char(zero_width, _, 0)) => builder.join_to_last_cell(zero_width),
