@@ -4,6 +4,8 @@
 // Each bench uses a different part of this.
 #![allow(dead_code)]
 
+pub mod logs;
+
 use std::process::Command;
 
 use anyhow::{Context, Result, ensure};

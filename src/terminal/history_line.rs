@@ -3,6 +3,8 @@
 
 use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
+use super::line_tokens::common_width;
+
 /// Colours and attributes of a cell, as vt100 keeps them, in 9 bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CellAttributes {
@@ -29,6 +31,21 @@ impl CellAttributes {
         attributes.set_italic(cell.italic());
         attributes.set_underline(cell.underline());
         attributes.set_inverse(cell.inverse());
+        attributes
+    }
+
+    /// What vt100 draws new characters with.
+    pub(crate) fn of_pen(screen: &vt100::Screen) -> Self {
+        let mut attributes = Self {
+            fg: screen.fgcolor(),
+            bg: screen.bgcolor(),
+            flags: 0,
+        };
+        attributes.set_bold(screen.bold());
+        attributes.set_dim(screen.dim());
+        attributes.set_italic(screen.italic());
+        attributes.set_underline(screen.underline());
+        attributes.set_inverse(screen.inverse());
         attributes
     }
 
@@ -122,6 +139,21 @@ impl HistoryLine {
         }
     }
 
+    /// The same line with one more style run, after the others.
+    #[cfg(test)]
+    pub(crate) fn with_run(self, start: u16, width: u16, attributes: CellAttributes) -> Self {
+        let mut runs = self.runs.into_vec();
+        runs.push(StyleRun {
+            start,
+            width,
+            attributes,
+        });
+        Self {
+            runs: runs.into(),
+            ..self
+        }
+    }
+
     /// Bytes this line owns on the heap (what the allocator was asked for).
     #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
@@ -173,7 +205,7 @@ pub(crate) fn cell_symbols(text: &str) -> impl Iterator<Item = &str> + '_ {
         let mut chars = rest.char_indices();
         chars.next()?;
         let end = chars
-            .find(|(_, c)| c.width() != Some(0))
+            .find(|&(_, c)| columns(c) != Some(0))
             .map_or(rest.len(), |(index, _)| index);
         let (symbol, after) = rest.split_at(end);
         rest = after;
@@ -184,13 +216,23 @@ pub(crate) fn cell_symbols(text: &str) -> impl Iterator<Item = &str> + '_ {
 /// vt100's rule: a cell is wide when its first character is, or when an emoji presentation
 /// selector makes the whole sequence wide.
 pub(crate) fn is_wide_symbol(symbol: &str) -> bool {
-    if symbol.contains('\u{FE0F}') {
+    let mut chars = symbol.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    // Most cells hold one character; only a joined selector can widen one.
+    if !chars.as_str().is_empty() && symbol.contains('\u{FE0F}') {
         return symbol.width() > 1;
     }
-    symbol
-        .chars()
-        .next()
-        .is_some_and(|first| first.width().unwrap_or(1) > 1)
+    columns(first).unwrap_or(1) > 1
+}
+
+/// unicode-width's width of a character, for the common scripts without its tables.
+fn columns(character: char) -> Option<usize> {
+    if character.is_ascii() {
+        return character.width();
+    }
+    common_width(character).map_or_else(|| character.width(), |width| Some(usize::from(width)))
 }
 
 /// `(column, symbol, wide)` for each cell of `text`; a wide cell takes two columns.

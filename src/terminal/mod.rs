@@ -7,15 +7,20 @@
 
 mod basic_sgr;
 mod cell_style;
+mod drawn_rows;
 mod erase_scrollback;
 mod events;
 mod history_line;
+mod line_builder;
+mod line_tokens;
 mod parser_hooks;
 mod plain_lines;
 mod row_capture;
 mod row_changes;
 mod scrollback;
 mod sequence_state;
+mod sgr;
+mod utf8_tail;
 mod view;
 
 #[cfg(test)]
@@ -33,6 +38,7 @@ pub use row_changes::RowStamp;
 use row_changes::{Reach, RowVersions};
 use scrollback::Scrollback;
 use sequence_state::SequenceState;
+use utf8_tail::Utf8Tail;
 pub use view::ViewCache;
 pub use view::{ChangedRow, TerminalView};
 pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
@@ -86,6 +92,7 @@ pub struct Terminal {
     erase_detector: EraseScrollbackDetector,
     sequence_state: SequenceState,
     row_versions: RowVersions,
+    utf8_tail: Utf8Tail,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -131,11 +138,19 @@ impl Terminal {
             erase_detector: EraseScrollbackDetector::default(),
             sequence_state: SequenceState::default(),
             row_versions: RowVersions::new(at_least_one(rows).get()),
+            utf8_tail: Utf8Tail::default(),
         }
     }
 
-    /// Parses output from the remote side. Escape sequences may be split across calls.
-    pub fn feed(&mut self, mut bytes: &[u8]) {
+    /// Parses output from the remote side. Escape sequences and characters may be split across
+    /// calls.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let mut utf8_tail = std::mem::take(&mut self.utf8_tail);
+        utf8_tail.pass(bytes, |whole_characters| self.feed_whole(whole_characters));
+        self.utf8_tail = utf8_tail;
+    }
+
+    fn feed_whole(&mut self, mut bytes: &[u8]) {
         // Lines scrolled off after an erase must survive it, so the erase happens in its place.
         while let Some(end) = self.erase_detector.find_in(bytes) {
             let (up_to_erase, rest) = bytes.split_at(end);
@@ -159,6 +174,10 @@ impl Terminal {
         } else {
             Reach::Everything
         };
+        let between_sequences = self.sequence_state.between_sequences();
+        self.hooks_mut()
+            .drawn_rows
+            .before_parse(bytes, between_sequences);
         self.sequence_state = self.sequence_state.after(bytes);
         self.parser.process(bytes);
         self.row_versions.record(reach, cursor_row);
@@ -166,6 +185,7 @@ impl Terminal {
 
     /// Resizes the screen (zero dimensions are raised to one) and returns to the live view.
     pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.hooks_mut().drawn_rows.forget();
         self.forget_rows_scrolled_off();
         self.parser.set_size(at_least_one(rows), at_least_one(cols));
         self.row_versions.resize(at_least_one(rows).get());

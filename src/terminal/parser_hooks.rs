@@ -3,7 +3,9 @@
 
 use vt100::capture::RowContents;
 
-use super::{events::TerminalEvents, row_capture::RowCapture, scrollback::Scrollback};
+use super::{
+    drawn_rows::DrawnRows, events::TerminalEvents, row_capture::RowCapture, scrollback::Scrollback,
+};
 
 #[derive(Debug)]
 pub(crate) struct ParserHooks {
@@ -14,6 +16,8 @@ pub(crate) struct ParserHooks {
     /// The next rows leaving the primary screen are blank filler, not history (see
     /// `plain_lines`).
     pub(crate) blank_rows_to_drop: usize,
+    /// The history lines of the top rows, when the shortcut knows them.
+    pub(crate) drawn_rows: DrawnRows,
     row_capture: RowCapture,
 }
 
@@ -24,6 +28,7 @@ impl ParserHooks {
             scrollback: Scrollback::new(scrollback_lines),
             primary_rows_scrolled: 0,
             blank_rows_to_drop: 0,
+            drawn_rows: DrawnRows::default(),
             row_capture: RowCapture::default(),
         }
     }
@@ -57,10 +62,15 @@ impl vt100::Callbacks for ParserHooks {
             self.blank_rows_to_drop -= 1;
             return;
         }
-        if self.scrollback.capacity() == 0 {
-            return;
-        }
-        let line = self.row_capture.capture(&row);
+        // The drawn rows are the top rows, in order, whether history is kept or not.
+        let line = match self.drawn_rows.take_top() {
+            Some(line) => {
+                debug_assert_eq!(line, self.row_capture.capture(&row), "a drawn row changed");
+                line
+            }
+            None if self.scrollback.capacity() == 0 => return,
+            None => self.row_capture.capture(&row),
+        };
         self.scrollback.push(line);
     }
 }

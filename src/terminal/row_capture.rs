@@ -10,7 +10,8 @@ use vt100::capture::{BasicFormattedCaptureState, RowContents};
 
 use super::{
     basic_sgr::apply_sgr,
-    history_line::{CellAttributes, HistoryLine, StyleRun, cell_symbols, is_wide_symbol},
+    history_line::{CellAttributes, HistoryLine, cell_symbols, is_wide_symbol},
+    line_builder::LineBuilder,
 };
 
 /// Scratch space reused from one captured row to the next, so capturing allocates only the
@@ -18,8 +19,7 @@ use super::{
 #[derive(Debug, Default)]
 pub(crate) struct RowCapture {
     formatted: String,
-    text: String,
-    runs: Vec<StyleRun>,
+    builder: LineBuilder,
 }
 
 impl RowCapture {
@@ -38,33 +38,13 @@ impl RowCapture {
                 ..HistoryLine::plain(&self.formatted)
             };
         }
-        self.decode();
-        HistoryLine {
-            text: self.text.as_str().into(),
-            runs: self.runs.as_slice().into(),
-            wrapped,
-        }
-    }
-
-    fn decode(&mut self) {
-        self.text.clear();
-        self.runs.clear();
         let mut attributes = CellAttributes::default();
-        let mut col: u16 = 0;
-        let mut kept_text_len = 0;
-        let mut kept_cols: u16 = 0;
         let mut rest = self.formatted.as_str();
         while !rest.is_empty() {
             let (plain, after) = rest.split_once('\x1b').unwrap_or((rest, ""));
             for symbol in cell_symbols(plain) {
                 let width = if is_wide_symbol(symbol) { 2 } else { 1 };
-                self.text.push_str(symbol);
-                extend_runs(&mut self.runs, col, width, attributes);
-                col = col.saturating_add(width);
-                if symbol != " " || !attributes.blank_looking() {
-                    kept_text_len = self.text.len();
-                    kept_cols = col;
-                }
+                self.builder.push_cell(symbol, width, attributes);
             }
             // vt100 only writes `ESC [ params m` here.
             let (params, after_sgr) = after.split_once('m').unwrap_or((after, ""));
@@ -73,8 +53,7 @@ impl RowCapture {
             }
             rest = after_sgr;
         }
-        self.text.truncate(kept_text_len);
-        clip_runs(&mut self.runs, kept_cols);
+        self.builder.finish(wrapped)
     }
 }
 
@@ -96,32 +75,6 @@ fn was_wrapped(row: &RowContents<'_>, state: &mut BasicFormattedCaptureState) ->
     let mut first = FirstChar(None);
     let _ = row.write_formatted_basic(&mut first, state);
     first.0 != Some('\n')
-}
-
-fn extend_runs(runs: &mut Vec<StyleRun>, col: u16, width: u16, attributes: CellAttributes) {
-    if attributes == CellAttributes::default() {
-        return;
-    }
-    if let Some(last) = runs.last_mut()
-        && last.attributes == attributes
-        && u32::from(last.start) + u32::from(last.width) == u32::from(col)
-    {
-        last.width = last.width.saturating_add(width);
-        return;
-    }
-    runs.push(StyleRun {
-        start: col,
-        width,
-        attributes,
-    });
-}
-
-/// Drops the parts of runs that covered trimmed trailing blanks.
-fn clip_runs(runs: &mut Vec<StyleRun>, cols: u16) {
-    runs.retain(|run| run.start < cols);
-    if let Some(last) = runs.last_mut() {
-        last.width = last.width.min(cols - last.start);
-    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,18 @@ fn sequences_split_across_feeds_are_parsed() {
 }
 
 #[test]
+fn characters_split_across_feeds_lose_nothing() {
+    let mut terminal = Terminal::new(24, 80, 0);
+    // Cut after the first byte of 'П' and of 'é': vte alone dropped the space and the 'e'
+    // after them, because another multi-byte character followed within three bytes.
+    let middle = [&b"\x9f"[..], " мир ".as_bytes(), b"\xc3"].concat();
+    for read in [&b"x \xd0"[..], &middle, b"\xa9e\xcc\x81!"] {
+        terminal.feed(read);
+    }
+    assert_eq!(terminal.row_text(0).as_deref(), Some("x П мир ée\u{301}!"));
+}
+
+#[test]
 fn indexed_and_true_colours_are_kept_per_cell() {
     let terminal = terminal_with(b"\x1b[38;5;196mA\x1b[0m\x1b[38;2;1;2;3mB\x1b[48;5;21mC");
     let screen = terminal.screen();

@@ -1,0 +1,161 @@
+//! Keystroke echo: one key at a time until it is on the screen, on a pty this benchmark owns.
+//! Idle (tabsh next to `ssh -tt`), and in one tab while another tab of the same tabsh floods.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use super::flood::endless_cat;
+use super::own_pty::OwnPty;
+use super::{Bed, Pair, WAIT, common};
+
+pub(crate) const KEYS_PER_RUN: usize = 200;
+/// Fewer keys while another tab floods: each may take as long as a frame does then.
+pub(crate) const KEYS_PER_FLOOD_RUN: usize = 50;
+/// Wide enough that a run's keys stay on the prompt's line; wrapping would only add noise.
+pub(crate) const ECHO_COLS: u16 = 220;
+pub(crate) const ECHO_ROWS: u16 = 40;
+/// Pause between keys: a fast typist's pace, and long enough that each key meets an idle
+/// client (what a person experiences), not a queue of earlier keys.
+pub(crate) const KEY_GAP: Duration = Duration::from_millis(40);
+const ECHO_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long one key may take to show while another tab floods before the case fails.
+const FLOOD_ECHO_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The prefix key, then `c` (clone), `1` and `2` (go to that tab).
+const PREFIX: &[u8] = b"\x1c";
+
+pub(crate) fn measure_echo(bed: &Bed, runs: usize) -> Result<Pair> {
+    let mut tabsh = OwnPty::spawn(&bed.tabsh_argv(), ECHO_COLS, ECHO_ROWS)?;
+    let mut ssh = OwnPty::spawn(&bed.ssh_argv(), ECHO_COLS, ECHO_ROWS)?;
+    for pty in [&mut tabsh, &mut ssh] {
+        wait_for_prompt(pty).context("no shell prompt")?;
+    }
+    let mut pair = Pair::default();
+    for round in 0..runs {
+        let order: [(&mut OwnPty, bool); 2] = if round % 2 == 0 {
+            [(&mut tabsh, true), (&mut ssh, false)]
+        } else {
+            [(&mut ssh, false), (&mut tabsh, true)]
+        };
+        for (pty, is_tabsh) in order {
+            let samples = echo_round(pty, KEYS_PER_RUN, ECHO_TIMEOUT).with_context(|| {
+                format!(
+                    "keystroke echo in {}",
+                    if is_tabsh { "tabsh" } else { "ssh" }
+                )
+            })?;
+            if is_tabsh {
+                pair.tabsh.extend(samples);
+            } else {
+                pair.anchor.extend(samples);
+            }
+        }
+    }
+    Ok(pair)
+}
+
+/// Echo in a tab of tabsh while another tab on the same connection floods.
+pub(crate) struct EchoUnderFlood {
+    /// Tab 2 typed in before tab 1 floods: the same process, tabs and connection, idle.
+    pub(crate) idle: Vec<Duration>,
+    /// Tab 2 typed in while tab 1 runs `cat` of the coloured log over and over.
+    pub(crate) flooding: Vec<Duration>,
+    /// tabsh's user + system CPU seconds over the flooding rounds, and their length.
+    pub(crate) cpu_seconds: f64,
+    pub(crate) wall_seconds: f64,
+}
+
+/// tabsh with two tabs: tab 2 a clone of tab 1 (`Ctrl-\ c`). Keys typed in tab 2 are timed,
+/// first with both tabs idle, then while tab 1 runs `cat` of the coloured log in a loop.
+pub(crate) fn measure_echo_under_flood(
+    bed: &Bed,
+    runs: usize,
+    coloured_log: &Path,
+) -> Result<EchoUnderFlood> {
+    let mut tabsh = OwnPty::spawn(&bed.tabsh_argv(), ECHO_COLS, ECHO_ROWS)?;
+    wait_for_prompt(&mut tabsh).context("no shell prompt in tab 1")?;
+    go(&mut tabsh, b"c")?;
+    tabsh
+        .wait_screen(WAIT, |screen| {
+            screen.contents().contains("2 sessions") && cursor_row(screen).trim_end() == "$"
+        })
+        .context("no shell prompt in the clone")?;
+
+    let mut idle = Vec::new();
+    for _ in 0..runs {
+        idle.extend(
+            echo_round(&mut tabsh, KEYS_PER_FLOOD_RUN, ECHO_TIMEOUT)
+                .context("idle echo in tab 2")?,
+        );
+    }
+
+    go(&mut tabsh, b"1")?;
+    wait_for_prompt(&mut tabsh).context("no shell prompt back in tab 1")?;
+    tabsh.write(format!("{}\r", endless_cat(coloured_log)).as_bytes())?;
+    tabsh
+        .wait_screen(WAIT, |screen| screen.contents().contains(" path=/"))
+        .context("the flood did not start in tab 1")?;
+    go(&mut tabsh, b"2")?;
+    wait_for_prompt(&mut tabsh).context("tab 2 did not come back")?;
+
+    let cpu_before = common::cpu_seconds_of(tabsh.pid())?;
+    let started = Instant::now();
+    let mut flooding = Vec::new();
+    for _ in 0..runs {
+        let samples = echo_round(&mut tabsh, KEYS_PER_FLOOD_RUN, FLOOD_ECHO_TIMEOUT)
+            .context("echo in tab 2 while tab 1 floods")?;
+        flooding.extend(samples);
+    }
+    Ok(EchoUnderFlood {
+        idle,
+        flooding,
+        cpu_seconds: common::cpu_seconds_of(tabsh.pid())? - cpu_before,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Sends the prefix key and then `key`.
+fn go(pty: &mut OwnPty, key: &[u8]) -> Result<()> {
+    pty.write(PREFIX)?;
+    pty.write(key)
+}
+
+fn wait_for_prompt(pty: &mut OwnPty) -> Result<Instant> {
+    pty.wait_screen(WAIT, |screen| cursor_row(screen).trim_end() == "$")
+}
+
+/// Types `keys` letters at the prompt, one at a time, and times each until the cursor's line
+/// reads `$ ` followed by everything typed so far. Ends with Ctrl-C for a fresh prompt.
+fn echo_round(pty: &mut OwnPty, keys: usize, timeout: Duration) -> Result<Vec<Duration>> {
+    let mut typed = String::from("$ ");
+    let mut samples = Vec::with_capacity(keys);
+    for index in 0..keys {
+        let key = char::from(b'a' + (index % 26) as u8);
+        typed.push(key);
+        std::thread::sleep(KEY_GAP);
+        pty.drain()?;
+        let sent = Instant::now();
+        pty.write(key.to_string().as_bytes())?;
+        let shown = pty
+            .wait_screen(timeout, |screen| {
+                cursor_row(screen).trim_end().ends_with(typed.as_str())
+            })
+            .with_context(|| format!("key {index} ({key:?}) did not echo"))?;
+        samples.push(shown - sent);
+    }
+    pty.write(b"\x03")?;
+    pty.wait_screen(WAIT, |screen| cursor_row(screen).trim_end() == "$")
+        .context("no fresh prompt after Ctrl-C")?;
+    Ok(samples)
+}
+
+fn cursor_row(screen: &vt100::Screen) -> String {
+    let (row, _) = screen.cursor_position();
+    let (_, cols) = screen.size();
+    screen
+        .rows(0, cols.get())
+        .nth(usize::from(row))
+        .unwrap_or_default()
+}
