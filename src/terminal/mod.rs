@@ -13,6 +13,7 @@ mod events;
 mod history_line;
 mod line_builder;
 mod line_tokens;
+mod osc_limit;
 mod parser_hooks;
 mod plain_lines;
 mod row_capture;
@@ -33,6 +34,7 @@ use std::num::NonZeroU16;
 
 use erase_scrollback::EraseScrollbackDetector;
 use history_line::HistoryLine;
+use osc_limit::OscLimit;
 use parser_hooks::ParserHooks;
 pub use row_changes::RowStamp;
 use row_changes::{Reach, RowVersions};
@@ -93,6 +95,7 @@ pub struct Terminal {
     sequence_state: SequenceState,
     row_versions: RowVersions,
     utf8_tail: Utf8Tail,
+    osc_limit: OscLimit,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -139,14 +142,17 @@ impl Terminal {
             sequence_state: SequenceState::default(),
             row_versions: RowVersions::new(at_least_one(rows).get()),
             utf8_tail: Utf8Tail::default(),
+            osc_limit: OscLimit::default(),
         }
     }
 
     /// Parses output from the remote side. Escape sequences and characters may be split across
     /// calls.
     pub fn feed(&mut self, bytes: &[u8]) {
+        // An endless OSC would grow vte's buffer without bound; its excess never gets there.
+        let bytes = self.osc_limit.filter(bytes);
         let mut utf8_tail = std::mem::take(&mut self.utf8_tail);
-        utf8_tail.pass(bytes, |whole_characters| self.feed_whole(whole_characters));
+        utf8_tail.pass(&bytes, |whole_characters| self.feed_whole(whole_characters));
         self.utf8_tail = utf8_tail;
     }
 

@@ -474,3 +474,37 @@ fn window_changes_arriving_with_keys_are_not_lost() {
         wait_for_remote_size(&tmux, 28, cols);
     }
 }
+#[test]
+fn an_endless_window_title_keeps_memory_bounded_and_the_tab_name_short() {
+    let config = tempfile::tempdir().unwrap();
+    let tmux = tabsh_in_tmux(config.path(), "open demo", 100, 30);
+    tmux.wait_for("1 session", WAIT);
+    let tabsh = crate::support::process::descendants_named(tmux.pane_pid(), "tabsh");
+    let [tabsh] = tabsh.as_slice() else {
+        panic!("one tabsh below the pane: {tabsh:?}")
+    };
+    let tabsh = *tabsh as u32;
+    let before = crate::support::process::resident_bytes(tabsh);
+    // 100 MB of title before its terminator.
+    tmux.type_text(
+        "printf '\\033]0;'; head -c 100000000 /dev/zero | tr '\\0' a; printf '\\007'; echo title-$((1+1))-done",
+    );
+    tmux.press(&["Enter"]);
+    let mut peak = before;
+    let done =
+        crate::support::wait_until(Duration::from_secs(120), Duration::from_millis(50), || {
+            peak = peak.max(crate::support::process::resident_bytes(tabsh));
+            tmux.screen().contains("title-2-done")
+        });
+    assert!(done, "{}", tmux.screen());
+    let grown = peak.saturating_sub(before);
+    assert!(
+        grown < 64 * 1024 * 1024,
+        "grew by {grown} bytes for a 100 MB title"
+    );
+    let tab_bar = line(&tmux.screen(), 0);
+    assert!(
+        tab_bar.contains("aaa") && tab_bar.contains('…') && tab_bar.chars().count() <= 100,
+        "{tab_bar}"
+    );
+}
