@@ -130,7 +130,8 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
         // Drawn here, at once when the frame slot is free: an echo after a pause is drawn as
         // soon as it arrives, without a turn through the timer.
         if dirty && Instant::now() >= next_frame {
-            effects.extend(hand_over(&mut model, &mut pending_output));
+            // Only the tab on screen needs its output parsed to be drawn.
+            effects.extend(hand_over_active(&mut model, &mut pending_output));
             let area = Rect::new(0, 0, model.cols, model.rows);
             guard.screen.draw(area, |canvas| {
                 crate::ui::view(&model, &frame_memory, canvas)
@@ -141,9 +142,11 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             continue;
         }
         tokio::select! {
+            // Input first: a key never waits behind output, the network or a timer.
+            biased;
             batch = input.next() => {
-                // Keys are encoded by the terminal's modes, which output may change.
-                effects.extend(hand_over(&mut model, &mut pending_output));
+                // Keys are encoded by the active terminal's modes, which its output may change.
+                effects.extend(hand_over_active(&mut model, &mut pending_output));
                 for msg in batch?.into_iter().filter_map(input_msg) {
                     let was_scrolled =
                         model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
@@ -157,32 +160,47 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                 }
             },
             Some(first) = incoming.recv() => {
+                let active = model.active_tab().map(|tab| tab.id);
                 let mut next = Some(first);
-                let mut handled = 0;
+                let (mut handled, mut output) = (0, 0);
                 while let Some(item) = next.take() {
                     match item {
                         Msg::Net(NetEvent::Output { tab, bytes }) => {
-                            if pending_output.push(tab, bytes) {
-                                effects.extend(hand_over(&mut model, &mut pending_output));
-                            }
+                            output += bytes.len();
+                            dirty |= Some(tab) == active;
+                            pending_output.push(tab, bytes);
                         }
                         // Whatever else happened to a tab comes after the output before it.
                         other => {
                             effects.extend(hand_over(&mut model, &mut pending_output));
                             effects.extend(app::update(&mut model, other));
+                            dirty = true;
                         }
                     }
                     handled += 1;
-                    if handled < MAX_BATCH {
+                    // A turn takes in about as much output as one slice parses, so the
+                    // parsing keeps up and a key waits for little of either.
+                    if handled < MAX_BATCH && output < pending_output::SLICE_BYTES {
                         next = incoming.try_recv().ok();
                     }
                 }
-                dirty = true;
+                effects.extend(parse_a_slice(&mut model, &mut pending_output));
+                // Held output stays bounded whatever the network does.
+                while pending_output.over_cap() {
+                    effects.extend(parse_a_slice(&mut model, &mut pending_output));
+                }
             },
             _ = tokio::time::sleep_until(next_frame), if dirty => {}
             // A countdown or the inspector's clocks on screen: redraw once a second.
             _ = tokio::time::sleep(CLOCK_TICK), if !dirty && model.shows_a_clock() => {
                 dirty = true;
+            }
+            // Nothing else to do: parse what other tabs received, a slice at a time.
+            () = std::future::ready(()), if !pending_output.is_empty() => {
+                let active = model.active_tab().map(|tab| tab.id);
+                let (tab, slice_effects) = parse_a_slice_of(&mut model, &mut pending_output);
+                dirty |= tab.is_some() && tab == active;
+                effects.extend(slice_effects);
             }
         }
     }
@@ -198,7 +216,37 @@ fn input_msg(event: Event) -> Option<Msg> {
     }
 }
 
-/// Passes the output held for tabs to `update`, one message per tab.
+/// Passes the output held for the active tab to `update`.
+fn hand_over_active(model: &mut Model, pending_output: &mut PendingOutput) -> Vec<app::Effect> {
+    let Some(tab) = model.active_tab().map(|tab| tab.id) else {
+        return Vec::new();
+    };
+    match pending_output.take_tab(tab) {
+        Some(bytes) => app::update(model, Msg::Net(NetEvent::Output { tab, bytes })),
+        None => Vec::new(),
+    }
+}
+
+/// Parses one slice of held output (see [`pending_output::SLICE_BYTES`]).
+fn parse_a_slice(model: &mut Model, pending_output: &mut PendingOutput) -> Vec<app::Effect> {
+    parse_a_slice_of(model, pending_output).1
+}
+
+/// Parses one slice of held output and says whose it was.
+fn parse_a_slice_of(
+    model: &mut Model,
+    pending_output: &mut PendingOutput,
+) -> (Option<app::TabId>, Vec<app::Effect>) {
+    match pending_output.take_slice(pending_output::SLICE_BYTES) {
+        Some((tab, bytes)) => (
+            Some(tab),
+            app::update(model, Msg::Net(NetEvent::Output { tab, bytes })),
+        ),
+        None => (None, Vec::new()),
+    }
+}
+
+/// Passes all the output held for tabs to `update`, one message per tab.
 fn hand_over(model: &mut Model, pending_output: &mut PendingOutput) -> Vec<app::Effect> {
     if pending_output.is_empty() {
         return Vec::new();
