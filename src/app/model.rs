@@ -177,6 +177,8 @@ pub struct Model {
     pub next_tab: u64,
     pub next_connection: u64,
     pub next_prompt: u64,
+    /// Sessions asked for at start, opened once the profiles have been read.
+    pub opening_at_start: Vec<String>,
     pub quitting: bool,
 }
 
@@ -197,6 +199,7 @@ impl Model {
             next_tab: 1,
             next_connection: 1,
             next_prompt: 1,
+            opening_at_start: Vec::new(),
             quitting: false,
         }
     }

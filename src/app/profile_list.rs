@@ -24,9 +24,18 @@ pub struct ProfileList {
     /// that open tabs still use: their tabs keep working with the settings they had, until
     /// they close.
     retired: Vec<StoredProfile>,
+    /// Whether the store's contents and the ssh_config's hosts have arrived yet: the TUI
+    /// draws before the last file is read.
+    store_read: bool,
+    hosts_read: bool,
 }
 
 impl ProfileList {
+    /// Whether both the store and the ssh_config have been read once.
+    pub fn is_read(&self) -> bool {
+        self.store_read && self.hosts_read
+    }
+
     /// The current profile `id`: the store's or the ssh_config's, else the last one an open tab
     /// used.
     pub fn get(&self, id: &str) -> Option<&StoredProfile> {
@@ -86,6 +95,7 @@ impl ProfileList {
         failures: Vec<LoadError>,
         in_use: impl Fn(&str) -> bool,
     ) {
+        self.store_read = true;
         self.loaded = profiles;
         self.failures = failures;
         self.relist(in_use);
@@ -93,6 +103,7 @@ impl ProfileList {
 
     /// Takes the ssh_config's new hosts, keeping aside the ones that left while tabs use them.
     pub fn replace_ssh_config(&mut self, listing: HostListing, in_use: impl Fn(&str) -> bool) {
+        self.hosts_read = true;
         self.ssh_hosts = listing.hosts;
         self.ssh_error = listing.error;
         self.relist(in_use);

@@ -19,11 +19,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
     match msg {
         Msg::Start { open } => {
-            for profile_id in open {
-                open_profile(model, &profile_id, &mut effects);
-            }
-            if model.tabs.is_empty() {
+            if open.is_empty() {
+                // It shows at once, and lists the sessions as soon as they are read.
                 model.overlay = Some(Overlay::SessionManager(SessionManager::new()));
+            } else {
+                model.opening_at_start = open;
+                open_at_start(model, &mut effects);
             }
         }
         Msg::Key(key) => keys::on_key(model, key, &mut effects),
@@ -87,6 +88,7 @@ fn replace_profiles(
     replace(&mut model.profiles, &|id| {
         tabs.iter().any(|tab| tab.profile_id == id)
     });
+    open_at_start(model, effects);
     for (connection, old) in before {
         let Some(info) = model.connections.get(&connection) else {
             continue;
@@ -99,6 +101,20 @@ fn replace_profiles(
                 settings,
             });
         }
+    }
+}
+
+/// Opens the sessions asked for at start, once the profiles have been read.
+fn open_at_start(model: &mut Model, effects: &mut Vec<Effect>) {
+    if !model.profiles.is_read() || model.opening_at_start.is_empty() {
+        return;
+    }
+    for profile_id in std::mem::take(&mut model.opening_at_start) {
+        open_profile(model, &profile_id, effects);
+    }
+    // None of them could be opened (each says why): the session manager instead.
+    if model.tabs.is_empty() && model.overlay.is_none() {
+        model.overlay = Some(Overlay::SessionManager(SessionManager::new()));
     }
 }
 

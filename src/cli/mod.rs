@@ -29,7 +29,11 @@ pub async fn run(args: Args) -> anyhow::Result<u8> {
     let demo_max_sessions = args.demo_max_sessions;
     match args.command {
         None => {
-            tui::run(open_store()?, ssh_config, &[], demo_max_sessions).await?;
+            // Read by the store's own thread: the first frame does not wait for the files.
+            let dir = resolve_config_dir(config_dir)?;
+            let store = Store::open_unread(&dir)
+                .with_context(|| format!("cannot open the session store in {}", dir.display()))?;
+            tui::run(store, ssh_config, &[], demo_max_sessions).await?;
             Ok(0)
         }
         Some(Command::Open { profiles }) => {

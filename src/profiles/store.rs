@@ -71,6 +71,8 @@ pub struct Store {
     profiles: Vec<StoredProfile>,
     failures: Vec<LoadError>,
     seeded: bool,
+    /// Whether the profiles have been read (see [`Store::open_unread`]).
+    read: bool,
 }
 
 impl Store {
@@ -78,6 +80,14 @@ impl Store {
     /// run. Only a store-wide problem is an `Err`; broken profile files end up in
     /// [`Store::failures`].
     pub fn open(config_dir: &Path) -> Result<Store, StoreError> {
+        let mut store = Self::open_unread(config_dir)?;
+        store.reload()?;
+        Ok(store)
+    }
+
+    /// Like [`Store::open`], but no profile is read until [`Store::reload`]: the config dir is
+    /// made and checked, and the examples seeded on first run.
+    pub fn open_unread(config_dir: &Path) -> Result<Store, StoreError> {
         ensure_private_dir(config_dir).map_err(|e| StoreError::io(config_dir, e))?;
         refuse_untrusted_dir(config_dir)?;
         let sessions_dir = config_dir.join(SESSIONS_DIR);
@@ -87,15 +97,19 @@ impl Store {
         if seeded {
             seed_examples(&sessions_dir)?;
         }
-        let mut store = Store {
+        Ok(Store {
             config_dir: config_dir.to_owned(),
             sessions_dir,
             profiles: Vec::new(),
             failures: Vec::new(),
             seeded,
-        };
-        store.reload()?;
-        Ok(store)
+            read: false,
+        })
+    }
+
+    /// Whether the profiles have been read.
+    pub fn is_read(&self) -> bool {
+        self.read
     }
 
     /// Re-reads every profile file, replacing what was loaded before.
@@ -103,6 +117,7 @@ impl Store {
         let (profiles, failures) = load_dir(&self.sessions_dir)?;
         self.profiles = profiles;
         self.failures = failures;
+        self.read = true;
         Ok(())
     }
 
@@ -285,10 +300,47 @@ pub(super) fn load_dir(sessions_dir: &Path) -> Result<Loaded, StoreError> {
     }
     paths.sort();
 
+    // Reading and parsing thousands of small files is CPU work: spread over the cores, each
+    // thread taking every n-th file, then put back in order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(paths.len().div_ceil(FILES_PER_THREAD))
+        .max(1);
+    let mut results: Vec<(usize, Result<StoredProfile, Vec<LoadError>>)> = if threads == 1 {
+        paths
+            .iter()
+            .map(|path| load_file(path))
+            .enumerate()
+            .collect()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|first| {
+                    let paths = &paths;
+                    scope.spawn(move || {
+                        (first..paths.len())
+                            .step_by(threads)
+                            .map(|index| (index, load_file(&paths[index])))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| match worker.join() {
+                    Ok(loaded) => loaded,
+                    // A panic parsing a file is a bug; it ends the program as it would have
+                    // without the threads.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    };
+    results.sort_by_key(|(index, _)| *index);
     let mut profiles = Vec::new();
     let mut failures = Vec::new();
-    for path in paths {
-        match load_file(&path) {
+    for (_, result) in results {
+        match result {
             Ok(stored) => profiles.push(stored),
             Err(errors) => failures.extend(errors),
         }
@@ -296,6 +348,9 @@ pub(super) fn load_dir(sessions_dir: &Path) -> Result<Loaded, StoreError> {
     profiles.sort_by(|a, b| a.id.cmp(&b.id));
     Ok((profiles, failures))
 }
+
+/// Fewer files than this are not worth a thread.
+const FILES_PER_THREAD: usize = 64;
 
 fn load_file(path: &Path) -> Result<StoredProfile, Vec<LoadError>> {
     let Some(id) = path.file_stem().and_then(|stem| stem.to_str()) else {

@@ -10,10 +10,6 @@ use crate::app::Effect;
 use crate::demo::Targets;
 use crate::profiles::Store;
 
-/// Messages the loop gets before anything else: the store's contents and the ssh_config's
-/// hosts, in either order.
-pub const STARTUP_MESSAGES: usize = 2;
-
 pub struct Executor {
     registry: Registry,
     store: StoreWorker,
@@ -22,8 +18,8 @@ pub struct Executor {
 }
 
 impl Executor {
-    /// The store's contents and the ssh_config's hosts reach the loop as the first
-    /// [`STARTUP_MESSAGES`] messages.
+    /// The store's contents and the ssh_config's hosts reach the loop once read, from the
+    /// threads that read them.
     pub fn new(
         outbox: Outbox,
         store: Store,

@@ -107,14 +107,9 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
     let arming = PromptArming::new(outbox.clone());
     let mut executor = Executor::new(outbox, store, targets, options.ssh_config)?;
     let mut model = Model::new(options.keymap, size.width, size.height);
-    // The store's contents and the ssh_config's hosts come first, then the sessions to open.
-    let mut effects = Vec::new();
-    for _ in 0..executor::STARTUP_MESSAGES {
-        if let Some(msg) = incoming.recv().await {
-            effects.extend(app::update(&mut model, msg));
-        }
-    }
-    effects.extend(app::update(&mut model, Msg::Start { open }));
+    // The first frame comes before the store's contents and the ssh_config's hosts: the
+    // sessions to open wait in the model until both have been read.
+    let mut effects = app::update(&mut model, Msg::Start { open });
     let mut input = Input::new()?;
     let frame_memory = FrameMemory::default();
     let mut pending_output = PendingOutput::default();

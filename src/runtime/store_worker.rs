@@ -33,10 +33,19 @@ impl StoreWorker {
     /// Starts the thread; the store's contents as they are now go to the loop first.
     pub fn spawn(store: Store, outbox: Outbox) -> std::io::Result<Self> {
         let (requests, receiver) = mpsc::channel();
-        let _ = outbox.send(contents(&store));
         let thread = thread::Builder::new()
             .name("tabsh-store".to_owned())
-            .spawn(move || serve(store, &receiver, &outbox))?;
+            .spawn(move || {
+                // Read here, so the TUI's first frame does not wait for thousands of files.
+                let mut store = store;
+                if !store.is_read()
+                    && let Err(error) = store.reload()
+                {
+                    let _ = outbox.send(Msg::Stored(StoreOutcome::Failed(error.to_string())));
+                }
+                let _ = outbox.send(contents(&store));
+                serve(store, &receiver, &outbox)
+            })?;
         Ok(Self {
             requests: Some(requests),
             thread: Some(thread),

@@ -109,7 +109,9 @@ fn render_rows(
     buf: &mut Buffer,
 ) {
     if rows.is_empty() {
-        let message = if list.listed().is_empty() {
+        let message = if !list.is_read() {
+            "Reading saved sessions…".to_owned()
+        } else if list.listed().is_empty() {
             "No saved sessions. Ctrl-n creates one.".to_owned()
         } else {
             format!(

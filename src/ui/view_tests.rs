@@ -94,6 +94,7 @@ fn one_open_tab() -> Model {
             failures: Vec::new(),
         },
     );
+    update(&mut model, Msg::SshConfig(Box::default()));
     let effects = update(
         &mut model,
         Msg::Start {
@@ -168,6 +169,7 @@ fn a_password_prompt_hides_what_is_typed() {
             failures: Vec::new(),
         },
     );
+    update(&mut model, Msg::SshConfig(Box::default()));
     let effects = update(
         &mut model,
         Msg::Start {

@@ -29,6 +29,7 @@ pub(crate) fn stored(id: &str) -> StoredProfile {
     }
 }
 
+/// A model whose store holds `web` and `db` and whose ssh_config lists nothing, both read.
 pub(crate) fn model() -> Model {
     let mut model = Model::new(Keymap::default(), 100, 30);
     update(
@@ -38,6 +39,7 @@ pub(crate) fn model() -> Model {
             failures: Vec::new(),
         },
     );
+    update(&mut model, Msg::SshConfig(Box::default()));
     model
 }
 

@@ -223,3 +223,37 @@ fn a_resize_while_the_channel_opens_reaches_it_too() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn sessions_asked_for_at_start_open_once_the_profiles_are_read() {
+    let mut model = Model::new(Keymap::default(), 100, 30);
+    let effects = update(
+        &mut model,
+        Msg::Start {
+            open: vec!["web".to_owned()],
+        },
+    );
+    assert!(effects.is_empty(), "nothing read yet: {effects:?}");
+    update(
+        &mut model,
+        Msg::Profiles {
+            profiles: vec![stored("web")],
+            failures: Vec::new(),
+        },
+    );
+    assert!(model.tabs.is_empty(), "the ssh_config is not read yet");
+    let effects = update(&mut model, Msg::SshConfig(Box::default()));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Connect { .. }]),
+        "{effects:?}"
+    );
+    assert!(model.overlay.is_none());
+}
+
+#[test]
+fn with_nothing_to_open_the_session_manager_shows_before_anything_is_read() {
+    let mut model = Model::new(Keymap::default(), 100, 30);
+    update(&mut model, Msg::Start { open: Vec::new() });
+    assert!(matches!(model.overlay, Some(Overlay::SessionManager(_))));
+    assert!(!model.profiles.is_read());
+}
