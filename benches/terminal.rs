@@ -134,7 +134,7 @@ struct Results {
     echo: Option<Pair>,
     echo_under_flood: Option<EchoUnderFlood>,
     memory: Option<Memory>,
-    startup: Option<Vec<Duration>>,
+    startup: Option<startup::Startup>,
 }
 
 /// Samples of tabsh and of what it is compared with.
