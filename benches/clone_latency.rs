@@ -14,6 +14,9 @@
 //! The cases are interleaved round by round, so a slow spell of the machine hurts them all
 //! alike instead of one row.
 
+// A measurement, like a test: a broken setup stops it with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // The test bed is shared with the integration tests rather than copied, so the benchmark
 // runs against exactly the sshd setup the tests check.
 #[path = "../tests/integration/support/mod.rs"]

@@ -5,6 +5,9 @@
 //! test bed). `TABSH_BENCH_IDLE_SECS` sets the measured window (default 60). The real `tabsh`
 //! binary runs in tmux, as a person would use it; CPU is read from /proc (user + system time).
 
+// A measurement, like a test: a broken setup stops it with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/integration/support/mod.rs"]
 mod support;
 

@@ -6,6 +6,9 @@
 //!
 //! Run with `cargo bench --bench scrollback_memory`.
 
+// A measurement, like a test: a broken setup stops it with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};

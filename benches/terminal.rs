@@ -17,6 +17,9 @@
 //! `TABSH_BENCH_CASES=flood,flood-coloured,flood-cjk,echo,echo-flood,memory,startup` measures
 //! only the cases listed.
 
+// A measurement, like a test: a broken setup stops it with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/integration/support/mod.rs"]
 mod support;
 

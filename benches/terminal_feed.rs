@@ -11,6 +11,9 @@
 //!
 //! Run with `cargo bench --bench terminal_feed`; `TABSH_BENCH_RUNS` sets the rounds (default 5).
 
+// A measurement, like a test: a broken setup stops it with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "common/mod.rs"]
 mod common;
 

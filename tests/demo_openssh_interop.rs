@@ -2,6 +2,9 @@
 //! a person would point at it. The test command installs openssh-client; without it this
 //! test fails rather than pretending to pass.
 
+// Test code: a failed unwrap is a failed test, with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;

@@ -1,5 +1,8 @@
 //! Drives the built-in demo server with russh's own client over loopback.
 
+// Test code: a failed unwrap is a failed test, with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 use std::time::Duration;
 

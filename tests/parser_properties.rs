@@ -2,6 +2,9 @@
 //! keys.toml, known_hosts and ssh_config. Random bytes and random valid-looking files must
 //! never panic, and every error must name the file and, where the problem has one, the line.
 
+// Test code: a failed unwrap is a failed test, with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use proptest::prelude::*;

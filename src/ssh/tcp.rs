@@ -59,7 +59,11 @@ pub async fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStre
             }
         }
     }
-    Err(last_error.expect("at least one address was tried"))
+    // At least one address was tried (an empty list returned above).
+    Err(last_error.unwrap_or_else(|| SshError::NameNotResolved {
+        host: host.to_owned(),
+        reason: "no addresses".to_owned(),
+    }))
 }
 
 /// A second descriptor for the connection's socket, kept so socket options can change while

@@ -91,9 +91,9 @@ fn history_line_of(
 ) -> HistoryLine {
     match shape.kind {
         LineKind::Ascii | LineKind::Text if *pen == CellAttributes::default() => {
-            // `shape_of` took these bytes, and it takes valid UTF-8 only.
-            let text = std::str::from_utf8(text).expect("plain lines are UTF-8");
-            return HistoryLine::plain(text);
+            // `shape_of` took these bytes, and it takes valid UTF-8 only: the lossy form is
+            // borrowed, never replaced, and costs what the strict check would.
+            return HistoryLine::plain(&String::from_utf8_lossy(text));
         }
         LineKind::Ascii => builder.push_ascii(text, *pen),
         LineKind::Text | LineKind::Styled => {

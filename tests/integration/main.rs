@@ -1,6 +1,9 @@
 //! One integration test binary for all real-server tests, so the test bed (test user, keys,
 //! servers) is set up once per process and shared by every test module.
 
+// Test code: a failed unwrap is a failed test, with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod anti_idle;
 mod certificates;
 mod cli;

@@ -4,6 +4,9 @@
 // Accessors are the API other test modules build on; not all of them are used by the smoke
 // tests yet, and each test module only uses a part of them.
 #![allow(dead_code)]
+// Test code, also built into the benchmarks: a setup that fails stops the test or the
+// benchmark with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod agent;
 pub mod askpass;
