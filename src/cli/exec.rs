@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
+use tabsh::demo::Targets;
 use tabsh::escape::escape_line;
 use tabsh::profiles::Profile;
 use tabsh::ssh::{
-    BatchPrompter, BoundedInput, ChannelEvent, ConnectOptions, Connection, LinkState, Prompter,
-    SessionRequest, SshError, command_queue,
+    BatchPrompter, BoundedInput, ChannelEvent, Connection, LinkState, Prompter, SessionRequest,
+    SshError, command_queue,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -23,12 +24,23 @@ pub const SSH_FAILURE_STATUS: i32 = 255;
 /// reads costs this much memory, not gigabytes.
 const OUTPUT_QUEUE_PACKETS: usize = 16;
 
-pub async fn run(profile: &Profile, command: &[String], batch: bool) -> Result<i32, SshError> {
+pub async fn run(
+    profile: &Profile,
+    command: &[String],
+    batch: bool,
+    demo_max_sessions: u32,
+) -> Result<i32, SshError> {
     let prompter: Arc<dyn Prompter> = match (batch, TerminalPrompter::open()) {
         (false, Some(terminal)) => Arc::new(terminal),
         _ => Arc::new(BatchPrompter),
     };
-    let options = ConnectOptions::from_profile(profile);
+    // One place decides where a profile connects, for every command: its host, or the
+    // built-in demo server, started here and kept running until the command is done.
+    let targets = Targets::new(demo_max_sessions);
+    let options = targets
+        .connect_options(profile)
+        .await
+        .map_err(SshError::Other)?;
     let connection = Connection::connect(&options, prompter).await?;
     let request = SessionRequest {
         pty: None,

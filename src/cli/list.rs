@@ -17,12 +17,7 @@ pub fn run(store: &Store, hosts: &HostListing) -> u8 {
         [
             stored.id.clone(),
             stored.display_name().to_owned(),
-            format!(
-                "{}@{}:{}",
-                profile.effective_user(),
-                profile.host,
-                profile.port
-            ),
+            profile.shown_target(),
             profile.folder.clone(),
         ]
     });
@@ -39,12 +34,7 @@ pub fn run(store: &Store, hosts: &HostListing) -> u8 {
                 Some(saved) => format!("{} (saved {} wins)", host.alias, saved.id),
                 None => host.alias.clone(),
             },
-            format!(
-                "{}@{}:{}",
-                profile.effective_user(),
-                profile.host,
-                profile.port
-            ),
+            profile.shown_target(),
             profile.folder.clone(),
         ]
     });

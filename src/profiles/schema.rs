@@ -253,6 +253,16 @@ impl Profile {
     pub fn effective_user(&self) -> String {
         self.user.clone().unwrap_or_else(local_user_name)
     }
+
+    /// Where it connects, as every command shows it: `user@host:port` (the user only when
+    /// the profile names one), or the built-in demo server, which ignores host and port.
+    pub fn shown_target(&self) -> String {
+        match &self.user {
+            _ if self.builtin_demo => "built-in demo server".to_owned(),
+            Some(user) => format!("{user}@{}:{}", self.host, self.port),
+            None => format!("{}:{}", self.host, self.port),
+        }
+    }
 }
 
 pub fn local_user_name() -> String {

@@ -190,11 +190,7 @@ fn render_row(
             let profile = &stored.profile;
             let name = format!("{}  {}", " ".repeat(depth * INDENT), stored.display_name());
             buf.set_stringn(area.x, area.y, name, name_width.min(width), Style::new());
-            let address = match &profile.user {
-                _ if profile.builtin_demo => "built-in demo server".to_owned(),
-                Some(user) => format!("{user}@{}:{}", profile.host, profile.port),
-                None => format!("{}:{}", profile.host, profile.port),
-            };
+            let address = profile.shown_target();
             let address_x = name_width + 1;
             if address_x < width {
                 buf.set_stringn(

@@ -320,3 +320,32 @@ fn tabsh_log_goes_to_a_private_file_never_to_stderr() {
     assert_eq!(mode_of(&default_log), 0o600);
     assert_eq!(mode_of(default_log.parent().unwrap()), 0o700);
 }
+
+#[test]
+fn every_command_takes_the_demo_profile_to_the_built_in_server() {
+    let config = tempfile::tempdir().unwrap();
+    let out = tabsh(config.path(), &["list"]);
+    let stdout = text(&out.stdout);
+    let demo = stdout
+        .lines()
+        .find(|line| line.starts_with("demo "))
+        .unwrap_or_default();
+    assert!(demo.contains("built-in demo server"), "{stdout}");
+    assert!(!demo.contains(":22"), "{stdout}");
+
+    // exec reaches the built-in server, not port 22 of this machine.
+    let out = Command::new(env!("CARGO_BIN_EXE_tabsh"))
+        .arg("--config-dir")
+        .arg(config.path())
+        .args(["exec", "--batch", "demo", "--", "echo", "from-the-demo-$((6*7))"])
+        .env("SHELL", "/bin/sh")
+        .stdin(Stdio::null())
+        .output()
+        .expect("tabsh runs");
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (Some(0), "from-the-demo-42\n".to_owned()),
+        "{}",
+        text(&out.stderr)
+    );
+}
