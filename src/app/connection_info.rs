@@ -29,6 +29,8 @@ pub struct Reconnect {
     pub next_try: Option<Instant>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    /// The connection had been up a while, so the first attempt was made without a wait.
+    pub first_at_once: bool,
 }
 
 /// A reconnect that happened, for the inspector.

@@ -1,7 +1,10 @@
 //! Bringing a lost connection back, and every tab that was on it: one new connection under the
 //! same id, one login (its questions asked in one tab of the group), then each tab reopened as
 //! a channel of it, in the same tab, with its scrollback and a line saying what happened.
-//! Waits between attempts start at 1 s and double up to 60 s.
+//! A connection that had been up a while is tried again at once (a server restart, a dropped
+//! Wi-Fi: most come back on the first try); then, and after a connection that died young (a
+//! server that takes the login and drops it), waits start at 1 s and double up to 60 s, as
+//! autossh does after fast failures.
 
 use std::time::{Duration, Instant};
 
@@ -16,10 +19,22 @@ use crate::ssh::LossCause;
 /// The longest wait between attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-/// The wait before attempt `attempt` (from 1): 1 s, 2 s, 4 s, ... at most 60 s.
-pub fn backoff(attempt: u32) -> Duration {
-    let doublings = attempt.saturating_sub(1).min(6);
+/// Up this long before it was lost, a connection is tried again at once.
+pub const STEADY_UPTIME: Duration = Duration::from_secs(10);
+
+/// The `n`th wait (from 1): 1 s, 2 s, 4 s, ... at most 60 s.
+pub fn backoff(n: u32) -> Duration {
+    let doublings = n.saturating_sub(1).min(6);
     Duration::from_secs(1 << doublings).min(MAX_BACKOFF)
+}
+
+/// The wait before attempt `attempt` (from 1): none before the first when it is made at once.
+pub fn wait_before(attempt: u32, first_at_once: bool) -> Duration {
+    match (first_at_once, attempt) {
+        (true, 0 | 1) => Duration::ZERO,
+        (true, later) => backoff(later - 1),
+        (false, _) => backoff(attempt),
+    }
 }
 
 /// The tabs `connection` is to bring back.
@@ -76,23 +91,32 @@ pub fn connection_lost(
             tab.typeahead.clear();
         }
     }
-    if let Some(info) = model.connections.get_mut(&connection) {
-        info.sessions = 0;
-        info.rtt = None;
-        info.misses = (0, 0);
-        info.phase = LinkPhase::Reconnecting(Reconnect {
-            cause,
-            lost_at: at,
+    let Some(info) = model.connections.get_mut(&connection) else {
+        return;
+    };
+    let first_at_once = matches!(info.phase, LinkPhase::Up { since }
+        if at.saturating_duration_since(since) >= STEADY_UPTIME);
+    let delay = wait_before(1, first_at_once);
+    info.sessions = 0;
+    info.rtt = None;
+    info.misses = (0, 0);
+    info.phase = LinkPhase::Reconnecting(Reconnect {
+        cause,
+        lost_at: at,
+        attempt: 1,
+        next_try: Some(at + delay),
+        last_error: None,
+        first_at_once,
+    });
+    if first_at_once {
+        start_attempt(model, connection, effects);
+    } else {
+        effects.push(Effect::ScheduleReconnect {
+            connection,
             attempt: 1,
-            next_try: Some(at + backoff(1)),
-            last_error: None,
+            delay,
         });
     }
-    effects.push(Effect::ScheduleReconnect {
-        connection,
-        attempt: 1,
-        delay: backoff(1),
-    });
 }
 
 /// The wait before `attempt` is over: start it, unless the person already did, or stopped.
@@ -183,7 +207,7 @@ pub fn attempt_failed(
     };
     reconnect.last_error = Some(error);
     reconnect.attempt += 1;
-    let delay = backoff(reconnect.attempt);
+    let delay = wait_before(reconnect.attempt, reconnect.first_at_once);
     reconnect.next_try = Some(at + delay);
     effects.push(Effect::ScheduleReconnect {
         connection,
@@ -291,8 +315,17 @@ mod tests {
 
     #[test]
     fn waits_double_from_one_second_up_to_a_minute() {
-        let waits: Vec<u64> = (1..=9).map(|attempt| backoff(attempt).as_secs()).collect();
+        let waits: Vec<u64> = (1..=9).map(|n| backoff(n).as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(backoff(u32::MAX), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn a_first_attempt_at_once_starts_the_ladder_one_step_later() {
+        let waits: Vec<u64> = (1..=5).map(|a| wait_before(a, true).as_secs()).collect();
+        assert_eq!(waits, [0, 1, 2, 4, 8]);
+        let waits: Vec<u64> = (1..=5).map(|a| wait_before(a, false).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16]);
+        assert_eq!(wait_before(u32::MAX, true), MAX_BACKOFF);
     }
 }

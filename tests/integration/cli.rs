@@ -337,7 +337,14 @@ fn every_command_takes_the_demo_profile_to_the_built_in_server() {
     let out = Command::new(env!("CARGO_BIN_EXE_tabsh"))
         .arg("--config-dir")
         .arg(config.path())
-        .args(["exec", "--batch", "demo", "--", "echo", "from-the-demo-$((6*7))"])
+        .args([
+            "exec",
+            "--batch",
+            "demo",
+            "--",
+            "echo",
+            "from-the-demo-$((6*7))",
+        ])
         .env("SHELL", "/bin/sh")
         .stdin(Stdio::null())
         .output()

@@ -238,6 +238,45 @@ fn failed_attempts_wait_longer_each_time_until_the_attempts_run_out() {
 }
 
 #[test]
+fn a_connection_that_was_up_a_while_is_tried_again_at_once_then_after_one_second() {
+    let mut model = model();
+    connected(&mut model);
+    let since = match model.connections[&ConnectionId(1)].phase {
+        LinkPhase::Up { since } => since,
+        ref other => panic!("{other:?}"),
+    };
+    let at = since + crate::app::reconnect::STEADY_UPTIME;
+    let effects = lose(&mut model, LossCause::Reset, at);
+    let connects = effects
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Effect::Connect {
+                    connection: ConnectionId(1),
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(connects, 1, "no wait before the first attempt: {effects:?}");
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ScheduleReconnect { .. })),
+        "{effects:?}"
+    );
+    let effects = failed(&mut model, false, at);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::ScheduleReconnect { attempt: 2, delay, .. }] if delay.as_secs() == 1
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
 fn a_refused_login_or_changed_host_key_stops_at_once() {
     let mut model = model();
     connected(&mut model);
