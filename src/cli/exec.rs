@@ -116,6 +116,9 @@ async fn relay_output(mut events: tokio::sync::mpsc::Receiver<ChannelEvent>) -> 
                         .as_bytes(),
                     )
                     .await;
+                // tokio writes stderr on a blocking thread: without the flush the line can
+                // still be on its way when the process exits.
+                let _ = stderr.flush().await;
                 status = Some(SSH_FAILURE_STATUS);
             }
             ChannelEvent::Eof => {}
