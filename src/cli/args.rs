@@ -9,11 +9,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "tabsh",
     version = env!("TABSH_VERSION"),
-    about = "A terminal-UI SSH session manager: tabs, saved sessions, clone session, anti-idle",
+    about = "A terminal-UI SSH session manager: tabs, saved sessions, clone session, anti-idle, \
+             reconnect",
     long_about = "A terminal-UI SSH session manager: tabs, saved sessions, clone session, \
-                  anti-idle.\n\nWithout a command, tabsh starts the TUI in the session manager, \
-                  which lists the saved sessions and the hosts of ~/.ssh/config (read-only, \
-                  re-read when the file changes)."
+                  anti-idle, reconnect.\n\nWithout a command, tabsh starts the TUI in the \
+                  session manager, which lists the saved sessions and the hosts of ~/.ssh/config \
+                  (read-only, re-read when the file changes). A lost connection comes back by \
+                  itself with all its tabs and one login; Ctrl-\\ ? in the TUI lists the keys \
+                  (Ctrl-\\ i: the connection inspector)."
 )]
 pub struct Args {
     /// Where profiles live (default: the platform config dir, e.g. ~/.config/tabsh)
