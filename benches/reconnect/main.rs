@@ -1,0 +1,197 @@
+//! Reconnect after a server restart, compared with one fresh OpenSSH login.
+//!
+//! Run with `cargo bench --bench reconnect` (as root, like the integration tests: it uses their
+//! private sshd and login user). `TABSH_BENCH_RUNS` sets the measured rounds (default 10).
+//!
+//! The real `tabsh` binary runs on a pty this bench owns, with 10 tabs on one connection (one
+//! login, cloned 9 times). Each sample "restarts the server" for that connection: it kills the
+//! sshd processes serving it (not the listener), and times from the kill until every one of
+//! the 10 tabs has the prompt of its new shell, seen in the tab bar (`tab_group.rs` and
+//! `shell_title.rs` say how). A walk over the tabs then checks, outside the time, that each
+//! shows the reconnect marker with the prompt below it. In the same run, taking turns round
+//! by round:
+//!
+//! - tabsh's group reconnect as it ships: its first attempt waits 1 s after the loss;
+//! - the same with `Ctrl-\ r` ("try now") pressed as soon as the tabs show they wait, which is
+//!   what a first attempt without the wait would give;
+//! - one fresh OpenSSH login, `ssh -tt` on a pty of the same size, from spawn until its prompt,
+//!   once with OpenSSH's default key exchange and once with the one tabsh negotiates;
+//! - the floor: one fresh login by tabsh's library (connect, authenticate, one pty + shell
+//!   channel, its prompt).
+
+// The test bed is shared with the integration tests rather than copied, so the benchmark runs
+// against exactly the sshd setup the tests check.
+#[path = "../../tests/integration/support/mod.rs"]
+mod support;
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod report;
+mod server;
+mod shell_title;
+mod tab_group;
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, ensure};
+
+use common::own_pty::{OwnPty, cursor_row};
+use common::ssh_target::{SshTarget, TABSH_KEX_OPTION};
+use common::tabsh_login::{SETTLE_PAUSE, time_tabsh_fresh};
+use report::Samples;
+use support::{Sshd, test_user, user_keys};
+use tab_group::{PTY_COLS, PTY_ROWS, TabGroup};
+
+const DEFAULT_RUNS: usize = 10;
+/// Keeps a mistyped `TABSH_BENCH_RUNS` from occupying the machine for long: a round takes
+/// about four seconds.
+const MAX_RUNS: usize = 100;
+const TABS: usize = 10;
+/// Bounds every wait for something on a screen; only a broken setup gets near it.
+const WAIT: Duration = Duration::from_secs(30);
+/// The wait before tabsh's first reconnect attempt: `backoff(1)` in src/app/reconnect.rs.
+const FIRST_RECONNECT_WAIT: Duration = Duration::from_secs(1);
+
+#[derive(Clone, Copy)]
+enum Case {
+    GroupAfterBackoff,
+    GroupRetriedAtOnce,
+    OpenSshLogin,
+    OpenSshLoginWithTabshKex,
+    TabshLibraryLogin,
+}
+
+const CASES: [Case; 5] = [
+    Case::GroupAfterBackoff,
+    Case::GroupRetriedAtOnce,
+    Case::OpenSshLogin,
+    Case::OpenSshLoginWithTabshKex,
+    Case::TabshLibraryLogin,
+];
+
+fn main() -> Result<()> {
+    // `cargo test --all-targets` runs this binary without `--bench`; it must not measure then.
+    if !std::env::args().any(|argument| argument == "--bench") {
+        println!("reconnect: not run as a benchmark (no --bench); skipping the measurements");
+        return Ok(());
+    }
+    let runs = common::runs_from_env(DEFAULT_RUNS, MAX_RUNS)?;
+    // Holds the shells' start-up file; declared first, so removed after sshd is gone.
+    let shell_files = tempfile::Builder::new()
+        .prefix("tabsh-bench-shell-")
+        .tempdir()
+        .context("create a dir for the shells' start-up file")?;
+    // Dropped after everything that talks to it, and its drop ends every process it forked,
+    // even when a step below failed.
+    let sshd = Sshd::start(shell_title::sshd_options(shell_files.path())?);
+    let target = SshTarget {
+        port: sshd.port(),
+        user: test_user().name.to_owned(),
+        key: user_keys().ed25519.private.clone(),
+        known_hosts: sshd.write_known_hosts(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("start the tokio runtime")?;
+    eprintln!("reconnect: {TABS} tabs, {runs} rounds after a warm-up round");
+    let mut group = TabGroup::open(&target, TABS, WAIT)?;
+    ensure!(
+        server::logins(&sshd) == 1,
+        "the {TABS} tabs took {} logins",
+        server::logins(&sshd)
+    );
+    let mut samples = Samples::default();
+    // Round 0 warms up (sshd's session code, the page cache, lazy set-up in the clients) and is
+    // thrown away. The cases take turns going first, so a slow spell of the machine does not
+    // always hit the same one.
+    for round in 0..=runs {
+        for offset in 0..CASES.len() {
+            let case = CASES[(round + offset) % CASES.len()];
+            let keep = round > 0;
+            match case {
+                Case::GroupAfterBackoff | Case::GroupRetriedAtOnce => {
+                    let at_once = matches!(case, Case::GroupRetriedAtOnce);
+                    let sample = time_group_reconnect(&mut group, &sshd, at_once)
+                        .with_context(|| format!("round {round}: group reconnect"))?;
+                    if keep {
+                        samples.add_group(at_once, sample);
+                    }
+                }
+                Case::OpenSshLogin | Case::OpenSshLoginWithTabshKex => {
+                    let same_kex = matches!(case, Case::OpenSshLoginWithTabshKex);
+                    let options: &[&str] = if same_kex { &TABSH_KEX_OPTION } else { &[] };
+                    let elapsed = time_openssh_login(&target, options)
+                        .with_context(|| format!("round {round}: OpenSSH login"))?;
+                    if keep {
+                        samples.add_openssh(same_kex, elapsed);
+                    }
+                }
+                Case::TabshLibraryLogin => {
+                    let elapsed = runtime
+                        .block_on(time_tabsh_fresh(&target))
+                        .with_context(|| format!("round {round}: tabsh library login"))?;
+                    if keep {
+                        samples.tabsh_library_login.push(elapsed);
+                    }
+                }
+            }
+        }
+    }
+    drop(group);
+    drop(runtime);
+    drop(sshd);
+    report::print(&samples, runs)
+}
+
+/// One reconnect of the whole group, as measured.
+struct GroupSample {
+    /// From the kill until the first tab had its new shell's prompt.
+    first_prompt: Duration,
+    /// From the kill until every tab had its new shell's prompt.
+    elapsed: Duration,
+    marker: Option<String>,
+}
+
+/// Kills the group's connection and times until every tab has its new shell's prompt;
+/// `at_once` presses `Ctrl-\ r` instead of waiting out the first backoff. Checks afterwards,
+/// outside the time, that it took exactly one login and that every tab shows the marker with
+/// the prompt below it.
+fn time_group_reconnect(group: &mut TabGroup, sshd: &Sshd, at_once: bool) -> Result<GroupSample> {
+    group.label_tabs(WAIT)?;
+    let titles_before = group.titles();
+    let logins_before = server::logins(sshd);
+    let killed_at = server::kill_the_connection(sshd)?;
+    if at_once {
+        group.retry_now_once_waiting(WAIT)?;
+    }
+    let first_prompted = group.wait_until_first_prompted(&titles_before, WAIT)?;
+    let all_prompted = group.wait_until_all_prompted(&titles_before, WAIT)?;
+
+    group.check_all_back(WAIT)?;
+    let logins = server::logins(sshd).saturating_sub(logins_before);
+    ensure!(
+        logins == 1,
+        "the group came back with {logins} logins instead of one"
+    );
+    Ok(GroupSample {
+        first_prompt: first_prompted - killed_at,
+        elapsed: all_prompted - killed_at,
+        marker: group.last_marker(),
+    })
+}
+
+/// `ssh -tt` with `options` from spawn until its prompt is on the cursor's line, on a pty the
+/// size of tabsh's; the pty's drop kills it.
+fn time_openssh_login(target: &SshTarget, options: &[&str]) -> Result<Duration> {
+    // The case before may have just ended a connection; its teardown is not this login's.
+    std::thread::sleep(SETTLE_PAUSE);
+    let argv = target.ssh_tt_argv(options);
+    let started = Instant::now();
+    let mut ssh = OwnPty::spawn(&argv, PTY_COLS, PTY_ROWS)?;
+    let shown = ssh
+        .wait_screen(WAIT, |screen| cursor_row(screen).trim_end() == "$")
+        .context("ssh -tt showed no prompt")?;
+    Ok(shown - started)
+}
