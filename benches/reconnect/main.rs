@@ -11,9 +11,10 @@
 //! shows the reconnect marker with the prompt below it. In the same run, taking turns round
 //! by round:
 //!
-//! - tabsh's group reconnect as it ships: its first attempt waits 1 s after the loss;
-//! - the same with `Ctrl-\ r` ("try now") pressed as soon as the tabs show they wait, which is
-//!   what a first attempt without the wait would give;
+//! - tabsh's group reconnect after the connection had been up 10 s or more (the bench waits
+//!   for that before the kill): its first attempt is made at once, as after a real restart;
+//! - the same with a connection up for less than 10 s: the first attempt waits 1 s, the guard
+//!   against a server that takes every login and drops it;
 //! - one fresh OpenSSH login, `ssh -tt` on a pty of the same size, from spawn until its prompt,
 //!   once with OpenSSH's default key exchange and once with the one tabsh negotiates;
 //! - the floor: one fresh login by tabsh's library (connect, authenticate, one pty + shell
@@ -45,26 +46,29 @@ use tab_group::{PTY_COLS, PTY_ROWS, TabGroup};
 
 const DEFAULT_RUNS: usize = 10;
 /// Keeps a mistyped `TABSH_BENCH_RUNS` from occupying the machine for long: a round takes
-/// about four seconds.
+/// about 14 seconds (most of it leaving the group up before the kill).
 const MAX_RUNS: usize = 100;
 const TABS: usize = 10;
 /// Bounds every wait for something on a screen; only a broken setup gets near it.
 const WAIT: Duration = Duration::from_secs(30);
-/// The wait before tabsh's first reconnect attempt: `backoff(1)` in src/app/reconnect.rs.
-const FIRST_RECONNECT_WAIT: Duration = Duration::from_secs(1);
+/// How long the group is left up before a kill for tabsh to try again at once:
+/// `STEADY_UPTIME` in src/app/reconnect.rs (10 s), and a margin.
+const STEADY_UPTIME: Duration = Duration::from_millis(10_500);
+/// A kill this soon after the group came back finds it young: its first attempt waits 1 s.
+const YOUNG_UPTIME: Duration = Duration::from_secs(8);
 
 #[derive(Clone, Copy)]
 enum Case {
-    GroupAfterBackoff,
-    GroupRetriedAtOnce,
+    GroupSteady,
+    GroupYoung,
     OpenSshLogin,
     OpenSshLoginWithTabshKex,
     TabshLibraryLogin,
 }
 
 const CASES: [Case; 5] = [
-    Case::GroupAfterBackoff,
-    Case::GroupRetriedAtOnce,
+    Case::GroupSteady,
+    Case::GroupYoung,
     Case::OpenSshLogin,
     Case::OpenSshLoginWithTabshKex,
     Case::TabshLibraryLogin,
@@ -97,6 +101,7 @@ fn main() -> Result<()> {
         .context("start the tokio runtime")?;
     eprintln!("reconnect: {TABS} tabs, {runs} rounds after a warm-up round");
     let mut group = TabGroup::open(&target, TABS, WAIT)?;
+    let mut group_up_since = Instant::now();
     ensure!(
         server::logins(&sshd) == 1,
         "the {TABS} tabs took {} logins",
@@ -111,12 +116,13 @@ fn main() -> Result<()> {
             let case = CASES[(round + offset) % CASES.len()];
             let keep = round > 0;
             match case {
-                Case::GroupAfterBackoff | Case::GroupRetriedAtOnce => {
-                    let at_once = matches!(case, Case::GroupRetriedAtOnce);
-                    let sample = time_group_reconnect(&mut group, &sshd, at_once)
+                Case::GroupSteady | Case::GroupYoung => {
+                    let steady = matches!(case, Case::GroupSteady);
+                    let sample = time_group_reconnect(&mut group, &sshd, group_up_since, steady)
                         .with_context(|| format!("round {round}: group reconnect"))?;
+                    group_up_since = sample.back_at;
                     if keep {
-                        samples.add_group(at_once, sample);
+                        samples.add_group(steady, sample);
                     }
                 }
                 Case::OpenSshLogin | Case::OpenSshLoginWithTabshKex => {
@@ -151,21 +157,34 @@ struct GroupSample {
     first_prompt: Duration,
     /// From the kill until every tab had its new shell's prompt.
     elapsed: Duration,
+    /// When every tab was back.
+    back_at: Instant,
     marker: Option<String>,
 }
 
-/// Kills the group's connection and times until every tab has its new shell's prompt;
-/// `at_once` presses `Ctrl-\ r` instead of waiting out the first backoff. Checks afterwards,
-/// outside the time, that it took exactly one login and that every tab shows the marker with
-/// the prompt below it.
-fn time_group_reconnect(group: &mut TabGroup, sshd: &Sshd, at_once: bool) -> Result<GroupSample> {
+/// Kills the group's connection and times until every tab has its new shell's prompt; with
+/// `steady`, first leaves the connection (up since `up_since`) up long enough that tabsh tries
+/// again at once, else kills it while it is young. Checks afterwards, outside the time, that it
+/// took exactly one login and that every tab shows the marker with the prompt below it.
+fn time_group_reconnect(
+    group: &mut TabGroup,
+    sshd: &Sshd,
+    up_since: Instant,
+    steady: bool,
+) -> Result<GroupSample> {
     group.label_tabs(WAIT)?;
+    if steady {
+        std::thread::sleep((up_since + STEADY_UPTIME).saturating_duration_since(Instant::now()));
+    } else {
+        ensure!(
+            up_since.elapsed() < YOUNG_UPTIME,
+            "the group has been up {:?}, too long to be young",
+            up_since.elapsed()
+        );
+    }
     let titles_before = group.titles();
     let logins_before = server::logins(sshd);
     let killed_at = server::kill_the_connection(sshd)?;
-    if at_once {
-        group.retry_now_once_waiting(WAIT)?;
-    }
     let first_prompted = group.wait_until_first_prompted(&titles_before, WAIT)?;
     let all_prompted = group.wait_until_all_prompted(&titles_before, WAIT)?;
 
@@ -178,6 +197,7 @@ fn time_group_reconnect(group: &mut TabGroup, sshd: &Sshd, at_once: bool) -> Res
     Ok(GroupSample {
         first_prompt: first_prompted - killed_at,
         elapsed: all_prompted - killed_at,
+        back_at: all_prompted,
         marker: group.last_marker(),
     })
 }

@@ -93,15 +93,6 @@ impl TabGroup {
         tab_titles(self.pty.screen())
     }
 
-    /// Presses `Ctrl-\ r` ("try now") as soon as the tab bar shows the tabs waiting to
-    /// reconnect, so the first attempt does not wait out the backoff.
-    pub fn retry_now_once_waiting(&mut self, wait: Duration) -> Result<()> {
-        self.pty
-            .wait_screen(wait, |screen| row(screen, 0).contains('↻'))
-            .context("the tabs never showed they wait to reconnect")?;
-        self.press("r")
-    }
-
     /// Waits, without a key, until the tab bar shows a tab with a title none had in `before`:
     /// the first tab has its new shell's prompt. Returns when the output that did it was read.
     pub fn wait_until_first_prompted(
