@@ -16,7 +16,8 @@
 //! - the same with a connection up for less than 10 s: the first attempt waits 1 s, the guard
 //!   against a server that takes every login and drops it;
 //! - one fresh OpenSSH login, `ssh -tt` on a pty of the same size, from spawn until its prompt,
-//!   once with OpenSSH's default key exchange and once with the one tabsh negotiates;
+//!   once with OpenSSH's default key exchange, once after the machine idled as long as the
+//!   steady group did before its kill, and once with the key exchange tabsh negotiates;
 //! - the floor: one fresh login by tabsh's library (connect, authenticate, one pty + shell
 //!   channel, its prompt).
 
@@ -46,7 +47,8 @@ use tab_group::{PTY_COLS, PTY_ROWS, TabGroup};
 
 const DEFAULT_RUNS: usize = 10;
 /// Keeps a mistyped `TABSH_BENCH_RUNS` from occupying the machine for long: a round takes
-/// about 14 seconds (most of it leaving the group up before the kill).
+/// about 25 seconds (most of it idling: the group left up before the kill, and
+/// the idle before one OpenSSH login).
 const MAX_RUNS: usize = 100;
 const TABS: usize = 10;
 /// Bounds every wait for something on a screen; only a broken setup gets near it.
@@ -62,14 +64,16 @@ enum Case {
     GroupSteady,
     GroupYoung,
     OpenSshLogin,
+    OpenSshLoginAfterIdle,
     OpenSshLoginWithTabshKex,
     TabshLibraryLogin,
 }
 
-const CASES: [Case; 5] = [
+const CASES: [Case; 6] = [
     Case::GroupSteady,
     Case::GroupYoung,
     Case::OpenSshLogin,
+    Case::OpenSshLoginAfterIdle,
     Case::OpenSshLoginWithTabshKex,
     Case::TabshLibraryLogin,
 ];
@@ -132,6 +136,16 @@ fn main() -> Result<()> {
                         .with_context(|| format!("round {round}: OpenSSH login"))?;
                     if keep {
                         samples.add_openssh(same_kex, elapsed);
+                    }
+                }
+                Case::OpenSshLoginAfterIdle => {
+                    // The steady group reconnect meets a machine that idled for 10 s; this
+                    // anchor meets the same.
+                    std::thread::sleep(STEADY_UPTIME);
+                    let elapsed = time_openssh_login(&target, &[])
+                        .with_context(|| format!("round {round}: OpenSSH login after idle"))?;
+                    if keep {
+                        samples.openssh_login_after_idle.push(elapsed);
                     }
                 }
                 Case::TabshLibraryLogin => {

@@ -22,6 +22,8 @@ pub struct Samples {
     pub group_young: Vec<Duration>,
     pub openssh_login: Vec<Duration>,
     pub openssh_login_same_kex: Vec<Duration>,
+    /// After the machine idled as long as before a steady group's kill.
+    pub openssh_login_after_idle: Vec<Duration>,
     pub tabsh_library_login: Vec<Duration>,
     /// The marker the last steady reconnect left in a tab, to show what a person sees.
     pub last_marker: Option<String>,
@@ -54,6 +56,7 @@ pub fn print(samples: &Samples, runs: usize) -> Result<()> {
     let young = summary(&samples.group_young)?;
     let openssh = summary(&samples.openssh_login)?;
     let openssh_same_kex = summary(&samples.openssh_login_same_kex)?;
+    let openssh_after_idle = summary(&samples.openssh_login_after_idle)?;
     let floor = summary(&samples.tabsh_library_login)?;
 
     common::print_heading("reconnect");
@@ -88,6 +91,10 @@ pub fn print(samples: &Samples, runs: usize) -> Result<()> {
         ),
         ("OpenSSH fresh login (`ssh -tt`)", &openssh),
         (
+            "OpenSSH fresh login after 10.5 s of idle, like the steady group",
+            &openssh_after_idle,
+        ),
+        (
             "OpenSSH fresh login, tabsh's kex (`-o KexAlgorithms=curve25519-sha256`)",
             &openssh_same_kex,
         ),
@@ -102,6 +109,7 @@ pub fn print(samples: &Samples, runs: usize) -> Result<()> {
     ];
     for (anchor_name, anchor, with_goal) in [
         ("fresh OpenSSH login", &openssh, true),
+        ("fresh OpenSSH login after idle", &openssh_after_idle, false),
         (
             "fresh OpenSSH login with tabsh's kex",
             &openssh_same_kex,
