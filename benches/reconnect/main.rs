@@ -186,6 +186,12 @@ fn time_group_reconnect(
     up_since: Instant,
     steady: bool,
 ) -> Result<GroupSample> {
+    if !steady && up_since.elapsed() >= YOUNG_UPTIME {
+        // A case that idles ran since the group last came back; one untimed reconnect first
+        // makes it young again. The uptime passed is a stand-in: that reconnect is not timed.
+        let untimed = time_group_reconnect(group, sshd, Instant::now(), false)?;
+        return time_group_reconnect(group, sshd, untimed.back_at, false);
+    }
     group.label_tabs(WAIT)?;
     if steady {
         std::thread::sleep((up_since + STEADY_UPTIME).saturating_duration_since(Instant::now()));
