@@ -27,38 +27,26 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
-use tabsh::profiles::{AuthMethod, TcpKeepalive};
-use tabsh::ssh::{
-    BatchPrompter, ChannelEvent, ConnectOptions, Connection, PtyRequest, SessionChannel,
-    SessionRequest,
-};
+use tabsh::ssh::Connection;
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
 
+use common::ssh_target::{SshTarget, TABSH_KEX_OPTION};
+use common::stats::{Summary, print_ratio, print_ratio_header, print_summary_table};
+use common::tabsh_login::{
+    PROMPT_TIMEOUT, SETTLE_PAUSE, TEARDOWN_TIMEOUT, close_channel, connect_tabsh, ends_with_prompt,
+    open_shell_until_prompt, time_tabsh_fresh,
+};
 use support::{Sshd, SshdOptions, test_user, user_keys};
 
 const DEFAULT_RUNS: usize = 30;
 /// Keeps a mistyped `TABSH_BENCH_RUNS` from occupying the machine for hours.
 const MAX_RUNS: usize = 1000;
-/// Far above any expected latency; only a broken setup gets near it.
-const PROMPT_TIMEOUT: Duration = Duration::from_secs(10);
-const TEARDOWN_TIMEOUT: Duration = Duration::from_secs(5);
-/// Lets sshd finish tearing down the previous session (its slot, its shell process) so that
-/// cleanup of one sample does not slow down the next; never part of a measurement.
-const SETTLE_PAUSE: Duration = Duration::from_millis(50);
 /// High enough that neither the clones nor the multiplexed OpenSSH sessions are ever refused.
 const MAX_SESSIONS: u32 = 100;
-/// What tabsh (russh) ends up with against OpenSSH < 9.9, which lacks ML-KEM. OpenSSH's
-/// own default there is sntrup761x25519, whose key generation costs tens of milliseconds, so
-/// the like-for-like row keeps that cost out of the comparison.
-const TABSH_KEX: &str = "curve25519-sha256";
-/// dash, the test user's /bin/sh, prints `$ ` (`# ` for root) and then waits for input, so the
-/// output so far ending in one of these means the shell is ready.
-const PROMPT_ENDINGS: [&[u8]; 2] = [b"$ ", b"# "];
 
 fn main() -> Result<()> {
     // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this binary without it,
@@ -73,9 +61,12 @@ fn main() -> Result<()> {
         ..SshdOptions::default()
     });
     let setup = Setup {
-        port: sshd.port(),
-        known_hosts: sshd.write_known_hosts(),
-        key: user_keys().ed25519.private.clone(),
+        target: SshTarget {
+            port: sshd.port(),
+            user: test_user().name.to_owned(),
+            key: user_keys().ed25519.private.clone(),
+            known_hosts: sshd.write_known_hosts(),
+        },
         scratch: tempfile::Builder::new()
             .prefix("tabsh-bench-")
             .tempdir()
@@ -89,63 +80,16 @@ fn main() -> Result<()> {
     // Runtime first: its tasks hold connections to the sshd dropped after it.
     drop(runtime);
     drop(sshd);
-    print_report(&samples?, runs);
-    Ok(())
+    print_report(&samples?, runs)
 }
 
 struct Setup {
-    port: u16,
-    known_hosts: PathBuf,
-    key: PathBuf,
+    target: SshTarget,
     /// Holds the ControlMaster socket; removed at drop.
     scratch: tempfile::TempDir,
 }
 
 impl Setup {
-    fn connect_options(&self) -> ConnectOptions {
-        ConnectOptions {
-            host: "127.0.0.1".to_owned(),
-            port: self.port,
-            user: test_user().name.to_owned(),
-            auth: vec![AuthMethod::Key],
-            identity_file: Some(self.key.clone()),
-            certificate_file: None,
-            known_hosts: self.known_hosts.clone(),
-            system_known_hosts: None,
-            agent_socket: None,
-            client_key: None,
-            pinned_host_key: None,
-            tcp_keepalive: TcpKeepalive::default(),
-            anti_idle: false,
-            connect_timeout: PROMPT_TIMEOUT,
-        }
-    }
-
-    /// Options every `ssh` invocation shares: no user or system config, only the test key,
-    /// only the bench's known_hosts, and never a question.
-    fn ssh_common_args(&self) -> Vec<String> {
-        vec![
-            "-F".to_owned(),
-            "/dev/null".to_owned(),
-            "-i".to_owned(),
-            self.key.display().to_string(),
-            "-o".to_owned(),
-            "IdentitiesOnly=yes".to_owned(),
-            "-o".to_owned(),
-            "BatchMode=yes".to_owned(),
-            "-o".to_owned(),
-            format!("UserKnownHostsFile={}", self.known_hosts.display()),
-            "-o".to_owned(),
-            "StrictHostKeyChecking=yes".to_owned(),
-            "-p".to_owned(),
-            self.port.to_string(),
-        ]
-    }
-
-    fn destination(&self) -> String {
-        format!("{}@127.0.0.1", test_user().name)
-    }
-
     fn control_socket(&self) -> PathBuf {
         self.scratch.path().join("control.sock")
     }
@@ -160,19 +104,8 @@ struct Samples {
     tabsh_fresh: Vec<Duration>,
 }
 
-/// A fresh tabsh connection to the bench sshd, authenticated.
-async fn connect_tabsh(setup: &Setup) -> Result<Connection> {
-    tokio::time::timeout(
-        PROMPT_TIMEOUT,
-        Connection::connect(&setup.connect_options(), Arc::new(BatchPrompter)),
-    )
-    .await
-    .map_err(|_| anyhow!("tabsh did not connect within {PROMPT_TIMEOUT:?}"))?
-    .context("tabsh connects to the bench sshd")
-}
-
 async fn measure(setup: &Setup, runs: usize) -> Result<Samples> {
-    let connection = connect_tabsh(setup).await?;
+    let connection = connect_tabsh(&setup.target).await?;
     let master = ControlMaster::start(setup).await?;
 
     let mut samples = Samples::default();
@@ -184,7 +117,7 @@ async fn measure(setup: &Setup, runs: usize) -> Result<Samples> {
         let fresh_openssh = time_openssh(setup, OpenSshMode::FreshLogin).await?;
         let fresh_openssh_same_kex =
             time_openssh(setup, OpenSshMode::FreshLoginWithTabshKex).await?;
-        let fresh_tabsh = time_tabsh_fresh(setup).await?;
+        let fresh_tabsh = time_tabsh_fresh(&setup.target).await?;
         if round > 0 {
             samples.tabsh_clone.push(clone);
             samples.control_master.push(multiplexed);
@@ -199,85 +132,15 @@ async fn measure(setup: &Setup, runs: usize) -> Result<Samples> {
     Ok(samples)
 }
 
-fn pty_shell_request() -> SessionRequest {
-    SessionRequest {
-        pty: Some(PtyRequest {
-            term: "xterm-256color".to_owned(),
-            cols: 80,
-            rows: 24,
-        }),
-        command: None,
-    }
-}
-
 async fn time_tabsh_clone(connection: &Connection) -> Result<Duration> {
     let started = Instant::now();
-    let mut session = connection
-        .open_session(&pty_shell_request())
+    let session = open_shell_until_prompt(connection)
         .await
-        .context("open a cloned session")?;
-    wait_for_channel_prompt(&mut session).await?;
+        .context("a cloned session")?;
     let elapsed = started.elapsed();
     close_channel(session).await;
     tokio::time::sleep(SETTLE_PAUSE).await;
     Ok(elapsed)
-}
-
-async fn time_tabsh_fresh(setup: &Setup) -> Result<Duration> {
-    let started = Instant::now();
-    let connection = connect_tabsh(setup).await?;
-    let mut session = connection
-        .open_session(&pty_shell_request())
-        .await
-        .context("open a session on a fresh connection")?;
-    wait_for_channel_prompt(&mut session).await?;
-    let elapsed = started.elapsed();
-    close_channel(session).await;
-    connection.disconnect().await;
-    tokio::time::sleep(SETTLE_PAUSE).await;
-    Ok(elapsed)
-}
-
-async fn wait_for_channel_prompt(session: &mut SessionChannel) -> Result<()> {
-    let deadline = tokio::time::Instant::now() + PROMPT_TIMEOUT;
-    let mut seen = Vec::new();
-    while !ends_with_prompt(&seen) {
-        let event = tokio::time::timeout_at(deadline, session.events.recv())
-            .await
-            .map_err(|_| {
-                anyhow!(
-                    "no shell prompt within {PROMPT_TIMEOUT:?}; saw {:?}",
-                    String::from_utf8_lossy(&seen)
-                )
-            })?;
-        match event {
-            Some(ChannelEvent::Data(bytes)) => seen.extend_from_slice(&bytes),
-            Some(ChannelEvent::Closed) | None => bail!(
-                "channel closed before the prompt; saw {:?}",
-                String::from_utf8_lossy(&seen)
-            ),
-            Some(_) => {}
-        }
-    }
-    Ok(())
-}
-
-/// Sends CLOSE and waits (bounded) for the server's CLOSE, so the slot is free again before
-/// the next sample.
-async fn close_channel(mut session: SessionChannel) {
-    session.handle.close();
-    let _ = tokio::time::timeout(TEARDOWN_TIMEOUT, async {
-        while let Some(event) = session.events.recv().await {
-            if event == ChannelEvent::Closed {
-                break;
-            }
-        }
-    })
-    .await;
-}
-
-fn ends_with_prompt(output: &[u8]) -> bool {
-    PROMPT_ENDINGS.iter().any(|ending| output.ends_with(ending))
 }
 
 #[derive(Clone, Copy)]
@@ -293,15 +156,15 @@ async fn time_openssh(setup: &Setup, mode: OpenSshMode) -> Result<Duration> {
     match mode {
         OpenSshMode::FreshLogin => {}
         OpenSshMode::FreshLoginWithTabshKex => {
-            command.args(["-o", &format!("KexAlgorithms={TABSH_KEX}")]);
+            command.args(TABSH_KEX_OPTION);
         }
         OpenSshMode::ControlMaster => {
             command.arg("-S").arg(setup.control_socket());
         }
     }
     command
-        .args(setup.ssh_common_args())
-        .arg(setup.destination())
+        .args(setup.target.ssh_common_args())
+        .arg(setup.target.destination())
         // A pipe that stays open: EOF on stdin would end the remote shell early.
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -371,8 +234,8 @@ impl ControlMaster {
         let process = Command::new("ssh")
             .args(["-M", "-N", "-S"])
             .arg(&socket)
-            .args(setup.ssh_common_args())
-            .arg(setup.destination())
+            .args(setup.target.ssh_common_args())
+            .arg(setup.target.destination())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -382,8 +245,8 @@ impl ControlMaster {
         let master = ControlMaster {
             process,
             socket,
-            common_args: setup.ssh_common_args(),
-            destination: setup.destination(),
+            common_args: setup.target.ssh_common_args(),
+            destination: setup.target.destination(),
         };
         let ready = support::wait_until_async(PROMPT_TIMEOUT, Duration::from_millis(20), || {
             master.answers_check()
@@ -429,124 +292,50 @@ impl ControlMaster {
     }
 }
 
-struct Summary {
-    median: Duration,
-    p90: Duration,
-    min: Duration,
-    max: Duration,
-}
+fn print_report(samples: &Samples, runs: usize) -> Result<()> {
+    let summary = |samples: &[Duration]| Summary::of(samples).context("no samples");
+    let clone = summary(&samples.tabsh_clone)?;
+    let control_master = summary(&samples.control_master)?;
+    let openssh_fresh = summary(&samples.openssh_fresh)?;
+    let openssh_fresh_same_kex = summary(&samples.openssh_fresh_same_kex)?;
+    let tabsh_fresh = summary(&samples.tabsh_fresh)?;
 
-impl Summary {
-    fn of(samples: &[Duration]) -> Summary {
-        let mut sorted = samples.to_vec();
-        sorted.sort();
-        Summary {
-            median: percentile(&sorted, 50),
-            p90: percentile(&sorted, 90),
-            min: sorted[0],
-            max: sorted[sorted.len() - 1],
-        }
-    }
-}
-
-/// Nearest-rank percentile of already sorted, non-empty samples.
-fn percentile(sorted: &[Duration], percent: usize) -> Duration {
-    let rank = (percent * sorted.len()).div_ceil(100).max(1);
-    sorted[rank - 1]
-}
-
-fn milliseconds(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
-}
-
-fn print_report(samples: &Samples, runs: usize) {
-    let rows = [
-        (
-            "tabsh clone (same connection)",
-            Summary::of(&samples.tabsh_clone),
-        ),
-        (
-            "OpenSSH ControlMaster (`ssh -S`)",
-            Summary::of(&samples.control_master),
-        ),
-        (
-            "OpenSSH fresh login (`ssh`)",
-            Summary::of(&samples.openssh_fresh),
-        ),
-        (
-            "OpenSSH fresh login, tabsh's kex (`ssh -o KexAlgorithms=curve25519-sha256`)",
-            Summary::of(&samples.openssh_fresh_same_kex),
-        ),
-        ("tabsh fresh connection", Summary::of(&samples.tabsh_fresh)),
-    ];
-    let [
-        clone,
-        control_master,
-        openssh_fresh,
-        openssh_fresh_same_kex,
-        _,
-    ] = &rows;
-
-    println!();
-    println!("## clone_latency");
-    println!();
-    for line in common::machine_info() {
-        println!("- {line}");
-    }
+    common::print_heading("clone_latency");
     println!("- {runs} measured rounds after 1 warm-up round; the cases are interleaved per round");
     println!(
         "- each sample: from asking for a session (pty + shell) until the shell prompt (`$ `) \
          is the last thing received"
     );
     println!();
-    println!("| case | median ms | p90 ms | min ms | max ms |");
-    println!("|---|---:|---:|---:|---:|");
-    for (name, summary) in &rows {
-        println!(
-            "| {name} | {:.2} | {:.2} | {:.2} | {:.2} |",
-            milliseconds(summary.median),
-            milliseconds(summary.p90),
-            milliseconds(summary.min),
-            milliseconds(summary.max),
-        );
-    }
+    print_summary_table(&[
+        ("tabsh clone (same connection)", &clone),
+        ("OpenSSH ControlMaster (`ssh -S`)", &control_master),
+        ("OpenSSH fresh login (`ssh`)", &openssh_fresh),
+        (
+            "OpenSSH fresh login, tabsh's kex (`ssh -o KexAlgorithms=curve25519-sha256`)",
+            &openssh_fresh_same_kex,
+        ),
+        ("tabsh fresh connection", &tabsh_fresh),
+    ]);
     println!();
-    println!("| ratio (medians) | value | target | |");
-    println!("|---|---:|---:|---|");
+    print_ratio_header();
     print_ratio(
         "clone / fresh OpenSSH login",
-        &clone.1,
-        &openssh_fresh.1,
+        &clone,
+        &openssh_fresh,
         &[("target", 0.1), ("stretch", 0.05)],
     );
     print_ratio(
         "clone / fresh OpenSSH login with tabsh's kex",
-        &clone.1,
-        &openssh_fresh_same_kex.1,
+        &clone,
+        &openssh_fresh_same_kex,
         &[("target", 0.1), ("stretch", 0.05)],
     );
     print_ratio(
         "clone / OpenSSH ControlMaster",
-        &clone.1,
-        &control_master.1,
+        &clone,
+        &control_master,
         &[("target", 1.0)],
     );
-}
-
-fn print_ratio(name: &str, numerator: &Summary, denominator: &Summary, goals: &[(&str, f64)]) {
-    let ratio = milliseconds(numerator.median) / milliseconds(denominator.median);
-    let targets = goals
-        .iter()
-        .map(|(label, limit)| format!("{label} ≤ {limit}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let verdicts = goals
-        .iter()
-        .map(|(label, limit)| {
-            let met = if ratio <= *limit { "met" } else { "MISSED" };
-            format!("{label} {met}")
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    println!("| {name} | {ratio:.3} | {targets} | {verdicts} |");
+    Ok(())
 }

@@ -32,19 +32,17 @@ mod echo;
 mod flood;
 #[path = "terminal/memory.rs"]
 mod memory;
-#[path = "terminal/own_pty.rs"]
-mod own_pty;
 #[path = "terminal/report.rs"]
 mod report;
 #[path = "terminal/startup.rs"]
 mod startup;
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
+use common::ssh_target::SshTarget;
 use echo::EchoUnderFlood;
 use flood::{Flood, FloodInput, LogFiles};
 use memory::Memory;
@@ -149,9 +147,10 @@ struct Pair {
 
 /// The private sshd and a tabsh config dir holding one profile for it (key auth).
 struct Bed {
-    sshd: Sshd,
-    known_hosts: PathBuf,
+    target: SshTarget,
     config: tempfile::TempDir,
+    /// Declared last, so dropped last: the server outlives what talks to it.
+    _sshd: Sshd,
 }
 
 const PROFILE: &str = "bench";
@@ -162,27 +161,20 @@ impl Bed {
             max_sessions: Some(50),
             ..SshdOptions::default()
         });
-        let known_hosts = sshd.write_known_hosts();
+        let target = SshTarget {
+            port: sshd.port(),
+            user: test_user().name.to_owned(),
+            key: user_keys().ed25519.private.clone(),
+            known_hosts: sshd.write_known_hosts(),
+        };
         let config = tempfile::Builder::new()
             .prefix("tabsh-bench-config-")
             .tempdir()?;
-        let sessions = config.path().join("sessions");
-        std::fs::create_dir_all(&sessions)?;
-        std::fs::write(
-            sessions.join(format!("{PROFILE}.toml")),
-            format!(
-                "host = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\nauth = [\"key\"]\n\
-                 identity_file = \"{}\"\nknown_hosts_file = \"{}\"\n",
-                sshd.port(),
-                test_user().name,
-                user_keys().ed25519.private.display(),
-                known_hosts.display()
-            ),
-        )?;
+        target.write_tabsh_profile(config.path(), PROFILE)?;
         Ok(Bed {
-            sshd,
-            known_hosts,
+            target,
             config,
+            _sshd: sshd,
         })
     }
 
@@ -199,23 +191,7 @@ impl Bed {
 
     /// `ssh -tt` to the same server and user with the same key, ignoring any ssh config.
     fn ssh_argv(&self) -> Vec<String> {
-        vec![
-            "ssh".to_owned(),
-            "-tt".to_owned(),
-            "-F".to_owned(),
-            "/dev/null".to_owned(),
-            "-o".to_owned(),
-            "BatchMode=yes".to_owned(),
-            "-o".to_owned(),
-            "IdentitiesOnly=yes".to_owned(),
-            "-o".to_owned(),
-            format!("UserKnownHostsFile={}", self.known_hosts.display()),
-            "-i".to_owned(),
-            user_keys().ed25519.private.display().to_string(),
-            "-p".to_owned(),
-            self.sshd.port().to_string(),
-            format!("{}@127.0.0.1", test_user().name),
-        ]
+        self.target.ssh_tt_argv(&[])
     }
 }
 

@@ -47,10 +47,7 @@ fn main() -> Result<()> {
     let runs = common::runs_from_env(DEFAULT_RUNS, MAX_RUNS)?;
     let inputs = selected_inputs()?;
 
-    println!("\n## terminal_feed\n");
-    for line in common::machine_info() {
-        println!("- {line}");
-    }
+    common::print_heading("terminal_feed");
     println!("- {ROWS}x{COLS}, {DEFAULT_SCROLLBACK} lines of history; median of {runs}");
     for input in inputs {
         check_same_screen(&input)?;

@@ -1,14 +1,30 @@
-//! Pieces every benchmark needs: what machine it ran on, and what a process costs.
-//! Included by each bench with `#[path = "common/mod.rs"] mod common;`.
+//! Pieces the benchmarks share: what machine it ran on, what a process costs, and (in the
+//! submodules) logs to flood with, a pty of their own, the login every client uses, tabsh's
+//! library login and the summaries they print. Included by each bench with
+//! `#[path = "common/mod.rs"] mod common;`.
 
 // Each bench uses a different part of this.
 #![allow(dead_code)]
 
 pub mod logs;
+pub mod own_pty;
+pub mod ssh_target;
+pub mod stats;
+pub mod tabsh_login;
 
 use std::process::Command;
 
 use anyhow::{Context, Result, ensure};
+
+/// A report's heading (`## NAME`) and, as a list below it, what machine it ran on.
+pub fn print_heading(name: &str) {
+    println!();
+    println!("## {name}");
+    println!();
+    for line in machine_info() {
+        println!("- {line}");
+    }
+}
 
 pub fn machine_info() -> Vec<String> {
     let cpus = std::thread::available_parallelism().map_or(0, |count| count.get());
@@ -75,12 +91,21 @@ pub fn child_named(parent: u32, name: &str) -> Option<u32> {
     if command(parent).trim() == name {
         return Some(parent);
     }
-    let children =
-        std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children")).ok()?;
-    children
-        .split_whitespace()
-        .filter_map(|pid| pid.parse().ok())
+    children_of(parent)
+        .into_iter()
         .find(|&pid| command(pid).trim() == name)
+}
+
+/// The direct children of `parent` at this moment (empty when it is gone).
+pub fn children_of(parent: u32) -> Vec<u32> {
+    std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
+        .map(|children| {
+            children
+                .split_whitespace()
+                .filter_map(|pid| pid.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// User + system CPU time of `pid` so far, in seconds.

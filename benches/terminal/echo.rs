@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::common::own_pty::{OwnPty, cursor_row};
 use super::flood::endless_cat;
-use super::own_pty::OwnPty;
 use super::{Bed, Pair, WAIT, common};
 
 pub(crate) const KEYS_PER_RUN: usize = 200;
@@ -149,13 +149,4 @@ fn echo_round(pty: &mut OwnPty, keys: usize, timeout: Duration) -> Result<Vec<Du
     pty.wait_screen(WAIT, |screen| cursor_row(screen).trim_end() == "$")
         .context("no fresh prompt after Ctrl-C")?;
     Ok(samples)
-}
-
-fn cursor_row(screen: &vt100::Screen) -> String {
-    let (row, _) = screen.cursor_position();
-    let (_, cols) = screen.size();
-    screen
-        .rows(0, cols.get())
-        .nth(usize::from(row))
-        .unwrap_or_default()
 }

@@ -11,12 +11,7 @@ use super::startup::{SAVED_SESSIONS, STARTUP_COLS, STARTUP_ROWS};
 use super::{Pair, Results, common, median, ms, percentile, verdict};
 
 pub(crate) fn print_report(runs: usize, startup_runs: usize, results: &Results) {
-    println!();
-    println!("## terminal");
-    println!();
-    for line in common::machine_info() {
-        println!("- {line}");
-    }
+    common::print_heading("terminal");
     println!(
         "- floods: {runs} rounds (+1 discarded), {FLOOD_COLS}x{FLOOD_ROWS} tmux windows, \
          capture-pane polled every {} ms",

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use super::WAIT;
-use super::own_pty::OwnPty;
+use super::common::own_pty::OwnPty;
 
 pub(crate) const SAVED_SESSIONS: usize = 10_000;
 pub(crate) const STARTUP_COLS: u16 = 120;

@@ -1,4 +1,6 @@
-//! A pty of our own: precise timestamps for each chunk of output, no tmux in between.
+//! A program on a pty this process owns: precise timestamps for each chunk of output, no tmux
+//! in between, and the output parsed by vt100 so conditions are checked on the screen a person
+//! would see.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -11,14 +13,14 @@ use anyhow::{Context, Result, bail, ensure};
 
 /// A program on a pty this process holds the master of. Output is fed to a vt100 parser so
 /// conditions are checked on the screen a person would see, not on raw escape sequences.
-pub(crate) struct OwnPty {
+pub struct OwnPty {
     master: File,
     child: Child,
     parser: vt100::Parser,
 }
 
 impl OwnPty {
-    pub(crate) fn spawn(argv: &[String], cols: u16, rows: u16) -> Result<OwnPty> {
+    pub fn spawn(argv: &[String], cols: u16, rows: u16) -> Result<OwnPty> {
         let size = libc::winsize {
             ws_row: rows,
             ws_col: cols,
@@ -73,17 +75,18 @@ impl OwnPty {
         })
     }
 
-    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<()> {
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.master.write_all(bytes)?;
         Ok(())
     }
 
-    pub(crate) fn pid(&self) -> u32 {
+    /// The program's pid, e.g. to read what CPU it used.
+    pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// Waits up to `timeout` for output; returns whether some came.
-    fn read_some(&mut self, timeout: Duration) -> Result<bool> {
+    pub fn read_some(&mut self, timeout: Duration) -> Result<bool> {
         let mut poll = libc::pollfd {
             fd: self.master.as_raw_fd(),
             events: libc::POLLIN,
@@ -113,13 +116,13 @@ impl OwnPty {
     }
 
     /// Reads whatever output is already waiting, without waiting for more.
-    pub(crate) fn drain(&mut self) -> Result<()> {
+    pub fn drain(&mut self) -> Result<()> {
         while self.read_some(Duration::ZERO)? {}
         Ok(())
     }
 
     /// Reads until the screen satisfies `condition`; returns when the output that did it was read.
-    pub(crate) fn wait_screen(
+    pub fn wait_screen(
         &mut self,
         timeout: Duration,
         condition: impl Fn(&vt100::Screen) -> bool,
@@ -139,6 +142,11 @@ impl OwnPty {
             self.read_some(left)?;
         }
     }
+
+    /// The screen as parsed so far.
+    pub fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
 }
 
 impl Drop for OwnPty {
@@ -146,4 +154,14 @@ impl Drop for OwnPty {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The text of the row the cursor is on.
+pub fn cursor_row(screen: &vt100::Screen) -> String {
+    let (row, _) = screen.cursor_position();
+    let (_, cols) = screen.size();
+    screen
+        .rows(0, cols.get())
+        .nth(usize::from(row))
+        .unwrap_or_default()
 }
