@@ -224,6 +224,19 @@ impl Model {
         self.tabs.iter().position(|tab| tab.id == id)
     }
 
+    /// Whether output just parsed for tab `id` needs a frame: the active tab's does; another
+    /// tab's only when what the tab bar shows of it changed (`bar_stamp` is the tab's before
+    /// the parse).
+    pub fn output_needs_frame(&self, id: TabId, bar_stamp: Option<u64>) -> bool {
+        self.active_tab().is_some_and(|tab| tab.id == id) || self.bar_stamp(id) != bar_stamp
+    }
+
+    /// Changes whenever what the tab bar shows of tab `id` may have changed with its output.
+    pub fn bar_stamp(&self, id: TabId) -> Option<u64> {
+        let tab = self.tabs.iter().find(|tab| tab.id == id)?;
+        Some(tab.terminal.title_changes())
+    }
+
     pub fn tab_mut(&mut self, id: TabId) -> Option<&mut Tab> {
         self.tabs.iter_mut().find(|tab| tab.id == id)
     }

@@ -179,10 +179,15 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                         next = incoming.try_recv().ok();
                     }
                 }
-                effects.extend(parse_a_slice(&mut model, &mut pending_output));
+                let (needs_frame, slice_effects) = parse_a_slice(&mut model, &mut pending_output);
+                dirty |= needs_frame;
+                effects.extend(slice_effects);
                 // Held output stays bounded whatever the network does.
                 while pending_output.over_cap() {
-                    effects.extend(parse_a_slice(&mut model, &mut pending_output));
+                    let (needs_frame, slice_effects) =
+                        parse_a_slice(&mut model, &mut pending_output);
+                    dirty |= needs_frame;
+                    effects.extend(slice_effects);
                 }
             },
             _ = tokio::time::sleep_until(next_frame), if dirty => {}
@@ -192,9 +197,8 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             }
             // Nothing else to do: parse what other tabs received, a slice at a time.
             () = std::future::ready(()), if !pending_output.is_empty() => {
-                let active = model.active_tab().map(|tab| tab.id);
-                let (tab, slice_effects) = parse_a_slice_of(&mut model, &mut pending_output);
-                dirty |= tab.is_some() && tab == active;
+                let (needs_frame, slice_effects) = parse_a_slice(&mut model, &mut pending_output);
+                dirty |= needs_frame;
                 effects.extend(slice_effects);
             }
         }
@@ -222,22 +226,20 @@ fn hand_over_active(model: &mut Model, pending_output: &mut PendingOutput) -> Ve
     }
 }
 
-/// Parses one slice of held output (see [`pending_output::SLICE_BYTES`]).
-fn parse_a_slice(model: &mut Model, pending_output: &mut PendingOutput) -> Vec<app::Effect> {
-    parse_a_slice_of(model, pending_output).1
-}
-
-/// Parses one slice of held output and says whose it was.
-fn parse_a_slice_of(
+/// Parses one slice of held output (see [`pending_output::SLICE_BYTES`]) and says whether it
+/// needs a frame: the active tab's output does, and so does a background tab's whose title
+/// changed in the tab bar.
+fn parse_a_slice(
     model: &mut Model,
     pending_output: &mut PendingOutput,
-) -> (Option<app::TabId>, Vec<app::Effect>) {
+) -> (bool, Vec<app::Effect>) {
     match pending_output.take_slice(pending_output::SLICE_BYTES) {
-        Some((tab, bytes)) => (
-            Some(tab),
-            app::update(model, Msg::Net(NetEvent::Output { tab, bytes })),
-        ),
-        None => (None, Vec::new()),
+        Some((tab, bytes)) => {
+            let bar_stamp = model.bar_stamp(tab);
+            let effects = app::update(model, Msg::Net(NetEvent::Output { tab, bytes }));
+            (model.output_needs_frame(tab, bar_stamp), effects)
+        }
+        None => (false, Vec::new()),
     }
 }
 

@@ -13,11 +13,15 @@ pub(crate) const MAX_TITLE_CHARS: usize = 256;
 #[derive(Debug, Default)]
 pub(crate) struct TerminalEvents {
     pub(crate) title: Option<String>,
+    /// How many times a title was set: the tab bar of a tab that is not drawn must be redrawn
+    /// when it changes, and comparing counts costs nothing.
+    pub(crate) title_changes: u64,
     pub(crate) bell_count: u64,
 }
 
 impl TerminalEvents {
     fn set_title(&mut self, raw: &[u8]) {
+        self.title_changes = self.title_changes.wrapping_add(1);
         // An empty title is how programs ask for the default back (xterm does the same).
         // Server text: kept with its control characters escaped and its length capped, so
         // whatever draws it (tab bar, inspector, the rename box) draws it safely.

@@ -227,6 +227,11 @@ impl Terminal {
         self.parser.callbacks().events.title.as_deref()
     }
 
+    /// Counts the titles set so far; differs whenever the title may have changed.
+    pub fn title_changes(&self) -> u64 {
+        self.parser.callbacks().events.title_changes
+    }
+
     /// How many bells (BEL or visual bell) the remote has rung since the terminal was created.
     /// Callers remember the last value they saw to notice new ones.
     pub fn bell_count(&self) -> u64 {

@@ -22,4 +22,5 @@ mod ssh_client;
 mod support;
 mod testbed_smoke;
 mod tui;
+mod tui_background;
 mod tui_ssh_config;

@@ -45,6 +45,29 @@ fn output_reaches_the_terminal_and_the_remote_title_names_the_tab() {
 }
 
 #[test]
+fn output_of_a_tab_not_drawn_needs_a_frame_only_when_its_title_changes() {
+    let mut model = model();
+    let background = connected(&mut model);
+    let drawn = start_tab(&mut model);
+    assert_eq!(model.active_tab().map(|tab| tab.id), Some(drawn));
+    let feed = |model: &mut Model, tab, bytes: &'static [u8]| {
+        let stamp = model.bar_stamp(tab);
+        net(
+            model,
+            NetEvent::Output {
+                tab,
+                bytes: Bytes::from_static(bytes),
+            },
+        );
+        model.output_needs_frame(tab, stamp)
+    };
+    assert!(!feed(&mut model, background, b"plain text\r\n"));
+    assert!(feed(&mut model, background, b"\x1b]2;build done\x07"));
+    assert!(!feed(&mut model, background, b"more text\r\n"));
+    assert!(feed(&mut model, drawn, b"text in the drawn tab"));
+}
+
+#[test]
 fn resizing_resizes_every_terminal_and_open_channel() {
     let mut model = model();
     let tab = connected(&mut model);
