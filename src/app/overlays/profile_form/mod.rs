@@ -64,6 +64,18 @@ pub struct ProfileForm {
     problems: Vec<FieldProblem>,
     /// Not editable here (only the shipped demo profile sets it), so carried through as is.
     builtin_demo: bool,
+    /// Jump hosts, proxy command, agent and port forwarding: edited in the profile file,
+    /// carried through the form as they are.
+    routing: Routing,
+}
+
+/// The profile's routing fields, which the form does not show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Routing {
+    pub jump: Vec<String>,
+    pub proxy_command: Option<String>,
+    pub forward_agent: bool,
+    pub forward: Vec<crate::profiles::Forward>,
 }
 
 impl ProfileForm {
@@ -119,6 +131,12 @@ impl ProfileForm {
             focus: FieldId::Name,
             problems: Vec::new(),
             builtin_demo: profile.builtin_demo,
+            routing: Routing {
+                jump: profile.jump.clone(),
+                proxy_command: profile.proxy_command.clone(),
+                forward_agent: profile.forward_agent,
+                forward: profile.forward.clone(),
+            },
         }
     }
 

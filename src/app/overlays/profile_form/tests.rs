@@ -263,6 +263,10 @@ fn a_filled_in_new_profile_saves_exactly() {
 
     let expected = Profile {
         builtin_demo: false,
+        jump: Vec::new(),
+        proxy_command: None,
+        forward_agent: false,
+        forward: Vec::new(),
         name: "Prod DB".to_owned(),
         folder: "work/db".to_owned(),
         host: "db.example.net".to_owned(),
