@@ -12,12 +12,31 @@ use crate::profiles::ForwardKind;
 use crate::ssh::Connection;
 use crate::text::forwarding as words;
 
+/// Tries to bind a port that is in use this often, this far apart: after a reconnect the
+/// forwards of the lost connection may still be letting go of it.
+const BIND_TRIES: u32 = 10;
+const BIND_RETRY: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Binds the forward's port; the error is in plain words (a port in use, one that needs root).
 pub async fn bind(stats: &ForwardStats) -> Result<TcpListener, String> {
     let forward = &stats.forward;
-    TcpListener::bind((forward.bind_address.as_str(), forward.bind_port))
-        .await
-        .map_err(|error| words::bind_failed(&forward.bind_address, forward.bind_port, &error))
+    let mut tries = 1;
+    loop {
+        match TcpListener::bind((forward.bind_address.as_str(), forward.bind_port)).await {
+            Ok(listener) => return Ok(listener),
+            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse && tries < BIND_TRIES => {
+                tries += 1;
+                tokio::time::sleep(BIND_RETRY).await;
+            }
+            Err(error) => {
+                return Err(words::bind_failed(
+                    &forward.bind_address,
+                    forward.bind_port,
+                    &error,
+                ));
+            }
+        }
+    }
 }
 
 /// Serves the listener until the task is dropped: each connection on its own task, so a slow

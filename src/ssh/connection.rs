@@ -15,7 +15,7 @@ use super::channel::{
 use super::error::{SshError, channel_open_failure_text};
 use super::handler::{ClientHandler, Negotiated, Shared};
 use super::host_key_order;
-use super::jump::{HopConnection, JumpHosts};
+use super::jump::{Carried, HopChannels, JumpHosts};
 use super::link::{LinkState, LossCause};
 use super::machine_time::{Asking, within};
 use super::observed_stream::Cut;
@@ -47,6 +47,8 @@ pub struct ConnectionDetails {
     pub address: String,
     /// The jump hosts it was reached through (`me@bastion:22`), when there are any.
     pub via: Option<String>,
+    /// The channels the last of them carries now (this connection's among them).
+    pub hop_channels: HopChannels,
     /// Its identification line (`SSH-2.0-OpenSSH_9.2p1 Debian-2`), escaped.
     pub server_version: Option<String>,
     pub negotiated: Negotiated,
@@ -62,7 +64,7 @@ struct Inner {
     /// Ends a stream that is not a socket at once (see `kill`).
     cut: Option<Arc<Cut>>,
     /// The jump host carrying this connection, kept open while it lives.
-    _upstream: Option<Arc<HopConnection>>,
+    _upstream: Option<Carried>,
     /// The proxy command carrying it, killed when it ends.
     child: Option<ProxyChild>,
     host_port: String,
@@ -165,8 +167,8 @@ impl Connection {
         if let Some(cut) = &cut {
             stream = stream.with_cut(Arc::clone(cut));
         }
-        if let Some(hop) = &upstream {
-            stream = stream.carried_by(hop.name.clone(), hop.connection.link());
+        if let Some(carried) = &upstream {
+            stream = stream.carried_by(carried.hop.name.clone(), carried.hop.connection.link());
         }
         // russh reads each packet's 4-byte length and then its body with separate reads; from
         // a buffer those are memory copies instead of two or three system calls per packet
@@ -202,10 +204,12 @@ impl Connection {
             host_port: host_port.clone(),
             after: AUTH_TIMEOUT,
         })??;
-        let via = upstream.as_ref().map(|hop| hop.name.clone());
+        let via = upstream.as_ref().map(|carried| carried.hop.name.clone());
+        let hop_channels = upstream.as_ref().map(Carried::count).unwrap_or_default();
         let details = ConnectionDetails {
             address,
             via,
+            hop_channels,
             server_version: version.get(),
             negotiated: shared
                 .negotiated

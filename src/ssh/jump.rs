@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use super::connection::Connection;
@@ -19,7 +20,55 @@ pub struct HopConnection {
     pub connection: Connection,
     /// `user@host:port`, and the hops before it: how the hop is named in words.
     pub name: String,
+    /// Connections it carries now, one `direct-tcpip` channel each.
+    carried: Arc<AtomicUsize>,
 }
+
+/// A connection carried by a hop: it keeps the hop open and counted while it lives.
+pub(crate) struct Carried {
+    pub hop: Arc<HopConnection>,
+}
+
+impl Carried {
+    pub fn new(hop: Arc<HopConnection>) -> Self {
+        hop.carried.fetch_add(1, Ordering::Relaxed);
+        Self { hop }
+    }
+
+    pub fn count(&self) -> HopChannels {
+        HopChannels(Some(Arc::clone(&self.hop.carried)))
+    }
+}
+
+impl Drop for Carried {
+    fn drop(&mut self) {
+        self.hop.carried.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The channels a connection's jump host carries now, read when the inspector is drawn: the
+/// budget they use on the hop (dropbear counts every channel against its 1000 per
+/// connection; sshd does not count them as sessions).
+#[derive(Debug, Clone, Default)]
+pub struct HopChannels(Option<Arc<AtomicUsize>>);
+
+impl HopChannels {
+    pub fn get(&self) -> Option<usize> {
+        self.0.as_ref().map(|count| count.load(Ordering::Relaxed))
+    }
+}
+
+impl PartialEq for HopChannels {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for HopChannels {}
 
 impl Drop for HopConnection {
     fn drop(&mut self) {
@@ -76,7 +125,11 @@ impl JumpHosts {
             }
             let connection =
                 Connection::connect_shared(&options, Arc::clone(prompter), self).await?;
-            let hop = Arc::new(HopConnection { connection, name });
+            let hop = Arc::new(HopConnection {
+                connection,
+                name,
+                carried: Arc::default(),
+            });
             *kept = Arc::downgrade(&hop);
             Ok(hop)
         })

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::error::SshError;
-use super::jump::{HopConnection, JumpHosts};
+use super::jump::{Carried, JumpHosts};
 use super::options::ConnectOptions;
 use super::prompt::Prompter;
 use super::proxy_command::ProxyChild;
@@ -39,7 +39,7 @@ pub(crate) struct Opened {
     pub socket: Option<SocketControl>,
     /// The jump host whose channel carries the stream: kept open while this connection
     /// lives, and the cause of its loss when it goes.
-    pub upstream: Option<Arc<HopConnection>>,
+    pub upstream: Option<Carried>,
     /// The proxy command, killed when the connection ends.
     pub child: Option<ProxyChild>,
 }
@@ -90,7 +90,7 @@ pub(crate) async fn open(
                 stream: Box::new(stream),
                 address: options.host_port(),
                 socket: None,
-                upstream: Some(hop),
+                upstream: Some(Carried::new(hop)),
                 child: None,
             })
         }

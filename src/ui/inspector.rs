@@ -77,7 +77,11 @@ fn facts(model: &Model, info: &ConnectionInfo, tabs: &[String]) -> Vec<(&'static
         let negotiated = &details.negotiated;
         facts.push(("address", or_unknown(&details.address)));
         if let Some(via) = &details.via {
-            facts.push(("via", via.clone()));
+            let carried = details.hop_channels.get().unwrap_or(1);
+            facts.push((
+                "via",
+                format!("{via} (carries {carried} of tabsh's connections, a channel each)"),
+            ));
         }
         facts.push((
             "server",

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::jump_hosts::{JumpLab, logins};
+use crate::jump_hosts::{JumpLab, kill_connections, logins};
 use crate::support::process::{descendants_named, resident_bytes};
 use crate::support::tcp_service::{Kind, TcpService};
 use crate::support::{Agent, Sshd, SshdOptions, TEST_USER_NAME, Tmux, user_keys, wait_until};
@@ -130,6 +130,15 @@ fn local_remote_and_dynamic_forwards_carry_connections_through_the_chain() {
         .lab
         .run_in_client(|| echo_through(LOCAL_PORT, "ping-again"));
     assert_eq!(answer.as_deref(), Some("ping-again"));
+
+    // The server drops both connections: the forwards come back with the reconnect.
+    tmux.press(&["Escape"]);
+    kill_connections(&lab.target);
+    tmux.wait_for("-- reconnected after", WAIT);
+    let answer = lab
+        .lab
+        .run_in_client(|| echo_through(LOCAL_PORT, "ping-after-reconnect"));
+    assert_eq!(answer.as_deref(), Some("ping-after-reconnect"));
 }
 
 #[test]

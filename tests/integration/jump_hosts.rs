@@ -293,6 +293,10 @@ fn the_tui_asks_per_hop_clones_on_one_chain_and_brings_it_back() {
         screen.contains(&format!("{TEST_USER_NAME}@{bastion_name}")),
         "{screen}"
     );
+    assert!(
+        screen.contains("carries 1 of tabsh's connections"),
+        "the bastion's channels, counted: {screen}"
+    );
     tmux.press(&["Escape"]);
 
     // The bastion's connection dies: everything behind it is lost, and comes back through
