@@ -260,10 +260,10 @@ fn median(values: &[f64]) -> f64 {
 }
 
 fn print_report(samples: &Samples, runs: usize, bytes: u64, cipher: &str) {
-    println!("# forward: {bytes} bytes through -L, {runs} rounds (median MB/s), cipher {cipher}");
-    for line in common::machine_info() {
-        println!("- {line}");
-    }
+    common::print_heading("forward");
+    println!();
+    println!("{bytes} bytes through -L, {runs} rounds (median MB/s), cipher {cipher}");
+    println!();
     let direct = median(&samples.direct);
     let openssh = median(&samples.openssh);
     let tabsh = median(&samples.tabsh);
