@@ -133,6 +133,8 @@ fn local_remote_and_dynamic_forwards_carry_connections_through_the_chain() {
 
     // The server drops both connections: the forwards come back with the reconnect.
     tmux.press(&["Escape"]);
+    // Gone before anything is typed: an ESC followed at once by a key reads as Alt-key.
+    tmux.wait_until_gone("Connection: target", WAIT);
     kill_connections(&lab.target);
     tmux.wait_for("-- reconnected after", WAIT);
     let answer = lab
@@ -174,6 +176,8 @@ fn a_server_without_tcp_forwarding_is_named_and_the_tab_lives_on() {
         "the server's refusal: {screen}"
     );
     tmux.press(&["Escape"]);
+    // Gone before anything is typed: an ESC followed at once by a key reads as Alt-key.
+    tmux.wait_until_gone("Connection: target", WAIT);
     run(&tmux, "echo alive-$((3+4))", "alive-7");
 }
 

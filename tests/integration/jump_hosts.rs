@@ -298,6 +298,8 @@ fn the_tui_asks_per_hop_clones_on_one_chain_and_brings_it_back() {
         "the bastion's channels, counted: {screen}"
     );
     tmux.press(&["Escape"]);
+    // Gone before anything is typed: an ESC followed at once by a key reads as Alt-key.
+    tmux.wait_until_gone("Connection: target", WAIT);
 
     // The bastion's connection dies: everything behind it is lost, and comes back through
     // a new chain (one more login on each hop) with both tabs.
