@@ -383,4 +383,60 @@ mod tests {
         };
         assert_eq!(fields(&profile), vec!["folder", "auth"]);
     }
+
+    #[test]
+    fn routing_fields_are_checked() {
+        use crate::profiles::{Forward, ForwardKind};
+        let fields = |profile: Profile| -> Vec<&'static str> {
+            profile
+                .validate()
+                .err()
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        let broken = Profile {
+            jump: vec!["a b".to_owned()],
+            proxy_command: Some("nc %h %p".to_owned()),
+            forward_agent: true,
+            builtin_demo: true,
+            forward: vec![
+                Forward {
+                    kind: ForwardKind::Local,
+                    bind_port: 0,
+                    ..Forward::default()
+                },
+                Forward {
+                    kind: ForwardKind::Remote,
+                    bind_port: 0,
+                    host: "h".to_owned(),
+                    port: 22,
+                    ..Forward::default()
+                },
+            ],
+            ..valid()
+        };
+        assert_eq!(
+            fields(broken),
+            [
+                "jump",
+                "proxy_command",
+                "forward_agent",
+                "forward.bind_port",
+                "forward.host",
+                "forward.port"
+            ]
+        );
+        let fine = Profile {
+            jump: vec!["bastion".to_owned(), "me@edge:2222".to_owned()],
+            forward: vec![Forward {
+                kind: ForwardKind::Dynamic,
+                bind_port: 1080,
+                ..Forward::default()
+            }],
+            ..valid()
+        };
+        assert_eq!(fields(fine), Vec::<&str>::new());
+    }
 }

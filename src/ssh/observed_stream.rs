@@ -255,6 +255,44 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_cut_ends_a_read_that_waits_and_a_hop_names_the_loss() {
+        let (client, _server) = tokio::io::duplex(1024);
+        let (stream, _, link, _) = observed(client);
+        let cut = Arc::new(Cut::default());
+        let hop_link = Arc::new(Link::new());
+        let mut stream = stream
+            .with_cut(Arc::clone(&cut))
+            .carried_by("me@bastion:22".into(), Arc::clone(&hop_link));
+        let reading = tokio::spawn(async move {
+            let mut buffer = [0u8; 16];
+            stream.read(&mut buffer).await
+        });
+        tokio::task::yield_now().await;
+        hop_link.lost(LossCause::Reset);
+        cut.cut();
+        let read = reading.await.unwrap();
+        assert_eq!(
+            read.map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::ConnectionAborted)
+        );
+        // The stream ended under the hop: the hop's loss is the cause.
+        let (client, server) = tokio::io::duplex(1024);
+        let (stream, _, link_below, _) = observed(client);
+        let mut stream = stream.carried_by("me@bastion:22".into(), Arc::clone(&hop_link));
+        drop(server);
+        let mut buffer = [0u8; 16];
+        assert_eq!(stream.read(&mut buffer).await.unwrap(), 0);
+        assert_eq!(
+            link_below.state(),
+            LinkState::Lost(LossCause::JumpHostLost {
+                hop: "me@bastion:22".into(),
+                cause: Box::new(LossCause::Reset)
+            })
+        );
+        assert_eq!(link.state(), LinkState::Up, "a cut records no cause itself");
+    }
+
+    #[tokio::test]
     async fn counts_bytes_keeps_the_version_line_and_names_the_end() {
         let (client, mut server) = tokio::io::duplex(1024);
         let (mut stream, activity, link, version) = observed(client);

@@ -66,3 +66,24 @@ impl Solicited {
         self.remote.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_ports_asked_for_are_let_in() {
+        let solicited = Solicited::default();
+        let (to, _incoming) = mpsc::channel(1);
+        assert!(solicited.remote_for("127.0.0.1", 2222).is_none());
+        solicited.add_remote("127.0.0.1", 2222, to);
+        assert!(solicited.remote_for("127.0.0.1", 2222).is_some());
+        assert!(solicited.remote_for("127.0.0.1", 2223).is_none());
+        assert!(solicited.remote_for("10.0.0.1", 2222).is_none());
+        // A server that reports the wildcard for an address it normalised.
+        assert!(solicited.remote_for("0.0.0.0", 2222).is_some());
+        solicited.remove_remote("127.0.0.1", 2222);
+        assert!(solicited.remote_for("127.0.0.1", 2222).is_none());
+        assert!(!solicited.agent_asked());
+    }
+}
