@@ -112,7 +112,13 @@ impl ProfileForm {
             known_hosts_file: optional(FieldId::KnownHostsFile).map(PathBuf::from),
             command: optional(FieldId::Command),
             builtin_demo: self.builtin_demo,
-            jump: self.routing.jump.clone(),
+            // `bastion, ops@edge:2222`: outermost first.
+            jump: trimmed(FieldId::Jump)
+                .split(',')
+                .map(str::trim)
+                .filter(|hop| !hop.is_empty())
+                .map(str::to_owned)
+                .collect(),
             proxy_command: self.routing.proxy_command.clone(),
             forward_agent: self.routing.forward_agent,
             forward: self.routing.forward.clone(),
