@@ -294,7 +294,7 @@ fn the_tui_asks_per_hop_clones_on_one_chain_and_brings_it_back() {
         "{screen}"
     );
     assert!(
-        screen.contains("carries 1 of tabsh's connections"),
+        screen.contains("(carries 1 of"),
         "the bastion's channels, counted: {screen}"
     );
     tmux.press(&["Escape"]);
@@ -356,5 +356,50 @@ fn a_proxy_command_carries_the_connection_and_explains_its_failure() {
     assert!(
         stderr.contains("proxy-broke-on-purpose") && stderr.contains("exit status: 3"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn servers_behind_one_bastion_share_its_connection() {
+    let lab = JumpLab::start(&[], &[]);
+    let tmux = lab.lab.tabsh_in_tmux(
+        lab.config.path(),
+        "--ssh-config none open target inner",
+        120,
+        40,
+    );
+    // Both open at once, one through the bastion, one through the bastion and a second hop.
+    tmux.wait_for(" 2 inner ", WAIT);
+    tmux.press(&[PREFIX, "1"]);
+    tmux.type_text("echo first-$((1+1))");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("first-2", WAIT);
+    tmux.press(&[PREFIX, "2"]);
+    tmux.type_text("echo second-$((2+2))");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("second-4", WAIT);
+    assert_eq!(
+        logins(&lab.bastion),
+        1,
+        "one bastion login for both: {}",
+        lab.bastion.log()
+    );
+    assert_eq!(logins(&lab.target), 1);
+    assert_eq!(logins(&lab.inner_bastion), 1);
+    assert_eq!(logins(&lab.inner_target), 1);
+    tmux.press(&[PREFIX, "i"]);
+    let screen = tmux.wait_for("via", WAIT);
+    assert!(
+        screen.contains("(carries 1 of"),
+        "the inner bastion carries the inner target's: {screen}"
+    );
+    tmux.press(&["Escape"]);
+    tmux.wait_until_gone("Connection: inner", WAIT);
+    tmux.press(&[PREFIX, "1"]);
+    tmux.press(&[PREFIX, "i"]);
+    let screen = tmux.wait_for("Connection: target", WAIT);
+    assert!(
+        screen.contains("(carries 2 of"),
+        "the bastion carries the target's and the inner bastion's: {screen}"
     );
 }
