@@ -42,8 +42,8 @@ cat > "$home/.ssh/config" <<'EOF'
 Host bastion
     HostName bastion.example.org
     User ops
-    ForwardAgent yes
-    LocalForward 5432 db.internal:5432
+    ForwardX11 yes
+    ControlMaster auto
 Host gitlab
     HostName gitlab.example.org
     User git
@@ -102,7 +102,7 @@ keys 'C-\' s
 wait_for "Sessions"
 wait_for "ssh config/"
 keys Down Down
-wait_for "not used: ForwardAgent"
+wait_for "not used: ForwardX11"
 
 mkdir -p "$(dirname "$out")"
 tmux -S "$socket" capture-pane -p -e > "$work/capture.ansi"

@@ -5,6 +5,7 @@ pub mod anti_idle;
 pub mod app;
 pub mod demo;
 pub mod escape;
+pub mod forwarding;
 pub mod input;
 pub mod patterns;
 pub mod profiles;

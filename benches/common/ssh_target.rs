@@ -77,6 +77,8 @@ impl SshTarget {
             tcp_keepalive: TcpKeepalive::default(),
             anti_idle: false,
             connect_timeout: timeout,
+            route: tabsh::ssh::Route::Direct,
+            forward_agent: false,
         }
     }
 

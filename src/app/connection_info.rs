@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::forwarding::ForwardStats;
 use crate::ssh::{Activity, ConnectionDetails, LossCause};
 
 /// Where a connection is in its life.
@@ -63,6 +64,8 @@ pub struct ConnectionInfo {
     pub details: Option<ConnectionDetails>,
     /// Earlier losses this connection came back from.
     pub reconnects: Vec<Reconnected>,
+    /// The profile's port forwards on this connection, as they run.
+    pub forwards: Vec<Arc<ForwardStats>>,
 }
 
 impl ConnectionInfo {
@@ -79,6 +82,7 @@ impl ConnectionInfo {
             misses: (0, 0),
             details: None,
             reconnects: Vec::new(),
+            forwards: Vec::new(),
         }
     }
 

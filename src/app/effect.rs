@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
 use crate::profiles::AntiIdle;
+use crate::profiles::jump::JumpError;
 use crate::profiles::{Profile, StoredProfile};
 use crate::ssh::{Answer, IdleString, PtyRequest};
 
@@ -16,6 +17,8 @@ pub enum Effect {
         connection: ConnectionId,
         tab: TabId,
         profile: Box<StoredProfile>,
+        /// The jump hosts to go through, outermost first (or why they cannot be followed).
+        hops: Result<Vec<Profile>, JumpError>,
     },
     /// Open a session channel for `tab` on a connection that is up.
     OpenChannel {
@@ -64,6 +67,11 @@ pub enum Effect {
     SetAntiIdle {
         connection: ConnectionId,
         settings: AntiIdle,
+    },
+    /// The profile's forwards were switched: which are on now, in the profile's order.
+    SetForwards {
+        connection: ConnectionId,
+        enabled: Vec<bool>,
     },
     Answer {
         reply: PromptReply,

@@ -27,7 +27,8 @@ pub fn open(model: &mut Model) {
 }
 
 /// Keys while the inspector shows: `x` asks to close the connection, `y` then closes it;
-/// anything else closes the inspector (and cancels the question).
+/// `1`..`9` switch the profile's forwards; anything else closes the inspector (and cancels
+/// the question).
 pub fn on_key(
     model: &mut Model,
     connection: ConnectionId,
@@ -44,8 +45,47 @@ pub fn on_key(
             close_connection(model, connection, effects);
             None
         }
+        (false, KeyCode::Char(digit @ '1'..='9')) => {
+            let index = usize::from(digit as u8 - b'1');
+            toggle_forward(model, connection, index, effects);
+            Some(Overlay::Inspector {
+                connection,
+                closing: false,
+            })
+        }
         _ => None,
     }
+}
+
+/// Switches forward `index` of the connection's profile on or off: saved to the profile, and
+/// from there applied to every live connection of it.
+fn toggle_forward(
+    model: &mut Model,
+    connection: ConnectionId,
+    index: usize,
+    effects: &mut Vec<Effect>,
+) {
+    let Some(id) = model
+        .connections
+        .get(&connection)
+        .map(|info| info.profile_id.clone())
+    else {
+        return;
+    };
+    if super::overlays::ssh_hosts::refuse_change(model, &id, super::HostChange::SwitchAntiIdle) {
+        return;
+    }
+    let Some(mut profile) = model.profiles.get(&id).map(|p| p.profile.clone()) else {
+        return;
+    };
+    let Some(forward) = profile.forward.get_mut(index) else {
+        return;
+    };
+    forward.enabled = !forward.enabled;
+    effects.push(Effect::SaveProfile {
+        id: Some(id),
+        profile: Box::new(profile),
+    });
 }
 
 /// Closes `connection` and ends every tab on it, saying the person closed it.

@@ -11,6 +11,7 @@ use tokio::sync::oneshot;
 use super::ids::{ConnectionId, TabId};
 use super::notice::StoreOutcome;
 use crate::anti_idle::Report;
+use crate::forwarding::ForwardStats;
 use crate::profiles::ssh_config::HostListing;
 use crate::profiles::{LoadError, StoredProfile};
 use crate::ssh::{Activity, Answer, ChannelEnd, ConnectionDetails, LossCause, Prompt};
@@ -104,6 +105,11 @@ pub enum NetEvent {
     AntiIdle {
         connection: ConnectionId,
         report: Report,
+    },
+    /// The connection's port forwards started: what each is doing, read when drawn.
+    Forwards {
+        connection: ConnectionId,
+        forwards: Vec<Arc<ForwardStats>>,
     },
     Prompt {
         tab: TabId,

@@ -108,6 +108,14 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                 Report::NoopSent | Report::Dead { .. } => {}
             }
         }
+        NetEvent::Forwards {
+            connection,
+            forwards,
+        } => {
+            if let Some(info) = model.connections.get_mut(&connection) {
+                info.forwards = forwards;
+            }
+        }
         // A channel that went down with its connection is the connection's loss to handle.
         NetEvent::ChannelEnded {
             end: ChannelEnd::ConnectionLost,

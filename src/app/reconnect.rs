@@ -167,11 +167,7 @@ fn start_attempt(model: &mut Model, connection: ConnectionId, effects: &mut Vec<
     {
         reconnect.next_try = None;
     }
-    effects.push(Effect::Connect {
-        connection,
-        tab: asking,
-        profile: Box::new(profile),
-    });
+    effects.push(sessions::connect_effect(model, connection, asking, profile));
 }
 
 /// An attempt failed at `at`. A refused login, a changed host key or a cancelled question stop

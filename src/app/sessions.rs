@@ -37,11 +37,26 @@ pub fn connect(model: &mut Model, tab: TabId, effects: &mut Vec<Effect>) {
     waiting.connection = Some(connection);
     waiting.target.clear();
     waiting.state = TabState::Connecting;
-    effects.push(Effect::Connect {
+    effects.push(connect_effect(model, connection, tab, profile));
+}
+
+/// Connect `connection` for `profile`, through its jump hosts as the model's profiles name
+/// them now.
+pub fn connect_effect(
+    model: &Model,
+    connection: ConnectionId,
+    tab: TabId,
+    profile: StoredProfile,
+) -> Effect {
+    let hops = crate::profiles::jump::resolve_chain(&profile.profile, &|id| {
+        model.profiles.get(id).map(|stored| &stored.profile)
+    });
+    Effect::Connect {
         connection,
         tab,
         profile: Box::new(profile),
-    });
+        hops,
+    }
 }
 
 /// The tab waiting on `connection` left. When no other tab waits on it, the connection is

@@ -78,21 +78,34 @@ fn replace_profiles(
     effects: &mut Vec<Effect>,
     replace: impl FnOnce(&mut ProfileList, &dyn Fn(&str) -> bool),
 ) {
-    let before: Vec<(ConnectionId, Option<AntiIdle>)> = model
+    let before: Vec<(ConnectionId, Option<AntiIdle>, Vec<bool>)> = model
         .connections
         .iter()
         .filter(|(_, info)| info.is_up())
-        .map(|(id, info)| (*id, anti_idle_of(model, &info.profile_id)))
+        .map(|(id, info)| {
+            (
+                *id,
+                anti_idle_of(model, &info.profile_id),
+                forwards_on(model, &info.profile_id),
+            )
+        })
         .collect();
     let tabs = &model.tabs;
     replace(&mut model.profiles, &|id| {
         tabs.iter().any(|tab| tab.profile_id == id)
     });
     open_at_start(model, effects);
-    for (connection, old) in before {
+    for (connection, old, old_forwards) in before {
         let Some(info) = model.connections.get(&connection) else {
             continue;
         };
+        let forwards = forwards_on(model, &info.profile_id);
+        if forwards != old_forwards {
+            effects.push(Effect::SetForwards {
+                connection,
+                enabled: forwards,
+            });
+        }
         if let Some(settings) = anti_idle_of(model, &info.profile_id)
             && old.as_ref() != Some(&settings)
         {
@@ -116,6 +129,13 @@ fn open_at_start(model: &mut Model, effects: &mut Vec<Effect>) {
     if model.tabs.is_empty() && model.overlay.is_none() {
         model.overlay = Some(Overlay::SessionManager(SessionManager::new()));
     }
+}
+
+/// Which of the profile's forwards are switched on.
+fn forwards_on(model: &Model, profile_id: &str) -> Vec<bool> {
+    model.profiles.get(profile_id).map_or_else(Vec::new, |p| {
+        p.profile.forward.iter().map(|f| f.enabled).collect()
+    })
 }
 
 fn anti_idle_of(model: &Model, profile_id: &str) -> Option<AntiIdle> {

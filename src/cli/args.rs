@@ -15,8 +15,11 @@ use clap::{Parser, Subcommand, ValueEnum};
                   anti-idle, reconnect.\n\nWithout a command, tabsh starts the TUI in the \
                   session manager, which lists the saved sessions and the hosts of ~/.ssh/config \
                   (read-only, re-read when the file changes). A lost connection comes back by \
-                  itself with all its tabs and one login; Ctrl-\\ ? in the TUI lists the keys \
-                  (Ctrl-\\ i: the connection inspector)."
+                  itself with all its tabs and one login. Profiles may go through jump hosts \
+                  (jump = [...], like ProxyJump) or a proxy command, carry port forwards \
+                  ([[forward]]: -L, -R, -D) and forward the agent (forward_agent); see \
+                  sessions/README.md. Ctrl-\\ ? in the TUI lists the keys (Ctrl-\\ i: the \
+                  connection inspector, where 1-9 switch forwards)."
 )]
 pub struct Args {
     /// Where profiles live (default: the platform config dir, e.g. ~/.config/tabsh)

@@ -26,6 +26,7 @@ const OUTPUT_QUEUE_PACKETS: usize = 16;
 
 pub async fn run(
     profile: &Profile,
+    hops: &[Profile],
     command: &[String],
     batch: bool,
     demo_max_sessions: u32,
@@ -38,7 +39,7 @@ pub async fn run(
     // built-in demo server, started here and kept running until the command is done.
     let targets = Targets::new(demo_max_sessions);
     let options = targets
-        .connect_options(profile)
+        .connect_options_through(profile, hops)
         .await
         .map_err(SshError::Other)?;
     let connection = Connection::connect(&options, prompter).await?;

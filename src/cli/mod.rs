@@ -54,7 +54,9 @@ pub async fn run(args: Args) -> anyhow::Result<u8> {
             let store = open_store()?;
             let hosts = sessions::read_hosts(ssh_config.as_ref());
             let stored = sessions::find(&store, &hosts, &profile)?;
-            let status = exec::run(&stored.profile, &command, batch, demo_max_sessions).await?;
+            let hops = sessions::hops(&store, &hosts, &stored.profile)?;
+            let status =
+                exec::run(&stored.profile, &hops, &command, batch, demo_max_sessions).await?;
             Ok(u8::try_from(status).unwrap_or(u8::MAX))
         }
         Some(Command::Doctor) => doctor::run(config_dir, ssh_config.as_ref()).await,

@@ -28,6 +28,23 @@ pub fn read_hosts(source: Option<&SshConfigSource>) -> HostListing {
     })
 }
 
+/// The jump hosts of `profile`, outermost first, with references looked up among the saved
+/// profiles and the ssh_config's hosts (`ssh:ALIAS`).
+pub fn hops(
+    store: &Store,
+    hosts: &HostListing,
+    profile: &tabsh::profiles::Profile,
+) -> anyhow::Result<Vec<tabsh::profiles::Profile>> {
+    let lookup = |id: &str| {
+        store.get(id).map(|stored| &stored.profile).or_else(|| {
+            id.strip_prefix(SSH_CONFIG_ID_PREFIX)
+                .and_then(|alias| hosts.get(alias))
+                .map(|host| &host.profile)
+        })
+    };
+    Ok(tabsh::profiles::jump::resolve_chain(profile, &lookup)?)
+}
+
 /// A session found by `find`: a saved profile or an ssh_config host, as the app opens it.
 pub fn find(store: &Store, hosts: &HostListing, wanted: &str) -> anyhow::Result<StoredProfile> {
     // 1. a saved profile's id, 2. `ssh:ALIAS`, 3. a saved profile's name, 4. an alias: a saved

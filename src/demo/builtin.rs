@@ -31,8 +31,18 @@ impl Targets {
 
     /// How to reach and log in for `profile`. Fails only when the demo server cannot start.
     pub async fn connect_options(&self, profile: &Profile) -> Result<ConnectOptions, String> {
+        self.connect_options_through(profile, &[]).await
+    }
+
+    /// Like [`Self::connect_options`], through the jump hosts `hops` (outermost first); the
+    /// demo server is always reached directly.
+    pub async fn connect_options_through(
+        &self,
+        profile: &Profile,
+        hops: &[Profile],
+    ) -> Result<ConnectOptions, String> {
         if !profile.builtin_demo {
-            return Ok(ConnectOptions::from_profile(profile));
+            return Ok(ConnectOptions::through(profile, hops));
         }
         let demo = self
             .demo
@@ -84,6 +94,9 @@ impl BuiltinDemo {
         options.auth = vec![AuthMethod::Key];
         options.identity_file = None;
         options.agent_socket = None;
+        // The demo is reached directly, and never gets the person's agent.
+        options.route = crate::ssh::Route::Direct;
+        options.forward_agent = false;
         options.client_key = Some(Arc::clone(&self.client_key));
         options.pinned_host_key = Some(self.server.host_public_key().clone());
         options

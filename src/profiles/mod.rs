@@ -5,6 +5,7 @@ mod codec;
 pub mod error;
 pub mod examples;
 mod id;
+pub mod jump;
 pub mod ownership;
 pub mod scan;
 pub mod schema;

@@ -34,9 +34,21 @@ pub struct Profile {
     /// Connect to tabsh's own loopback demo server (started on demand) instead of
     /// `host`/`port`; it logs in with a key that exists only in memory.
     pub builtin_demo: bool,
+    /// Jump hosts, outermost first (OpenSSH's ProxyJump): each another profile's id or
+    /// `[user@]host[:port]`. The connection to `host` is carried through the last one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub jump: Vec<String>,
+    /// Run this command (through `sh -c`, `%h %p %r %%` expanded) and speak SSH over its
+    /// stdin and stdout instead of a TCP connection (OpenSSH's ProxyCommand).
+    pub proxy_command: Option<String>,
+    /// Let the server use the local ssh-agent (like ForwardAgent). Never for the built-in demo.
+    pub forward_agent: bool,
     pub anti_idle: AntiIdle,
     pub clone: ClonePolicy,
     pub reconnect: ReconnectPolicy,
+    /// Port forwards (`[[forward]]` tables), started with the connection.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub forward: Vec<Forward>,
 }
 
 impl Default for Profile {
@@ -54,9 +66,13 @@ impl Default for Profile {
             known_hosts_file: None,
             command: None,
             builtin_demo: false,
+            jump: Vec::new(),
+            proxy_command: None,
+            forward_agent: false,
             anti_idle: AntiIdle::default(),
             clone: ClonePolicy::default(),
             reconnect: ReconnectPolicy::default(),
+            forward: Vec::new(),
         }
     }
 }
@@ -232,6 +248,60 @@ impl Default for ReconnectPolicy {
         Self {
             enabled: true,
             max_attempts: 0,
+        }
+    }
+}
+
+/// One port forward, like ssh's `-L`, `-R` and `-D`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Forward {
+    pub kind: ForwardKind,
+    /// Where the listening end binds: on this machine for local and dynamic forwards, on the
+    /// server for remote ones. Loopback unless the profile says otherwise.
+    pub bind_address: String,
+    /// The listening port; 0 for a remote forward lets the server choose.
+    pub bind_port: u16,
+    /// Where connections go: reached from the server for local forwards, from this machine
+    /// for remote ones; unused by dynamic forwards (the SOCKS client names it).
+    pub host: String,
+    pub port: u16,
+    /// Off: kept in the profile, not started (switched live from the inspector).
+    pub enabled: bool,
+}
+
+impl Default for Forward {
+    fn default() -> Self {
+        Self {
+            kind: ForwardKind::Local,
+            bind_address: "127.0.0.1".to_owned(),
+            bind_port: 0,
+            host: String::new(),
+            port: 0,
+            enabled: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardKind {
+    /// `-L`: a local port, each connection carried to `host:port` as seen from the server.
+    Local,
+    /// `-R`: a port on the server, each connection carried back to `host:port` from here.
+    Remote,
+    /// `-D`: a local SOCKS5 (and SOCKS4a) proxy whose connections leave from the server.
+    Dynamic,
+}
+
+impl Forward {
+    /// ssh's notation: `-L 127.0.0.1:8080:db:5432`, `-D 127.0.0.1:1080`.
+    pub fn shown(&self) -> String {
+        let bind = format!("{}:{}", self.bind_address, self.bind_port);
+        match self.kind {
+            ForwardKind::Local => format!("-L {bind}:{}:{}", self.host, self.port),
+            ForwardKind::Remote => format!("-R {bind}:{}:{}", self.host, self.port),
+            ForwardKind::Dynamic => format!("-D {bind}"),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! alias becomes a profile built with OpenSSH's rules (first value wins, wildcard blocks supply
 //! defaults); everything that cannot be carried over is reported with its file and line.
 
+mod forwards;
 mod hosts;
 mod lexer;
 mod reader;
@@ -101,8 +102,16 @@ pub fn parse_ssh_config(
     list_unsupported(&items, None, &mut skipped);
 
     let mut profiles = Vec::new();
-    for (alias, origin) in concrete_aliases(&items) {
-        let resolved = resolve_host(&items, &alias, env, IMPORT_FOLDER);
+    let aliases = concrete_aliases(&items);
+    // A jump host naming another imported alias becomes a reference to its profile.
+    let reference = |hop: &str| {
+        aliases
+            .iter()
+            .any(|(alias, _)| alias == hop)
+            .then(|| slugify(hop))
+    };
+    for (alias, origin) in aliases.iter().cloned() {
+        let resolved = resolve_host(&items, &alias, env, IMPORT_FOLDER, &reference);
         // A bad value in a block shared by several hosts is one problem, not one per host.
         for problem in resolved.problems {
             if !skipped.contains(&problem) {

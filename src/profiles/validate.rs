@@ -187,10 +187,75 @@ impl Profile {
             "reconnect.max_attempts",
         );
 
+        self.validate_routing(&mut errors);
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
+        }
+    }
+
+    /// Jump hosts, proxy command, agent and port forwarding.
+    fn validate_routing(&self, errors: &mut Vec<ValidationError>) {
+        let mut check = |ok: bool, field: &'static str, problem: &str| {
+            if !ok {
+                errors.push(ValidationError::new(field, problem));
+            }
+        };
+        check(
+            self.jump
+                .iter()
+                .all(|hop| !hop.is_empty() && !hop.chars().any(char::is_whitespace)),
+            "jump",
+            "each jump host is a saved session's id or [user@]host[:port], without spaces",
+        );
+        check(
+            self.jump.len() <= super::jump::MAX_JUMP_HOPS,
+            "jump",
+            "too many jump hosts (at most 8)",
+        );
+        check(
+            self.proxy_command
+                .as_deref()
+                .is_none_or(|c| !c.trim().is_empty()),
+            "proxy_command",
+            "must not be empty; leave it out to connect directly",
+        );
+        check(
+            self.jump.is_empty() || self.proxy_command.is_none(),
+            "proxy_command",
+            "cannot be used together with jump hosts (as in OpenSSH, one way to reach the server)",
+        );
+        check(
+            !(self.builtin_demo && self.forward_agent),
+            "forward_agent",
+            "is never allowed for the built-in demo server",
+        );
+        for forward in &self.forward {
+            use super::schema::ForwardKind;
+            check(
+                !forward.bind_address.trim().is_empty(),
+                "forward.bind_address",
+                "must not be empty (127.0.0.1 keeps the port to this machine)",
+            );
+            check(
+                forward.kind == ForwardKind::Remote || forward.bind_port != 0,
+                "forward.bind_port",
+                "must be between 1 and 65535",
+            );
+            let needs_target = forward.kind != ForwardKind::Dynamic;
+            check(
+                !needs_target
+                    || (!forward.host.trim().is_empty()
+                        && !forward.host.chars().any(char::is_whitespace)),
+                "forward.host",
+                "must name the host connections go to",
+            );
+            check(
+                !needs_target || forward.port != 0,
+                "forward.port",
+                "must be between 1 and 65535",
+            );
         }
     }
 }
@@ -317,5 +382,61 @@ mod tests {
             ..valid()
         };
         assert_eq!(fields(&profile), vec!["folder", "auth"]);
+    }
+
+    #[test]
+    fn routing_fields_are_checked() {
+        use crate::profiles::{Forward, ForwardKind};
+        let fields = |profile: Profile| -> Vec<&'static str> {
+            profile
+                .validate()
+                .err()
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        let broken = Profile {
+            jump: vec!["a b".to_owned()],
+            proxy_command: Some("nc %h %p".to_owned()),
+            forward_agent: true,
+            builtin_demo: true,
+            forward: vec![
+                Forward {
+                    kind: ForwardKind::Local,
+                    bind_port: 0,
+                    ..Forward::default()
+                },
+                Forward {
+                    kind: ForwardKind::Remote,
+                    bind_port: 0,
+                    host: "h".to_owned(),
+                    port: 22,
+                    ..Forward::default()
+                },
+            ],
+            ..valid()
+        };
+        assert_eq!(
+            fields(broken),
+            [
+                "jump",
+                "proxy_command",
+                "forward_agent",
+                "forward.bind_port",
+                "forward.host",
+                "forward.port"
+            ]
+        );
+        let fine = Profile {
+            jump: vec!["bastion".to_owned(), "me@edge:2222".to_owned()],
+            forward: vec![Forward {
+                kind: ForwardKind::Dynamic,
+                bind_port: 1080,
+                ..Forward::default()
+            }],
+            ..valid()
+        };
+        assert_eq!(fields(fine), Vec::<&str>::new());
     }
 }

@@ -15,8 +15,13 @@ use super::tab_events::TabEvents;
 use crate::anti_idle;
 use crate::app::{ConnectionId, Msg, NetEvent, TabId};
 use crate::demo::Targets;
-use crate::profiles::{AntiIdle, StoredProfile};
-use crate::ssh::{ChannelCommands, Connection, LinkState, LossCause, SessionRequest, SshError};
+use crate::forwarding::Forwards;
+use crate::profiles::jump::JumpError;
+use crate::profiles::{AntiIdle, Profile, StoredProfile};
+use crate::ssh::{
+    ChannelCommands, ConnectOptions, Connection, JumpHosts, LinkState, LossCause, Prompter,
+    SessionRequest, SshError,
+};
 
 enum Command {
     Open {
@@ -25,6 +30,7 @@ enum Command {
         commands: ChannelCommands,
     },
     AntiIdle(AntiIdle),
+    SetForwards(Vec<bool>),
     Close,
 }
 
@@ -40,6 +46,8 @@ pub struct ConnectionTask {
 pub struct TaskContext {
     pub outbox: Outbox,
     pub targets: Targets,
+    /// Jump host connections, shared by every connection through the same hops.
+    pub jumps: JumpHosts,
 }
 
 impl ConnectionTask {
@@ -48,11 +56,12 @@ impl ConnectionTask {
         connection: ConnectionId,
         tab: TabId,
         profile: StoredProfile,
+        hops: Result<Vec<Profile>, JumpError>,
         context: TaskContext,
     ) -> Self {
         let (commands, receiver) = mpsc::unbounded_channel();
         let outbox = context.outbox.clone();
-        let task = tokio::spawn(run(connection, tab, profile, context, receiver));
+        let task = tokio::spawn(run(connection, tab, profile, hops, context, receiver));
         let abort = task.abort_handle();
         // A bug that panics the task ends this connection only; its tabs are told, and the
         // screen is left alone (see the panic hook).
@@ -87,6 +96,11 @@ impl ConnectionTask {
         let _ = self.commands.send(Command::AntiIdle(settings));
     }
 
+    /// Which of the profile's forwards are on now.
+    pub fn set_forwards(&self, enabled: Vec<bool>) {
+        let _ = self.commands.send(Command::SetForwards(enabled));
+    }
+
     /// Disconnects politely once the connection is up; stops connecting at once otherwise.
     pub fn close(self) {
         if self.commands.send(Command::Close).is_err() {
@@ -104,6 +118,7 @@ async fn run(
     id: ConnectionId,
     tab: TabId,
     profile: StoredProfile,
+    hops: Result<Vec<Profile>, JumpError>,
     context: TaskContext,
     mut commands: mpsc::UnboundedReceiver<Command>,
 ) {
@@ -111,7 +126,16 @@ async fn run(
     let send = |event| {
         let _ = outbox.send(Msg::Net(event));
     };
-    let options = match context.targets.connect_options(&profile.profile).await {
+    let options = match hops {
+        Ok(hops) => {
+            context
+                .targets
+                .connect_options_through(&profile.profile, &hops)
+                .await
+        }
+        Err(error) => Err(error.to_string()),
+    };
+    let options = match options {
         Ok(options) => options,
         Err(error) => {
             send(NetEvent::ConnectFailed {
@@ -124,23 +148,24 @@ async fn run(
             return;
         }
     };
-    let prompter = Arc::new(TuiPrompter {
+    let prompter: Arc<dyn Prompter> = Arc::new(TuiPrompter {
         tab,
         outbox: outbox.clone(),
     });
-    let connection = match Connection::connect(&options, prompter).await {
-        Ok(connection) => connection,
-        Err(error) => {
-            send(NetEvent::ConnectFailed {
-                connection: id,
-                cancelled: matches!(error, SshError::Cancelled { .. }),
-                permanent: error.is_permanent(),
-                error: error.to_string(),
-                at: Instant::now(),
-            });
-            return;
-        }
-    };
+    let connection =
+        match Connection::connect_shared(&options, Arc::clone(&prompter), &context.jumps).await {
+            Ok(connection) => connection,
+            Err(error) => {
+                send(NetEvent::ConnectFailed {
+                    connection: id,
+                    cancelled: matches!(error, SshError::Cancelled { .. }),
+                    permanent: error.is_permanent(),
+                    error: error.to_string(),
+                    at: Instant::now(),
+                });
+                return;
+            }
+        };
     send(NetEvent::Connected {
         connection: id,
         target: format!("{}@{}", connection.user(), connection.host_port()),
@@ -148,6 +173,13 @@ async fn run(
         details: Box::new(connection.details().clone()),
         at: Instant::now(),
     });
+    let forwards = start_forwards(&profile, &options, &connection, prompter);
+    if let Some(forwards) = &forwards {
+        send(NetEvent::Forwards {
+            connection: id,
+            forwards: forwards.stats(),
+        });
+    }
     let (anti_idle_settings, settings) = watch::channel(profile.profile.anti_idle);
     let anti_idle_task = {
         let outbox = outbox.clone();
@@ -183,6 +215,13 @@ async fn run(
                     }
                     anti_idle_settings.send_replace(new);
                 }
+                Some(Command::SetForwards(enabled)) => {
+                    if let Some(forwards) = &forwards {
+                        for (index, on) in enabled.into_iter().enumerate() {
+                            forwards.set_enabled(index, on);
+                        }
+                    }
+                }
                 Some(Command::Close) | None => {
                     connection.disconnect().await;
                     break;
@@ -199,6 +238,25 @@ async fn run(
         }
     }
     anti_idle_task.abort();
+}
+
+/// The profile's port forwards, on a connection of their own to the same server (see
+/// `forwarding`), which trusts the host key this connection checked and asks nothing about it.
+fn start_forwards(
+    profile: &StoredProfile,
+    options: &ConnectOptions,
+    connection: &Connection,
+    prompter: Arc<dyn Prompter>,
+) -> Option<Forwards> {
+    if profile.profile.forward.is_empty() {
+        return None;
+    }
+    let mut options = options.clone();
+    if options.pinned_host_key.is_none() {
+        options.pinned_host_key = connection.host_key();
+    }
+    options.forward_agent = false;
+    Some(Forwards::start(options, prompter, &profile.profile.forward))
 }
 
 /// Opens a channel for `tab` and starts handing its events to the loop; reports the refusal

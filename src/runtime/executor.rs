@@ -28,7 +28,11 @@ impl Executor {
     ) -> std::io::Result<Self> {
         let store = StoreWorker::spawn(store, outbox.clone())?;
         let ssh_config = SshConfigWatcher::spawn(ssh_config, outbox.clone())?;
-        let context = TaskContext { outbox, targets };
+        let context = TaskContext {
+            outbox,
+            targets,
+            jumps: crate::ssh::JumpHosts::default(),
+        };
         Ok(Self {
             registry: Registry::new(context),
             store,
@@ -44,7 +48,8 @@ impl Executor {
                 connection,
                 tab,
                 profile,
-            } => registry.connect(connection, tab, *profile),
+                hops,
+            } => registry.connect(connection, tab, *profile, hops),
             Effect::OpenChannel {
                 tab,
                 connection,
@@ -82,6 +87,10 @@ impl Executor {
                 connection,
                 settings,
             } => registry.set_anti_idle(connection, &settings),
+            Effect::SetForwards {
+                connection,
+                enabled,
+            } => registry.set_forwards(connection, enabled),
             Effect::Answer { reply, answer } => reply.send(answer),
             Effect::SaveProfile { id, profile } => self.store.save(id, *profile),
             Effect::DeleteProfile { id } => self.store.delete(id),

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use super::connection_task::{ConnectionTask, TaskContext};
 use crate::app::{ConnectionId, Msg, NetEvent, TabId};
-use crate::profiles::{AntiIdle, StoredProfile};
+use crate::profiles::jump::JumpError;
+use crate::profiles::{AntiIdle, Profile, StoredProfile};
 use crate::ssh::{ChannelHandle, IdleString, PtyRequest, SessionRequest, command_queue};
 
 struct Channel {
@@ -30,8 +31,14 @@ impl Registry {
     }
 
     /// Starts connecting `connection` (again, after a loss: the old task is gone by then).
-    pub fn connect(&mut self, connection: ConnectionId, tab: TabId, profile: StoredProfile) {
-        let task = ConnectionTask::spawn(connection, tab, profile, self.context.clone());
+    pub fn connect(
+        &mut self,
+        connection: ConnectionId,
+        tab: TabId,
+        profile: StoredProfile,
+        hops: Result<Vec<Profile>, JumpError>,
+    ) {
+        let task = ConnectionTask::spawn(connection, tab, profile, hops, self.context.clone());
         if let Some(old) = self.connections.insert(connection, task) {
             old.abort();
         }
@@ -130,6 +137,13 @@ impl Registry {
             .filter(|channel| channel.connection == connection)
         {
             channel.handle.set_idle_string(idle.clone());
+        }
+    }
+
+    /// The profile's forwards were switched: apply it to this live connection.
+    pub fn set_forwards(&self, connection: ConnectionId, enabled: Vec<bool>) {
+        if let Some(task) = self.connections.get(&connection) {
+            task.set_forwards(enabled);
         }
     }
 

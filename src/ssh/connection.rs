@@ -15,12 +15,16 @@ use super::channel::{
 use super::error::{SshError, channel_open_failure_text};
 use super::handler::{ClientHandler, Negotiated, Shared};
 use super::host_key_order;
+use super::jump::{Carried, HopChannels, JumpHosts};
 use super::link::{LinkState, LossCause};
 use super::machine_time::{Asking, within};
+use super::observed_stream::Cut;
 use super::observed_stream::{ObservedStream, ServerVersion};
 use super::options::{ConnectOptions, SessionRequest, home_dir};
 use super::prompt::Prompter;
-use super::tcp::{self, SocketControl};
+use super::proxy_command::ProxyChild;
+use super::route::{self, Opened};
+use super::tcp::SocketControl;
 
 /// How long logging in may take, not counting time waiting for the person's answers (a
 /// server that never answers an authentication request must not keep a tab waiting forever).
@@ -41,6 +45,10 @@ pub struct Connection {
 pub struct ConnectionDetails {
     /// The server's address as connected to (`192.0.2.7:22`).
     pub address: String,
+    /// The jump hosts it was reached through (`me@bastion:22`), when there are any.
+    pub via: Option<String>,
+    /// The channels the last of them carries now (this connection's among them).
+    pub hop_channels: HopChannels,
     /// Its identification line (`SSH-2.0-OpenSSH_9.2p1 Debian-2`), escaped.
     pub server_version: Option<String>,
     pub negotiated: Negotiated,
@@ -53,8 +61,16 @@ struct Inner {
     activity: Arc<Activity>,
     shared: Arc<Shared>,
     socket: Option<SocketControl>,
+    /// Ends a stream that is not a socket at once (see `kill`).
+    cut: Option<Arc<Cut>>,
+    /// The jump host carrying this connection, kept open while it lives.
+    _upstream: Option<Carried>,
+    /// The proxy command carrying it, killed when it ends.
+    child: Option<ProxyChild>,
     host_port: String,
     user: String,
+    /// Every session asks the server for agent forwarding.
+    forward_agent: bool,
     details: ConnectionDetails,
 }
 
@@ -70,23 +86,51 @@ impl std::fmt::Debug for Connection {
 impl Connection {
     /// Connects, verifies the host key and authenticates. The TCP connect and key exchange
     /// are bounded by `connect_timeout`, logging in by [`AUTH_TIMEOUT`], each without the time
-    /// a question waits for the person.
+    /// a question waits for the person. Jump hosts are made for this connection alone.
     pub async fn connect(
         options: &ConnectOptions,
         prompter: Arc<dyn Prompter>,
     ) -> Result<Self, SshError> {
+        Self::connect_shared(options, prompter, &JumpHosts::default()).await
+    }
+
+    /// Like [`Self::connect`], through the jump host connections of `jumps`, shared with
+    /// every other connection made through them.
+    pub async fn connect_shared(
+        options: &ConnectOptions,
+        prompter: Arc<dyn Prompter>,
+        jumps: &JumpHosts,
+    ) -> Result<Self, SshError> {
+        let mut opened = route::open(options, &prompter, jumps).await?;
+        let mut child = opened.child.take();
+        match Self::handshake(options, prompter, opened).await {
+            Ok(mut connection) => {
+                if let Some(inner) = Arc::get_mut(&mut connection.inner) {
+                    inner.child = child;
+                }
+                Ok(connection)
+            }
+            Err(error) => match child.as_mut() {
+                Some(child) => Err(child.explain(error).await),
+                None => Err(error),
+            },
+        }
+    }
+
+    async fn handshake(
+        options: &ConnectOptions,
+        prompter: Arc<dyn Prompter>,
+        opened: Opened,
+    ) -> Result<Self, SshError> {
         let prompter = Asking::new(prompter);
         let mut asking = prompter.watch();
-        let stream = tcp::connect(&options.host, options.port, options.connect_timeout).await?;
-        let address = stream
-            .peer_addr()
-            .map(|address| address.to_string())
-            .unwrap_or_default();
-        let socket = SocketControl::for_stream(&stream).ok();
-        if let Some(socket) = &socket {
-            // Best effort: a platform without these options still gets a working session.
-            let _ = socket.apply_keepalive(&options.tcp_keepalive, options.anti_idle);
-        }
+        let Opened {
+            stream,
+            address,
+            socket,
+            upstream,
+            child: _,
+        } = opened;
 
         let shared = Shared::new();
         let handler = ClientHandler {
@@ -97,6 +141,10 @@ impl Connection {
             pinned_host_key: options.pinned_host_key.clone(),
             prompter: Arc::clone(&prompter) as Arc<dyn Prompter>,
             shared: Arc::clone(&shared),
+            agent_socket: options
+                .forward_agent
+                .then(|| options.agent_socket.clone())
+                .flatten(),
         };
         let config = Arc::new(client::Config {
             // Anti-idle runs its own adjustable task; russh's fixed keepalive stays off.
@@ -109,12 +157,19 @@ impl Connection {
         let host_port = options.host_port();
         let activity = Arc::new(Activity::default());
         let version = Arc::new(ServerVersion::default());
-        let stream = ObservedStream::new(
+        let mut stream = ObservedStream::new(
             stream,
             Arc::clone(&activity),
             Arc::clone(&shared.link),
             Arc::clone(&version),
         );
+        let cut = socket.is_none().then(|| Arc::new(Cut::default()));
+        if let Some(cut) = &cut {
+            stream = stream.with_cut(Arc::clone(cut));
+        }
+        if let Some(carried) = &upstream {
+            stream = stream.carried_by(carried.hop.name.clone(), carried.hop.connection.link());
+        }
         // russh reads each packet's 4-byte length and then its body with separate reads; from
         // a buffer those are memory copies instead of two or three system calls per packet
         // (an output flood arrives in packets of about 4 KB).
@@ -149,8 +204,12 @@ impl Connection {
             host_port: host_port.clone(),
             after: AUTH_TIMEOUT,
         })??;
+        let via = upstream.as_ref().map(|carried| carried.hop.name.clone());
+        let hop_channels = upstream.as_ref().map(Carried::count).unwrap_or_default();
         let details = ConnectionDetails {
             address,
+            via,
+            hop_channels,
             server_version: version.get(),
             negotiated: shared
                 .negotiated
@@ -165,8 +224,12 @@ impl Connection {
                 activity,
                 shared,
                 socket,
+                cut,
+                _upstream: upstream,
+                child: None,
                 host_port,
                 user: options.user.clone(),
+                forward_agent: options.forward_agent && options.agent_socket.is_some(),
                 details,
             }),
         })
@@ -224,6 +287,129 @@ impl Connection {
         if let Some(socket) = &self.inner.socket {
             socket.shutdown();
         }
+        if let Some(cut) = &self.inner.cut {
+            cut.cut();
+        }
+    }
+
+    /// The host key this connection checked, to pin for another connection to the same
+    /// server (the forwards'), which then asks nothing about it.
+    pub fn host_key(&self) -> Option<russh::keys::PublicKey> {
+        self.inner
+            .shared
+            .server_key
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The link's state now.
+    pub fn link_state_now(&self) -> LinkState {
+        self.inner.shared.link.state()
+    }
+
+    pub(crate) fn link(&self) -> Arc<super::link::Link> {
+        Arc::clone(&self.inner.shared.link)
+    }
+
+    /// Opens a `direct-tcpip` channel to `host:port` as the server sees it, as a byte stream
+    /// (a jump to the next hop, a local forward's connection).
+    pub async fn open_direct_tcpip(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<russh::ChannelStream<client::Msg>, SshError> {
+        let opening =
+            self.inner
+                .handle
+                .channel_open_direct_tcpip(host, u32::from(port), "127.0.0.1", 0);
+        let channel = tokio::time::timeout(CHANNEL_SETUP_TIMEOUT, opening)
+            .await
+            .map_err(|_| SshError::ChannelSetupTimedOut {
+                host_port: self.inner.host_port.clone(),
+                after: CHANNEL_SETUP_TIMEOUT,
+            })?;
+        match channel {
+            Ok(channel) => Ok(channel.into_stream()),
+            Err(russh::Error::ChannelOpenFailure(failure)) => {
+                let (code, reason) = channel_open_failure_text(&failure);
+                let description = self.take_open_failure_description();
+                Err(SshError::TcpRefused {
+                    server: format!("{}@{}", self.inner.user, self.inner.host_port),
+                    target: super::known_hosts::host_port_name(host, port),
+                    code,
+                    why: if description.is_empty() {
+                        reason
+                    } else {
+                        format!("{reason} ({description})")
+                    },
+                })
+            }
+            Err(other) => Err(self.lost_or(other)),
+        }
+    }
+
+    /// Asks the server to listen on `address:port` (`-R`; port 0: the server chooses) and
+    /// open a `forwarded-tcpip` channel for each connection to it. Returns the port bound and
+    /// the connections as they come; they are refused once the receiver is dropped.
+    pub async fn request_remote_forward(
+        &self,
+        address: &str,
+        port: u16,
+    ) -> Result<(u16, tokio::sync::mpsc::Receiver<super::IncomingForward>), SshError> {
+        let (to, incoming) = tokio::sync::mpsc::channel(super::server_opens::INCOMING_QUEUE);
+        let solicited = &self.inner.shared.solicited;
+        // Recorded before asking: the first connection may arrive before the reply is read.
+        if port != 0 {
+            solicited.add_remote(address, u32::from(port), to.clone());
+        }
+        match self
+            .inner
+            .handle
+            .tcpip_forward(address, u32::from(port))
+            .await
+        {
+            Ok(bound) => {
+                let bound = if bound == 0 {
+                    port
+                } else {
+                    u16::try_from(bound).unwrap_or(port)
+                };
+                solicited.add_remote(address, u32::from(bound), to);
+                Ok((bound, incoming))
+            }
+            Err(russh::Error::RequestDenied) => {
+                solicited.remove_remote(address, u32::from(port));
+                Err(SshError::RemoteForwardRefused {
+                    server: format!("{}@{}", self.inner.user, self.inner.host_port),
+                    listen: super::known_hosts::host_port_name(address, port),
+                })
+            }
+            Err(other) => Err(self.lost_or(other)),
+        }
+    }
+
+    /// Stops the server listening for the remote forward on `address:port`.
+    pub async fn cancel_remote_forward(&self, address: &str, port: u16) {
+        self.inner
+            .shared
+            .solicited
+            .remove_remote(address, u32::from(port));
+        let _ = self
+            .inner
+            .handle
+            .cancel_tcpip_forward(address, u32::from(port))
+            .await;
+    }
+
+    fn take_open_failure_description(&self) -> String {
+        self.inner
+            .shared
+            .last_open_failure
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .unwrap_or_default()
     }
 
     /// Opens a session channel, asks for a pty and starts the shell or command, with its
@@ -281,6 +467,18 @@ impl Connection {
             Err(other) => return Err(self.lost_or(other)),
         };
 
+        if self.inner.forward_agent {
+            // As OpenSSH asks: without a reply. Agent channels are accepted from now on.
+            self.inner
+                .shared
+                .solicited
+                .agent
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            channel
+                .agent_forward(false)
+                .await
+                .map_err(|e| self.lost_or(e))?;
+        }
         let mut replies_expected = 1;
         if let Some(pty) = &request.pty {
             channel

@@ -89,6 +89,26 @@ pub enum SshError {
     #[error("connection lost: {}", escape_line(reason))]
     ConnectionLost { reason: String },
 
+    #[error("the proxy command {command:?} failed: {why}")]
+    ProxyCommand { command: String, why: String },
+
+    // `why` holds the server's description, escaped where it was received.
+    #[error("{server} did not connect to {target}: {why}{hint}", hint = tcp_refusal_hint(*code))]
+    TcpRefused {
+        /// `user@host:port` of the server asked.
+        server: String,
+        target: String,
+        /// SSH_MSG_CHANNEL_OPEN_FAILURE reason code.
+        code: u32,
+        why: String,
+    },
+
+    #[error(
+        "{server} refused to listen on {listen} for a remote forward (the server does not \
+         allow it: AllowTcpForwarding, or the port is taken there)"
+    )]
+    RemoteForwardRefused { server: String, listen: String },
+
     #[error("SSH protocol error: {}", escape_line(.0))]
     Protocol(String),
 
@@ -109,6 +129,14 @@ impl SshError {
                 | SshError::AuthenticationFailed { .. }
                 | SshError::Cancelled { .. }
         )
+    }
+}
+
+fn tcp_refusal_hint(code: u32) -> &'static str {
+    match code {
+        1 => " (the server does not allow TCP forwarding: AllowTcpForwarding, or PermitOpen)",
+        2 => " (nothing listens there, or the server cannot reach it)",
+        _ => "",
     }
 }
 

@@ -9,6 +9,7 @@ use super::host_certificate::{self, CertificateVerdict};
 use super::known_hosts::{HostKeyStatus, KnownHosts, fingerprint, host_port_name};
 use super::link::{Link, LossCause};
 use super::prompt::{Answer, HostKeyDecision, Prompt, Prompter};
+use super::server_opens::{IncomingForward, Solicited};
 use crate::escape::escape_line;
 use russh::client::{self, ChannelOpenHandle, DisconnectReason, Msg, Session};
 use russh::keys::PublicKey;
@@ -36,6 +37,10 @@ pub(crate) struct Shared {
     pub last_open_failure: Mutex<Option<String>>,
     pub link: Arc<Link>,
     pub negotiated: Mutex<Negotiated>,
+    /// What the server may open toward us because we asked.
+    pub solicited: Solicited,
+    /// The host key the server showed (a certificate's own key), once checked.
+    pub server_key: Mutex<Option<PublicKey>>,
 }
 
 impl Shared {
@@ -44,6 +49,8 @@ impl Shared {
             last_open_failure: Mutex::new(None),
             link: Arc::new(Link::new()),
             negotiated: Mutex::new(Negotiated::default()),
+            solicited: Solicited::default(),
+            server_key: Mutex::new(None),
         })
     }
 
@@ -61,6 +68,9 @@ pub(crate) struct ClientHandler {
     pub pinned_host_key: Option<PublicKey>,
     pub prompter: Arc<dyn Prompter>,
     pub shared: Arc<Shared>,
+    /// The local ssh-agent, for agent channels the server opens once a session asked for
+    /// agent forwarding; `None` when the profile does not forward it.
+    pub agent_socket: Option<PathBuf>,
 }
 
 impl ClientHandler {
@@ -157,12 +167,23 @@ impl client::Handler for ClientHandler {
             negotiated.host_key_type = key_type;
             negotiated.host_key_fingerprint = key_fingerprint;
         }
-        match server_public_key {
-            PublicKeyOrCertificate::PublicKey { key, .. } => self.verify_host_key(key).await,
-            PublicKeyOrCertificate::Certificate(certificate) => {
-                self.verify_host_certificate(certificate).await
+        let (verdict, key) = match server_public_key {
+            PublicKeyOrCertificate::PublicKey { key, .. } => {
+                (self.verify_host_key(key).await, key.clone())
             }
+            PublicKeyOrCertificate::Certificate(certificate) => (
+                self.verify_host_certificate(certificate).await,
+                PublicKey::from(certificate.public_key().clone()),
+            ),
+        };
+        if matches!(verdict, Ok(true)) {
+            *self
+                .shared
+                .server_key
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(key);
         }
+        verdict
     }
 
     async fn kex_done(
@@ -224,9 +245,10 @@ impl client::Handler for ClientHandler {
         }
     }
 
-    // Channels the server opens toward us. tabsh asks for none of them (no X11 or agent
-    // forwarding, no remote port forwards), and russh's default handler would accept them
-    // all: each would be one more channel for a hostile server to fill. All are refused, as
+    // Channels the server opens toward us. russh's default handler would accept them all:
+    // each would be one more channel for a hostile server to fill. Only what this connection
+    // asked for is accepted (agent channels once a session asked for agent forwarding,
+    // forwarded-tcpip for the ports its remote forwards requested); the rest is refused, as
     // OpenSSH refuses what it did not request.
 
     async fn server_channel_open_session(
@@ -253,29 +275,46 @@ impl client::Handler for ClientHandler {
 
     async fn server_channel_open_agent_forward(
         &mut self,
-        _channel: Channel<Msg>,
+        channel: Channel<Msg>,
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        refuse_unsolicited(reply, "auth-agent@openssh.com").await;
+        match &self.agent_socket {
+            Some(socket) if self.shared.solicited.agent_asked() => {
+                super::agent_forward::serve(channel, reply, socket.clone());
+            }
+            _ => refuse_unsolicited(reply, "auth-agent@openssh.com").await,
+        }
         Ok(())
     }
 
     async fn server_channel_open_forwarded_tcpip(
         &mut self,
-        _channel: Channel<Msg>,
+        channel: Channel<Msg>,
         connected_address: &str,
         connected_port: u32,
-        _originator_address: &str,
-        _originator_port: u32,
+        originator_address: &str,
+        originator_port: u32,
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.requested_remote_forward(connected_address, connected_port) {
-            // Unreachable today; see `requested_remote_forward`.
-            reply.accept().await;
-        } else {
+        let Some(to) = self
+            .shared
+            .solicited
+            .remote_for(connected_address, connected_port)
+        else {
             refuse_unsolicited(reply, "forwarded-tcpip").await;
+            return Ok(());
+        };
+        // Never waits: a forward whose task is behind refuses the connection instead of
+        // holding up the connection's other channels.
+        match to.try_reserve() {
+            Ok(permit) => permit.send(IncomingForward {
+                channel,
+                reply,
+                originator: format!("{}:{originator_port}", escape_line(originator_address)),
+            }),
+            Err(_) => reply.reject(ChannelOpenFailure::ResourceShortage).await,
         }
         Ok(())
     }
@@ -314,16 +353,6 @@ impl client::Handler for ClientHandler {
     ) -> Result<(), Self::Error> {
         refuse_unsolicited(reply, "direct-streamlocal@openssh.com").await;
         Ok(())
-    }
-}
-
-impl ClientHandler {
-    /// Whether a forwarded-tcpip open is for a remote forward (`-R`) this connection asked
-    /// for. tabsh asks for none yet, so none is. The hook for remote forwarding: record each
-    /// `tcpip_forward` the connection makes (address and the port the server bound) and
-    /// answer true only for those, as OpenSSH's client does.
-    fn requested_remote_forward(&self, _address: &str, _port: u32) -> bool {
-        false
     }
 }
 

@@ -30,6 +30,9 @@ pub enum LossCause {
     TcpTimeout,
     /// The network or host became unreachable.
     Unreachable,
+    /// The jump host whose channel carried the connection was lost (`hop` is its name), for
+    /// `cause`; everything behind it goes with it.
+    JumpHostLost { hop: String, cause: Box<LossCause> },
     /// Anything else the transport reported, in its words.
     Other(String),
 }

@@ -2,6 +2,7 @@
 //! many session channels, and the prompts all of these need.
 
 pub mod activity;
+mod agent_forward;
 mod auth;
 pub mod certificate_auth;
 pub mod channel;
@@ -10,14 +11,18 @@ pub mod error;
 mod handler;
 pub mod host_certificate;
 mod host_key_order;
+pub mod jump;
 pub mod known_hosts;
 mod link;
 mod machine_time;
 mod observed_stream;
 pub mod options;
 pub mod prompt;
+mod proxy_command;
 mod refusal;
+pub mod route;
 pub mod secret;
+pub mod server_opens;
 pub mod tcp;
 
 pub use activity::Activity;
@@ -29,10 +34,13 @@ pub use connection::Connection;
 pub use connection::ConnectionDetails;
 pub use error::SshError;
 pub use handler::Negotiated;
+pub use jump::JumpHosts;
 pub use link::{LinkState, LossCause};
 pub use options::{ConnectOptions, PtyRequest, SessionRequest};
 pub use prompt::{
     Answer, BatchPrompter, FnPrompter, HostKeyDecision, KbdPrompt, Prompt, PromptFuture, Prompter,
 };
 pub use refusal::Refusal;
+pub use route::Route;
 pub use secret::Secret;
+pub use server_opens::IncomingForward;

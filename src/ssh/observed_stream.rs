@@ -67,6 +67,45 @@ pub(crate) struct ObservedStream<S> {
     activity: Arc<Activity>,
     link: Arc<Link>,
     version: Arc<ServerVersion>,
+    /// The jump host carrying the stream (its name and link): when it is lost, its loss is
+    /// why this stream ended.
+    upstream: Option<(String, Arc<Link>)>,
+    /// A stream that is not a socket (a jump host's channel, a proxy command) has no
+    /// `shutdown` to end it at once; this does.
+    cut: Option<Arc<Cut>>,
+}
+
+/// Ends a stream from outside: every read and write fails from then on.
+#[derive(Debug, Default)]
+pub(crate) struct Cut {
+    done: std::sync::atomic::AtomicBool,
+    waiting: Mutex<Vec<std::task::Waker>>,
+}
+
+impl Cut {
+    pub fn cut(&self) {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|p| p.into_inner()));
+        for waker in waiting {
+            waker.wake();
+        }
+    }
+
+    /// Whether it is cut; otherwise `cx` is woken when it is.
+    fn check(&self, cx: &Context<'_>) -> bool {
+        if self.done.load(std::sync::atomic::Ordering::SeqCst) {
+            return true;
+        }
+        let mut waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
+        if !waiting.iter().any(|w| w.will_wake(cx.waker())) {
+            // A reader and a writer at most; stale wakers go when it is cut.
+            if waiting.len() >= 4 {
+                waiting.remove(0);
+            }
+            waiting.push(cx.waker().clone());
+        }
+        self.done.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 impl<S> ObservedStream<S> {
@@ -81,13 +120,50 @@ impl<S> ObservedStream<S> {
             activity,
             link,
             version,
+            upstream: None,
+            cut: None,
         }
+    }
+
+    /// Carried by the jump host `name` whose link is `link`.
+    pub fn carried_by(mut self, name: String, link: Arc<Link>) -> Self {
+        self.upstream = Some((name, link));
+        self
+    }
+
+    /// Ended by `cut` when it is cut.
+    pub fn with_cut(mut self, cut: Arc<Cut>) -> Self {
+        self.cut = Some(cut);
+        self
     }
 
     fn observe_error<T>(&self, result: &Poll<io::Result<T>>) {
         if let Poll::Ready(Err(error)) = result {
-            self.link.lost(LossCause::of_io_error(error));
+            self.lost(LossCause::of_io_error(error));
         }
+    }
+
+    /// The link ended for `cause`, unless the jump host under it was lost first: then that.
+    fn lost(&self, cause: LossCause) {
+        if let Some((hop, upstream)) = &self.upstream
+            && let super::link::LinkState::Lost(upstream_cause) = upstream.state()
+        {
+            let cause = match upstream_cause {
+                // Named by the outermost hop that went.
+                already @ LossCause::JumpHostLost { .. } => already,
+                other => LossCause::JumpHostLost {
+                    hop: hop.clone(),
+                    cause: Box::new(other),
+                },
+            };
+            self.link.lost(cause);
+            return;
+        }
+        self.link.lost(cause);
+    }
+
+    fn is_cut(&self, cx: &Context<'_>) -> bool {
+        self.cut.as_ref().is_some_and(|cut| cut.check(cx))
     }
 }
 
@@ -97,13 +173,16 @@ impl<S: AsyncRead + Unpin> AsyncRead for ObservedStream<S> {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
+        if self.is_cut(cx) {
+            return Poll::Ready(Err(io::ErrorKind::ConnectionAborted.into()));
+        }
         let before = buf.filled().len();
         let result = Pin::new(&mut self.inner).poll_read(cx, buf);
         self.observe_error(&result);
         if let Poll::Ready(Ok(())) = result {
             let read = &buf.filled()[before..];
             if read.is_empty() {
-                self.link.lost(LossCause::ServerClosed);
+                self.lost(LossCause::ServerClosed);
             } else {
                 self.activity.received(read.len());
                 if !self.version.is_known() {
@@ -121,6 +200,9 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for ObservedStream<S> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        if self.is_cut(cx) {
+            return Poll::Ready(Err(io::ErrorKind::ConnectionAborted.into()));
+        }
         let result = Pin::new(&mut self.inner).poll_write(cx, buf);
         self.observe_error(&result);
         if let Poll::Ready(Ok(written)) = result {
@@ -170,6 +252,44 @@ mod tests {
             Arc::clone(&version),
         );
         (stream, activity, link, version)
+    }
+
+    #[tokio::test]
+    async fn a_cut_ends_a_read_that_waits_and_a_hop_names_the_loss() {
+        let (client, _server) = tokio::io::duplex(1024);
+        let (stream, _, link, _) = observed(client);
+        let cut = Arc::new(Cut::default());
+        let hop_link = Arc::new(Link::new());
+        let mut stream = stream
+            .with_cut(Arc::clone(&cut))
+            .carried_by("me@bastion:22".into(), Arc::clone(&hop_link));
+        let reading = tokio::spawn(async move {
+            let mut buffer = [0u8; 16];
+            stream.read(&mut buffer).await
+        });
+        tokio::task::yield_now().await;
+        hop_link.lost(LossCause::Reset);
+        cut.cut();
+        let read = reading.await.unwrap();
+        assert_eq!(
+            read.map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::ConnectionAborted)
+        );
+        // The stream ended under the hop: the hop's loss is the cause.
+        let (client, server) = tokio::io::duplex(1024);
+        let (stream, _, link_below, _) = observed(client);
+        let mut stream = stream.carried_by("me@bastion:22".into(), Arc::clone(&hop_link));
+        drop(server);
+        let mut buffer = [0u8; 16];
+        assert_eq!(stream.read(&mut buffer).await.unwrap(), 0);
+        assert_eq!(
+            link_below.state(),
+            LinkState::Lost(LossCause::JumpHostLost {
+                hop: "me@bastion:22".into(),
+                cause: Box::new(LossCause::Reset)
+            })
+        );
+        assert_eq!(link.state(), LinkState::Up, "a cut records no cause itself");
     }
 
     #[tokio::test]

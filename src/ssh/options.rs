@@ -7,6 +7,7 @@ use std::time::Duration;
 use russh::keys::{PrivateKey, PublicKey};
 
 use super::known_hosts::{SYSTEM_KNOWN_HOSTS, host_port_name};
+use super::route::Route;
 use super::tcp;
 use crate::profiles::{AuthMethod, Profile, TcpKeepalive};
 
@@ -35,6 +36,10 @@ pub struct ConnectOptions {
     /// The profile's anti-idle master switch; TCP keepalive is one of its modes.
     pub anti_idle: bool,
     pub connect_timeout: Duration,
+    /// How the stream is made: TCP, a proxy command, or through jump hosts.
+    pub route: Route,
+    /// Ask the server to let the session use the local ssh-agent.
+    pub forward_agent: bool,
 }
 
 impl ConnectOptions {
@@ -58,7 +63,22 @@ impl ConnectOptions {
             tcp_keepalive: profile.anti_idle.tcp.clone(),
             anti_idle: profile.anti_idle.enabled,
             connect_timeout: tcp::CONNECT_TIMEOUT,
+            route: match &profile.proxy_command {
+                Some(command) => Route::ProxyCommand(command.clone()),
+                None => Route::Direct,
+            },
+            forward_agent: profile.forward_agent,
         }
+    }
+
+    /// For `profile`, through `hops` (outermost first, as `profiles::jump::resolve_chain`
+    /// gives them) when there are any.
+    pub fn through(profile: &Profile, hops: &[Profile]) -> Self {
+        let mut options = Self::from_profile(profile);
+        if !hops.is_empty() {
+            options.route = Route::Jump(hops.iter().map(Self::from_profile).collect());
+        }
+        options
     }
 
     pub fn host_port(&self) -> String {

@@ -36,6 +36,9 @@ impl fmt::Display for LossCause {
                 "TCP timed out: the server stopped acknowledging what was sent (TCP user timeout)",
             ),
             LossCause::Unreachable => f.write_str("the network or the host became unreachable"),
+            LossCause::JumpHostLost { hop, cause } => {
+                write!(f, "the jump host {hop} was lost: {cause}")
+            }
             LossCause::Other(text) => write!(f, "{text}"),
         }
     }

@@ -3,6 +3,7 @@
 //! screen, the tab's marker line and the command line all say them with these functions.
 
 mod channel_end;
+pub mod forwarding;
 mod loss;
 mod marker;
 mod refusal;

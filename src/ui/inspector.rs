@@ -11,6 +11,7 @@ use ratatui::text::Line;
 use super::popups::render_box;
 use super::words;
 use crate::app::{ConnectionId, ConnectionInfo, LinkPhase, Model};
+use crate::forwarding::{ForwardStatus, ForwardView};
 use crate::profiles::AntiIdle;
 
 pub fn render(
@@ -43,8 +44,13 @@ pub fn render(
             Style::new().light_red(),
         )
     } else {
+        let forwards = if info.forwards.is_empty() {
+            ""
+        } else {
+            "1-9: forward on/off   "
+        };
         (
-            "x: close the connection   any other key: close this".to_owned(),
+            format!("x: close the connection   {forwards}any other key: close this"),
             Style::new().cyan(),
         )
     };
@@ -70,6 +76,13 @@ fn facts(model: &Model, info: &ConnectionInfo, tabs: &[String]) -> Vec<(&'static
     if let Some(details) = &info.details {
         let negotiated = &details.negotiated;
         facts.push(("address", or_unknown(&details.address)));
+        if let Some(via) = &details.via {
+            let carried = details.hop_channels.get().unwrap_or(1);
+            facts.push((
+                "via",
+                format!("{via} (carries {carried} of tabsh's connections, a channel each)"),
+            ));
+        }
         facts.push((
             "server",
             details
@@ -141,7 +154,33 @@ fn facts(model: &Model, info: &ConnectionInfo, tabs: &[String]) -> Vec<(&'static
         "reconnects",
         format!("{}: {reconnects}", info.reconnects.len()),
     ));
+    for (index, forward) in info.forwards.iter().enumerate() {
+        facts.push(("forward", forward_line(index, &forward.view())));
+    }
     facts
+}
+
+/// `1 -L 127.0.0.1:8080:db:5432: listening on 127.0.0.1:8080; 3 served, 1 open, ...`.
+fn forward_line(index: usize, view: &ForwardView) -> String {
+    let status = match &view.status {
+        ForwardStatus::Off => "off".to_owned(),
+        ForwardStatus::Starting => "starting".to_owned(),
+        ForwardStatus::Listening(at) => format!("listening on {at}"),
+        ForwardStatus::Failed(why) => format!("failed: {why}"),
+    };
+    let mut line = format!(
+        "{} {}: {status}; {} served, {} open, to client {}, from client {}",
+        index + 1,
+        view.forward.shown(),
+        view.served,
+        view.open,
+        bytes(view.bytes_to_client),
+        bytes(view.bytes_from_client)
+    );
+    if let Some(error) = &view.last_error {
+        line.push_str(&format!("; last refused: {error}"));
+    }
+    line
 }
 
 fn or_unknown(text: &str) -> String {

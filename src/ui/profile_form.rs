@@ -28,6 +28,7 @@ fn label(field: FieldId) -> &'static str {
         FieldId::TerminalType => "Terminal type",
         FieldId::KnownHostsFile => "known_hosts file",
         FieldId::Command => "Command",
+        FieldId::Jump => "Jump hosts",
         FieldId::AntiIdleEnabled => "Master switch",
         FieldId::NoopEnabled => "NO-OP packets",
         FieldId::KeepaliveEnabled => "Keepalive",
@@ -64,6 +65,7 @@ fn heading(field: FieldId) -> Option<&'static str> {
 fn hint(field: FieldId) -> Option<&'static str> {
     match field {
         FieldId::Auth => Some("passwords are asked when connecting, never saved"),
+        FieldId::Jump => Some("outermost first: saved session ids or [user@]host[:port]"),
         FieldId::NoopEnabled => Some(
             "keeps NAT/firewall state and sshd ClientAlive fresh; cannot detect a dead server or beat ChannelTimeout/TMOUT",
         ),
@@ -94,6 +96,7 @@ fn placeholder(field: FieldId) -> Option<&'static str> {
         FieldId::CertificateFile => Some("(the key file's -cert.pub, if any)"),
         FieldId::KnownHostsFile => Some("(~/.ssh/known_hosts)"),
         FieldId::Command => Some("(login shell)"),
+        FieldId::Jump => Some("(direct; bastion, user@host:port ...)"),
         FieldId::IdleString => Some(r"escapes: \x00 \r \n \t \\"),
         _ => None,
     }

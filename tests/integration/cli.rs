@@ -173,7 +173,7 @@ fn import_ssh_config_creates_profiles_and_lists_what_it_skipped() {
     let ssh_config = config.path().join("ssh_config");
     std::fs::write(
         &ssh_config,
-        "Host web\n  HostName web.example.org\n  User deploy\n  Port 2202\n  ServerAliveInterval 15\n  ForwardAgent yes\n\
+        "Host web\n  HostName web.example.org\n  User deploy\n  Port 2202\n  ServerAliveInterval 15\n  ForwardX11 yes\n\
          Host *\n  ServerAliveCountMax 5\n",
     )
     .unwrap();
@@ -184,7 +184,7 @@ fn import_ssh_config_creates_profiles_and_lists_what_it_skipped() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(stdout.contains("created web (Host web)"), "{stdout}");
-    assert!(stdout.contains("ForwardAgent"), "{stdout}");
+    assert!(stdout.contains("ForwardX11"), "{stdout}");
     assert!(
         stdout.contains(&format!("{}:6", ssh_config.display())),
         "{stdout}"

@@ -32,7 +32,7 @@ fn the_screenshot_script_renders_three_tabs_the_session_manager_and_the_status_b
         // The session manager, with the ssh config's hosts.
         "┌ Sessions ",
         "▾ ssh config/ (2)",
-        "not used: ForwardAgent, LocalForward",
+        "not used: ForwardX11, ControlMaster",
         // The status bar.
         "connected",
         "1 session",

@@ -39,6 +39,8 @@ pub fn options(
         tcp_keepalive: TcpKeepalive::default(),
         anti_idle: true,
         connect_timeout: Duration::from_secs(10),
+        route: tabsh::ssh::Route::Direct,
+        forward_agent: false,
     }
 }
 

@@ -18,7 +18,7 @@ fn write_ssh_config(home: &Path, sshd: &Sshd) {
         format!(
             "Include conf.d/*.conf\n\
              Host testbox\n    HostName 127.0.0.1\n    Port {}\n    User {}\n    IdentityFile {}\n    \
-             UserKnownHostsFile {}\n    ForwardAgent yes\n\
+             UserKnownHostsFile {}\n    ForwardX11 yes\n\
              Host *\n    User someone-else\n",
             sshd.port(),
             test_user().name,
@@ -49,7 +49,7 @@ fn ssh_config_hosts_are_listed_live_open_like_profiles_and_duplicate_into_saved_
     assert!(screen.contains("testbox"), "{screen}");
     // The selected host's detail line: where it is written and what tabsh does not use.
     assert!(screen.contains(".ssh/config:2"), "{screen}");
-    assert!(screen.contains("not used: ForwardAgent"), "{screen}");
+    assert!(screen.contains("not used: ForwardX11"), "{screen}");
 
     // Live: a new file matching the Include shows up without a restart.
     std::fs::write(

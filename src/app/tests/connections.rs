@@ -88,6 +88,7 @@ fn reopening_an_ended_tab_uses_the_profile_as_it_is_now() {
             tab: reopened,
             profile,
             connection,
+            ..
         },
     ] = effects.as_slice()
     else {

@@ -5,6 +5,7 @@ mod clone;
 mod connections;
 mod prompts;
 mod reconnect;
+mod routing;
 mod ssh_hosts;
 mod tabs;
 

@@ -112,8 +112,16 @@ pub fn list_hosts(path: &Path, env: &SshEnv) -> (HostListing, Sources) {
             return (listing, sources);
         }
     };
-    for (alias, origin) in concrete_aliases(&items) {
-        let mut resolved = resolve_host(&items, &alias, env, SSH_CONFIG_FOLDER);
+    let aliases = concrete_aliases(&items);
+    // A jump host naming another listed alias becomes a reference to that host.
+    let reference = |hop: &str| {
+        aliases
+            .iter()
+            .any(|(alias, _)| alias == hop)
+            .then(|| format!("{SSH_CONFIG_ID_PREFIX}{hop}"))
+    };
+    for (alias, origin) in aliases.iter().cloned() {
+        let mut resolved = resolve_host(&items, &alias, env, SSH_CONFIG_FOLDER, &reference);
         let Some(profile) = resolved.profile.take() else {
             listing.skipped.append(&mut resolved.problems);
             continue;

@@ -27,7 +27,17 @@ pub(super) const SUPPORTED_OPTIONS: &[&str] = &[
     "serveralivecountmax",
     "tcpkeepalive",
     "remotecommand",
+    "proxyjump",
+    "proxycommand",
+    "forwardagent",
+    "gatewayports",
+    "localforward",
+    "remoteforward",
+    "dynamicforward",
 ];
+
+/// Options that accumulate, every line applying (OpenSSH adds each forward).
+const FORWARD_OPTIONS: &[&str] = &["localforward", "remoteforward", "dynamicforward"];
 
 /// One alias resolved: its profile (`None` when the result would not be a valid profile) and
 /// what did not carry over.
@@ -46,11 +56,12 @@ pub(super) fn resolve_host(
     alias: &str,
     env: &SshEnv,
     folder: &str,
+    reference: &dyn Fn(&str) -> Option<String>,
 ) -> ResolvedHost {
     let mut applied = Applied::default();
     collect_applied(items, alias, true, false, &mut applied);
     let mut problems = Vec::new();
-    let profile = build_profile(alias, folder, &applied, env, &mut problems);
+    let profile = build_profile(alias, folder, &applied, env, reference, &mut problems);
     // Built field by field; listed in file order, which is how people read them.
     problems.sort_by_key(|problem| problem.origin.as_ref().map(|o| (o.file.clone(), o.line)));
     let unsupported = applied
@@ -78,6 +89,8 @@ struct Applied<'a> {
     identity_files: Vec<&'a ConfigOption>,
     /// So does CertificateFile.
     certificate_files: Vec<&'a ConfigOption>,
+    /// And every LocalForward, RemoteForward and DynamicForward.
+    forwards: Vec<&'a ConfigOption>,
     /// Options tabsh has no field for, the first of each keyword.
     unsupported: Vec<&'a ConfigOption>,
 }
@@ -103,6 +116,8 @@ fn collect_applied<'a>(
                     applied.identity_files.push(option);
                 } else if option.keyword == "certificatefile" {
                     applied.certificate_files.push(option);
+                } else if FORWARD_OPTIONS.contains(&option.keyword.as_str()) {
+                    applied.forwards.push(option);
                 } else if SUPPORTED_OPTIONS.contains(&option.keyword.as_str()) {
                     applied
                         .first
@@ -130,6 +145,7 @@ fn build_profile(
     folder: &str,
     applied: &Applied<'_>,
     env: &SshEnv,
+    reference: &dyn Fn(&str) -> Option<String>,
     skipped: &mut Vec<Skipped>,
 ) -> Option<Profile> {
     let mut profile = Profile {
@@ -294,6 +310,24 @@ fn build_profile(
         }
     }
 
+    map_routing(alias, &option, reference, &mut profile, &mut report);
+    let gateway_ports = option("gatewayports")
+        .and_then(first_arg)
+        .and_then(parse_yes_no)
+        .unwrap_or(false);
+    for forward in &applied.forwards {
+        match super::forwards::forward_of(forward, gateway_ports) {
+            Ok(parsed) => profile.forward.push(parsed),
+            Err(expected) => report(
+                forward,
+                SkipReason::InvalidValue {
+                    value: forward.raw.clone(),
+                    expected,
+                },
+            ),
+        }
+    }
+
     match profile.validate() {
         Ok(()) => Some(profile),
         Err(problems) => {
@@ -304,6 +338,64 @@ fn build_profile(
                 reason: SkipReason::InvalidProfile(problems.join("; ")),
             });
             None
+        }
+    }
+}
+
+/// ProxyJump, ProxyCommand (`none` for either: direct), ForwardAgent. As in OpenSSH, the
+/// first of ProxyJump and ProxyCommand in the file wins; a hop naming another alias becomes a
+/// reference to it (`reference`).
+fn map_routing<'a>(
+    alias: &str,
+    option: &dyn Fn(&str) -> Option<&'a ConfigOption>,
+    reference: &dyn Fn(&str) -> Option<String>,
+    profile: &mut Profile,
+    report: &mut dyn FnMut(&ConfigOption, SkipReason),
+) {
+    let jump = option("proxyjump");
+    let command = option("proxycommand");
+    let jump_first = match (jump, command) {
+        (Some(jump), Some(command)) => {
+            (&jump.origin.file, jump.origin.line) <= (&command.origin.file, command.origin.line)
+        }
+        (jump, _) => jump.is_some(),
+    };
+    if let Some(jump) = jump.filter(|_| jump_first) {
+        let value = jump.args.join(" ");
+        if !value.eq_ignore_ascii_case("none") {
+            let mut hops = Vec::new();
+            for hop in value.split(',').map(str::trim) {
+                // `ssh://[user@]host[:port]` is ProxyJump's other spelling.
+                let hop = hop.strip_prefix("ssh://").unwrap_or(hop);
+                match crate::profiles::jump::parse_hop(hop) {
+                    Some(_) if hop == alias => {
+                        report(jump, invalid(hop, "a host other than this one"));
+                        hops.clear();
+                        break;
+                    }
+                    Some(_) => hops.push(reference(hop).unwrap_or_else(|| hop.to_owned())),
+                    None => {
+                        report(jump, invalid(hop, "[user@]host[:port]"));
+                        hops.clear();
+                        break;
+                    }
+                }
+            }
+            profile.jump = hops;
+        }
+    } else if let Some(command) = command {
+        if command.raw.is_empty() {
+            report(command, missing_value("a command"));
+        } else if !command.raw.eq_ignore_ascii_case("none") {
+            profile.proxy_command = Some(command.raw.clone());
+        }
+    }
+    if let Some(agent) = option("forwardagent") {
+        match first_arg(agent).map(|value| (value, parse_yes_no(value))) {
+            Some((_, Some(enabled))) => profile.forward_agent = enabled,
+            // ForwardAgent may also name a socket; tabsh forwards SSH_AUTH_SOCK's agent.
+            Some((value, None)) => report(agent, invalid(value, "yes or no")),
+            None => report(agent, missing_value("yes or no")),
         }
     }
 }

@@ -253,18 +253,18 @@ fn time_values_up_to_u64_max_are_reported_with_file_and_line() {
 #[test]
 fn unsupported_options_are_listed_with_file_and_line() {
     let report = parse(
-        "ForwardAgent yes\n\
+        "ForwardX11 yes\n\
          Host a\n\
          \x20   HostName a.example\n\
-         \x20   ProxyJump bastion\n\
-         \x20   LocalForward 8080 localhost:80\n",
+         \x20   ControlMaster auto\n\
+         \x20   Compression yes\n",
     );
     assert_eq!(
         skipped_lines(&report),
         [
-            ("ForwardAgent", Some(1)),
-            ("ProxyJump", Some(4)),
-            ("LocalForward", Some(5)),
+            ("ForwardX11", Some(1)),
+            ("ControlMaster", Some(4)),
+            ("Compression", Some(5)),
         ]
     );
     assert!(
@@ -275,9 +275,62 @@ fn unsupported_options_are_listed_with_file_and_line() {
     );
     assert_eq!(
         report.skipped[1].to_string(),
-        "/home/me/.ssh/config:4: ProxyJump: option not supported by tabsh; not imported"
+        "/home/me/.ssh/config:4: ControlMaster: option not supported by tabsh; not imported"
     );
     assert_eq!(profile(&report, "a").host, "a.example");
+}
+
+#[test]
+fn jump_hosts_proxy_commands_forwards_and_agent_are_imported() {
+    let report = parse(
+        "Host bastion\n\
+         \x20   HostName bastion.example\n\
+         \x20   ForwardAgent yes\n\
+         Host db\n\
+         \x20   ProxyJump bastion,ops@other.example:2222\n\
+         \x20   ProxyCommand nc %h %p\n\
+         \x20   GatewayPorts yes\n\
+         \x20   LocalForward 5432 localhost:5432\n\
+         \x20   LocalForward 127.0.0.1:8080 web:80\n\
+         \x20   RemoteForward 2222 localhost:22\n\
+         \x20   DynamicForward 1080\n\
+         \x20   LocalForward 9999 /run/socket\n\
+         Host legacy\n\
+         \x20   ProxyCommand ssh -W %h:%p bastion\n\
+         \x20   ProxyJump bastion\n\
+         Host direct\n\
+         \x20   ProxyJump none\n",
+    );
+    let db = profile(&report, "db");
+    assert_eq!(db.jump, ["bastion", "ops@other.example:2222"]);
+    assert_eq!(
+        db.proxy_command, None,
+        "the first of ProxyJump and ProxyCommand wins"
+    );
+    let shown: Vec<String> = db.forward.iter().map(|f| f.shown()).collect();
+    assert_eq!(
+        shown,
+        [
+            "-L 0.0.0.0:5432:localhost:5432",
+            "-L 127.0.0.1:8080:web:80",
+            "-R 127.0.0.1:2222:localhost:22",
+            "-D 0.0.0.0:1080",
+        ]
+    );
+    assert!(
+        skipped_lines(&report).contains(&("LocalForward", Some(12))),
+        "a Unix socket forward is reported: {:?}",
+        report.skipped
+    );
+    assert!(profile(&report, "bastion").forward_agent);
+    assert!(!db.forward_agent);
+    let legacy = profile(&report, "legacy");
+    assert_eq!(
+        legacy.proxy_command.as_deref(),
+        Some("ssh -W %h:%p bastion")
+    );
+    assert!(legacy.jump.is_empty());
+    assert!(profile(&report, "direct").jump.is_empty());
 }
 
 #[test]

@@ -20,6 +20,7 @@ pub mod ports;
 pub mod process;
 pub mod pty;
 pub mod sshd;
+pub mod tcp_service;
 pub mod tmux;
 pub mod user;
 pub mod user_ca;

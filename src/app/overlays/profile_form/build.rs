@@ -112,6 +112,16 @@ impl ProfileForm {
             known_hosts_file: optional(FieldId::KnownHostsFile).map(PathBuf::from),
             command: optional(FieldId::Command),
             builtin_demo: self.builtin_demo,
+            // `bastion, ops@edge:2222`: outermost first.
+            jump: trimmed(FieldId::Jump)
+                .split(',')
+                .map(str::trim)
+                .filter(|hop| !hop.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            proxy_command: self.routing.proxy_command.clone(),
+            forward_agent: self.routing.forward_agent,
+            forward: self.routing.forward.clone(),
             anti_idle: crate::profiles::AntiIdle {
                 enabled: toggle(FieldId::AntiIdleEnabled),
                 noop: crate::profiles::NoopMode {

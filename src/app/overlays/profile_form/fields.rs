@@ -17,6 +17,7 @@ pub enum FieldId {
     TerminalType,
     KnownHostsFile,
     Command,
+    Jump,
     AntiIdleEnabled,
     NoopEnabled,
     NoopInterval,
@@ -38,7 +39,7 @@ pub enum FieldId {
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 29] = [
+    pub const ALL: [FieldId; 30] = [
         FieldId::Name,
         FieldId::Folder,
         FieldId::Host,
@@ -50,6 +51,7 @@ impl FieldId {
         FieldId::TerminalType,
         FieldId::KnownHostsFile,
         FieldId::Command,
+        FieldId::Jump,
         FieldId::AntiIdleEnabled,
         FieldId::NoopEnabled,
         FieldId::NoopInterval,
@@ -85,6 +87,7 @@ impl FieldId {
             FieldId::TerminalType => "terminal_type",
             FieldId::KnownHostsFile => "known_hosts_file",
             FieldId::Command => "command",
+            FieldId::Jump => "jump",
             FieldId::AntiIdleEnabled => "anti_idle.enabled",
             FieldId::NoopEnabled => "anti_idle.noop.enabled",
             FieldId::NoopInterval => "anti_idle.noop.interval_secs",

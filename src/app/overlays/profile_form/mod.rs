@@ -64,6 +64,17 @@ pub struct ProfileForm {
     problems: Vec<FieldProblem>,
     /// Not editable here (only the shipped demo profile sets it), so carried through as is.
     builtin_demo: bool,
+    /// Proxy command, agent and port forwarding: edited in the profile file, carried through
+    /// the form as they are.
+    routing: Routing,
+}
+
+/// The profile's routing fields, which the form does not show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Routing {
+    pub proxy_command: Option<String>,
+    pub forward_agent: bool,
+    pub forward: Vec<crate::profiles::Forward>,
 }
 
 impl ProfileForm {
@@ -93,6 +104,7 @@ impl ProfileForm {
                 FieldId::TerminalType => text(profile.terminal_type.clone()),
                 FieldId::KnownHostsFile => text(path_text(profile.known_hosts_file.as_ref())),
                 FieldId::Command => text(profile.command.clone().unwrap_or_default()),
+                FieldId::Jump => text(profile.jump.join(", ")),
                 FieldId::AntiIdleEnabled => FieldValue::Toggle(idle.enabled),
                 FieldId::NoopEnabled => FieldValue::Toggle(idle.noop.enabled),
                 FieldId::NoopInterval => number(idle.noop.interval_secs),
@@ -119,6 +131,11 @@ impl ProfileForm {
             focus: FieldId::Name,
             problems: Vec::new(),
             builtin_demo: profile.builtin_demo,
+            routing: Routing {
+                proxy_command: profile.proxy_command.clone(),
+                forward_agent: profile.forward_agent,
+                forward: profile.forward.clone(),
+            },
         }
     }
 

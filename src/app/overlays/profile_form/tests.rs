@@ -245,6 +245,7 @@ fn a_filled_in_new_profile_saves_exactly() {
     set_text(&mut form, FieldId::TerminalType, "xterm");
     set_text(&mut form, FieldId::KnownHostsFile, "/etc/ssh/known");
     set_text(&mut form, FieldId::Command, "tmux attach");
+    set_text(&mut form, FieldId::Jump, " bastion,  ops@edge:2222 ,");
     set_text(&mut form, FieldId::NoopInterval, "45");
     set_text(&mut form, FieldId::KeepaliveInterval, "15");
     set_text(&mut form, FieldId::KeepaliveMaxMisses, "4");
@@ -263,6 +264,10 @@ fn a_filled_in_new_profile_saves_exactly() {
 
     let expected = Profile {
         builtin_demo: false,
+        jump: vec!["bastion".to_owned(), "ops@edge:2222".to_owned()],
+        proxy_command: None,
+        forward_agent: false,
+        forward: Vec::new(),
         name: "Prod DB".to_owned(),
         folder: "work/db".to_owned(),
         host: "db.example.net".to_owned(),

@@ -27,12 +27,13 @@ fn hosts_resolve_first_value_wins_through_includes_and_list_unsupported_options(
         "Include conf.d/*.conf\n\
          Host web\n\
          \x20   HostName web.example.org\n\
-         \x20   ForwardAgent yes\n\
-         \x20   LocalForward 8080 localhost:80\n\
+         \x20   ForwardX11 yes\n\
+         \x20   ControlMaster auto\n\
+         \x20   ProxyJump db\n\
          Host *\n\
          \x20   User everyone\n\
          \x20   Port 2200\n\
-         \x20   ForwardAgent no\n",
+         \x20   ForwardX11 no\n",
     );
     let conf_d = home.path().join(".ssh/conf.d");
     fs::create_dir(&conf_d).expect("mkdir conf.d");
@@ -59,14 +60,19 @@ fn hosts_resolve_first_value_wins_through_includes_and_list_unsupported_options(
         "the included file's User comes first"
     );
     assert_eq!(web.profile.port, 2200, "Host * fills what is not set");
-    assert_eq!(web.unsupported, ["ForwardAgent", "LocalForward"]);
+    assert_eq!(web.unsupported, ["ForwardX11", "ControlMaster"]);
+    assert_eq!(
+        web.profile.jump,
+        ["ssh:db"],
+        "a hop naming a listed host refers to it"
+    );
     assert_eq!(web.origin.file, conf_d.join("10-web.conf"));
     assert_eq!(web.origin.line, 1);
 
     let db = listing.get("db").expect("db listed");
     assert_eq!(db.profile.host, "db.internal");
     assert_eq!(db.profile.user.as_deref(), Some("everyone"));
-    assert_eq!(db.unsupported, ["ForwardAgent"]);
+    assert_eq!(db.unsupported, ["ForwardX11"]);
 
     let stored = web.to_stored();
     assert_eq!(stored.id, "ssh:web");
