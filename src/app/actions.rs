@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::clone::clone_session;
+use super::close;
 use super::effect::Effect;
 use super::inspector;
 use super::model::{Model, Overlay, TabState};
@@ -20,7 +21,7 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
         Action::SessionManager | Action::NewTab => {
             model.overlay = Some(Overlay::SessionManager(SessionManager::new()));
         }
-        Action::CloseTab => tabs::close_active(model, effects),
+        Action::CloseTab => close::active_tab(model, effects),
         Action::NextTab => tabs::cycle(model, 1),
         Action::PreviousTab => tabs::cycle(model, -1),
         Action::GotoTab(n) => tabs::focus(model, usize::from(n) - 1),

@@ -2,6 +2,7 @@
 
 mod actions;
 mod clone;
+mod close;
 mod connection_info;
 pub mod effect;
 pub mod ids;

@@ -1,10 +1,8 @@
-//! The row of tabs: adding one, closing one, moving between them.
+//! The row of tabs: adding one, removing one, moving between them, and feeding a tab its output.
 
 use super::effect::Effect;
 use super::ids::TabId;
 use super::model::{Model, Tab, TabState};
-use super::reconnect;
-use super::sessions;
 use crate::terminal::{DEFAULT_SCROLLBACK, Terminal};
 
 /// Adds a tab for `profile_id` after the active one and focuses it.
@@ -41,28 +39,6 @@ pub fn remove(model: &mut Model, index: usize) -> Tab {
     let tab = model.tabs.remove(index);
     model.active = model.active.min(model.tabs.len().saturating_sub(1));
     tab
-}
-
-/// Closes the active tab: its channel is closed (so the server frees the session slot) and
-/// its connection released. Unanswered prompts are cancelled by dropping their replies.
-pub fn close_active(model: &mut Model, effects: &mut Vec<Effect>) {
-    let Some(id) = model.active_tab().map(|tab| tab.id) else {
-        return;
-    };
-    let linger = sessions::linger_secs(model, id);
-    let tab = remove(model, model.active);
-    match (&tab.state, tab.connection) {
-        (TabState::Open | TabState::Opening, Some(connection)) => {
-            effects.push(Effect::CloseChannel { tab: tab.id });
-            sessions::release(model, connection, linger, effects);
-        }
-        (TabState::Connecting, Some(connection)) => {
-            sessions::stop_waiting(model, connection, effects)
-        }
-        (TabState::Reconnecting, Some(connection)) => reconnect::left(model, connection, effects),
-        _ => {}
-    }
-    model.scrollback_mode = false;
 }
 
 /// Output for `tab`'s terminal. A full-screen program coming or going holds or frees the
