@@ -4,10 +4,13 @@
 //! lines that scroll off within one read skip vt100 (`terminal::plain_lines`): OpenSSH's sshd
 //! sends a flood in packets of about 4 KiB, and tabsh feeds what arrived together at once.
 //!
-//! Inputs (`TABSH_BENCH_CASES=seq,coloured,cjk` picks some; all by default):
+//! Inputs (`TABSH_BENCH_CASES=seq,coloured,cjk,search` picks some; all by default):
 //! - `seq`: `seq 1 2000000`, 16.9 MB;
 //! - `coloured`: a 16 MB log, one line in five with its level in bold colour;
-//! - `cjk`: a 16 MB log whose messages are Chinese and Japanese text.
+//! - `cjk`: a 16 MB log whose messages are Chinese and Japanese text;
+//! - `search`: not a flood: searching a full history (10,000 lines of the coloured log, and
+//!   of the CJK one) for a literal, a rare word and a regex, as `Ctrl-\ /` does on each key
+//!   typed (target: under 20 ms).
 //!
 //! Run with `cargo bench --bench terminal_feed`; `TABSH_BENCH_RUNS` sets the rounds (default 5).
 
@@ -21,7 +24,7 @@ use std::num::NonZeroU16;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, ensure};
-use tabsh::terminal::{DEFAULT_SCROLLBACK, Terminal};
+use tabsh::terminal::{DEFAULT_SCROLLBACK, SearchPattern, Terminal};
 
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
@@ -30,7 +33,7 @@ const LOG_BYTES: usize = 16_000_000;
 const CHUNK_SIZES: [usize; 5] = [1024, 4096, 16 * 1024, 64 * 1024, 256 * 1024];
 const DEFAULT_RUNS: usize = 5;
 const MAX_RUNS: usize = 100;
-const INPUTS: [&str; 3] = ["seq", "coloured", "cjk"];
+const INPUTS: [&str; 4] = ["seq", "coloured", "cjk", "search"];
 
 struct Input {
     name: &'static str,
@@ -50,6 +53,10 @@ fn main() -> Result<()> {
     common::print_heading("terminal_feed");
     println!("- {ROWS}x{COLS}, {DEFAULT_SCROLLBACK} lines of history; median of {runs}");
     for input in inputs {
+        if input.name == "search" {
+            measure_search(runs)?;
+            continue;
+        }
         check_same_screen(&input)?;
         let megabytes = input.bytes.len() as f64 / 1e6;
         println!("\n### {}: {}, {megabytes:.1} MB\n", input.name, input.what);
@@ -96,6 +103,11 @@ fn selected_inputs() -> Result<Vec<Input>> {
                 what: "log lines with CJK messages (UTF-8, wide characters), CR LF".to_owned(),
                 bytes: common::logs::with_crlf(&common::logs::cjk_log(LOG_BYTES)),
             }),
+            "search" => Ok(Input {
+                name: "search",
+                what: String::new(),
+                bytes: Vec::new(),
+            }),
             other => {
                 anyhow::bail!("unknown input {other:?} in TABSH_BENCH_CASES; inputs: {INPUTS:?}")
             }
@@ -139,6 +151,55 @@ fn feed_bare_vt100(flood: &[u8], chunk_size: usize) -> (Duration, vt100::Parser)
         parser.process(chunk);
     }
     (started.elapsed(), parser)
+}
+
+/// Searches a full history the way the search line does: every match of the query over the
+/// history and the screen.
+fn measure_search(runs: usize) -> Result<()> {
+    println!("\n### search: a full history of {DEFAULT_SCROLLBACK} lines, {ROWS}x{COLS}\n");
+    println!("| history | query | matches | median | target |");
+    println!("|---|---|---:|---:|---|");
+    let logs = [
+        ("coloured log", common::logs::coloured_log(4_000_000)),
+        ("CJK log", common::logs::cjk_log(4_000_000)),
+    ];
+    let queries = [
+        ("request", false),
+        ("zzz-nowhere", false),
+        (r"status=\d+ ms=[0-9]{2}\b", true),
+        ("error", false),
+    ];
+    for (name, log) in logs {
+        let mut terminal = Terminal::new(ROWS, COLS, DEFAULT_SCROLLBACK);
+        terminal.feed(&common::logs::with_crlf(&log));
+        ensure!(
+            terminal.scrollback_len() == DEFAULT_SCROLLBACK,
+            "{name}: the history holds {} lines",
+            terminal.scrollback_len()
+        );
+        for (query, regex) in queries {
+            let pattern = SearchPattern::new(query, regex)
+                .map_err(anyhow::Error::msg)?
+                .expect("a query that is not empty");
+            let mut found = 0;
+            let time = median_of(runs, || {
+                let started = Instant::now();
+                found = terminal.find_all(&pattern).len();
+                started.elapsed()
+            });
+            let verdict = if time < Duration::from_millis(20) {
+                "< 20 ms: met"
+            } else {
+                "< 20 ms: MISSED"
+            };
+            println!(
+                "| {name} | `{query}`{} | {found} | {:.2} ms | {verdict} |",
+                if regex { " (regex)" } else { "" },
+                ms(time)
+            );
+        }
+    }
+    Ok(())
 }
 
 fn median_of(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {
