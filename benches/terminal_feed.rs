@@ -10,7 +10,9 @@
 //! - `cjk`: a 16 MB log whose messages are Chinese and Japanese text;
 //! - `search`: not a flood: searching a full history (10,000 lines of the coloured log, and
 //!   of the CJK one) for a literal, a rare word and a regex, as `Ctrl-\ /` does on each key
-//!   typed (target: under 20 ms).
+//!   typed (target: under 20 ms);
+//! - `highlight`: not a flood either: drawing a 40x120 screen of the coloured log, as a frame
+//!   during a flood does, with and without 10 keyword highlighting rules.
 //!
 //! Run with `cargo bench --bench terminal_feed`; `TABSH_BENCH_RUNS` sets the rounds (default 5).
 
@@ -33,7 +35,7 @@ const LOG_BYTES: usize = 16_000_000;
 const CHUNK_SIZES: [usize; 5] = [1024, 4096, 16 * 1024, 64 * 1024, 256 * 1024];
 const DEFAULT_RUNS: usize = 5;
 const MAX_RUNS: usize = 100;
-const INPUTS: [&str; 4] = ["seq", "coloured", "cjk", "search"];
+const INPUTS: [&str; 5] = ["seq", "coloured", "cjk", "search", "highlight"];
 
 struct Input {
     name: &'static str,
@@ -55,6 +57,10 @@ fn main() -> Result<()> {
     for input in inputs {
         if input.name == "search" {
             measure_search(runs)?;
+            continue;
+        }
+        if input.name == "highlight" {
+            measure_highlight(runs)?;
             continue;
         }
         check_same_screen(&input)?;
@@ -103,8 +109,12 @@ fn selected_inputs() -> Result<Vec<Input>> {
                 what: "log lines with CJK messages (UTF-8, wide characters), CR LF".to_owned(),
                 bytes: common::logs::with_crlf(&common::logs::cjk_log(LOG_BYTES)),
             }),
-            "search" => Ok(Input {
-                name: "search",
+            "search" | "highlight" => Ok(Input {
+                name: if name == "search" {
+                    "search"
+                } else {
+                    "highlight"
+                },
                 what: String::new(),
                 bytes: Vec::new(),
             }),
@@ -199,6 +209,68 @@ fn measure_search(runs: usize) -> Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// A frame's drawing of the whole screen, as during a flood, and the same with keyword
+/// highlighting: every row's cells read back and every rule run over them.
+fn measure_highlight(runs: usize) -> Result<()> {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+    use tabsh::profiles::GlobalHighlight;
+    use tabsh::terminal::{Highlighter, TerminalView};
+
+    const FRAMES: usize = 200;
+    let rules = GlobalHighlight::parse(common::highlight_rules::TEN_RULES)
+        .map_err(anyhow::Error::msg)?
+        .highlight;
+    let highlighter = Highlighter::new(&rules);
+    let mut terminal = Terminal::new(ROWS, COLS, DEFAULT_SCROLLBACK);
+    terminal.feed(&common::logs::with_crlf(&common::logs::coloured_log(
+        1_000_000,
+    )));
+    let area = Rect::new(0, 0, COLS, ROWS);
+    let mut buffer = Buffer::empty(area);
+    let mut spans_drawn = 0;
+    let mut draw = |highlight: bool| {
+        let started = Instant::now();
+        for _ in 0..FRAMES {
+            TerminalView::new(&terminal).render(area, &mut buffer);
+            if !highlight {
+                continue;
+            }
+            for row in 0..ROWS {
+                let Some(cells) = terminal
+                    .line_of_row(row)
+                    .and_then(|line| terminal.line_cells(line))
+                else {
+                    continue;
+                };
+                for (cols, style) in highlighter.spans(&cells) {
+                    spans_drawn += 1;
+                    for col in cols.start.min(COLS)..cols.end.min(COLS) {
+                        buffer[(col, row)].set_style(style);
+                    }
+                }
+            }
+        }
+        started.elapsed() / FRAMES as u32
+    };
+    let plain = median_of(runs, || draw(false));
+    let highlighted = median_of(runs, || draw(true));
+    println!("\n### highlight: drawing a {ROWS}x{COLS} screen of the coloured log\n");
+    println!("| frame | median per frame | spans drawn |");
+    println!("|---|---:|---:|");
+    println!(
+        "| without rules | {:.1} µs | 0 |",
+        plain.as_secs_f64() * 1e6
+    );
+    println!(
+        "| with 10 rules | {:.1} µs | {} per frame |",
+        highlighted.as_secs_f64() * 1e6,
+        spans_drawn / (FRAMES * runs).max(1)
+    );
     Ok(())
 }
 

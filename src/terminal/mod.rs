@@ -11,6 +11,7 @@ mod drawn_rows;
 mod erase_scrollback;
 mod events;
 mod find;
+mod highlight;
 mod history_line;
 mod line_builder;
 mod line_tokens;
@@ -37,6 +38,7 @@ use std::num::NonZeroU16;
 
 use erase_scrollback::EraseScrollbackDetector;
 pub use find::{MAX_MATCHES, Match, SearchPattern};
+pub use highlight::Highlighter;
 use history_line::HistoryLine;
 pub use lines::{CellAt, LineCells, LineNumber};
 use osc_limit::OscLimit;
