@@ -9,12 +9,14 @@
 //!    same connection runs `cat` of the coloured log in a loop, against the same tab idle
 //!    (`echo-flood`);
 //! 3. memory: RSS per tab holding 10,000 lines of scrollback, tabsh vs a tmux window;
-//! 4. start-up: exec until the session manager's first frame with 1,000 saved sessions.
+//! 4. start-up: exec until the session manager's first frame with 1,000 saved sessions;
+//! 5. keyword highlighting: the coloured log flood in tabsh with 10 highlighting rules against
+//!    tabsh without (`flood-highlight`; target: within 10%).
 //!
 //! Run with `cargo bench --bench terminal` (as root, like the integration tests: it uses their
 //! private sshd and login user). `TABSH_BENCH_RUNS` sets the rounds of the slow cases (floods,
 //! keystroke echo; default 5); start-up takes four times as many (it is quick).
-//! `TABSH_BENCH_CASES=flood,flood-coloured,flood-cjk,echo,echo-flood,memory,startup` measures
+//! `TABSH_BENCH_CASES=flood,flood-coloured,flood-cjk,echo,echo-flood,memory,startup,flood-highlight` measures
 //! only the cases listed.
 
 // A measurement, like a test: a broken setup stops it with its reason.
@@ -30,6 +32,8 @@ mod common;
 mod echo;
 #[path = "terminal/flood.rs"]
 mod flood;
+#[path = "terminal/highlight.rs"]
+mod highlight;
 #[path = "terminal/memory.rs"]
 mod memory;
 #[path = "terminal/report.rs"]
@@ -65,9 +69,14 @@ fn main() -> Result<()> {
     let cases = cases_from_env()?;
     let bed = Bed::start()?;
     let startup_runs = runs * STARTUP_RUNS_PER_RUN;
-    let needs_logs = ["flood-coloured", "flood-cjk", "echo-flood"]
-        .iter()
-        .any(|case| cases.contains(case));
+    let needs_logs = [
+        "flood-coloured",
+        "flood-cjk",
+        "echo-flood",
+        "flood-highlight",
+    ]
+    .iter()
+    .any(|case| cases.contains(case));
     let logs = needs_logs.then(LogFiles::write).transpose()?;
     let mut results = Results::default();
     for case in &cases {
@@ -94,15 +103,21 @@ fn main() -> Result<()> {
                     Some(echo::measure_echo_under_flood(&bed, runs, &logs.coloured)?);
             }
             ("memory", _) => results.memory = Some(memory::measure_memory(&bed)?),
+            ("flood-highlight", Some(logs)) => {
+                results.highlight = Some(highlight::measure(&bed, runs, logs)?);
+            }
             ("startup", _) => results.startup = Some(startup::measure_startup(startup_runs)?),
             (other, _) => anyhow::bail!("case {other} has no log files"),
         }
     }
     report::print_report(runs, startup_runs, &results);
+    if let Some(highlight) = &results.highlight {
+        highlight::print(runs, highlight);
+    }
     Ok(())
 }
 
-const CASES: [&str; 7] = [
+const CASES: [&str; 8] = [
     "flood",
     "flood-coloured",
     "flood-cjk",
@@ -110,6 +125,7 @@ const CASES: [&str; 7] = [
     "echo-flood",
     "memory",
     "startup",
+    "flood-highlight",
 ];
 
 /// `TABSH_BENCH_CASES=echo,startup` measures only those, in this order; all of them by default.
@@ -136,6 +152,7 @@ struct Results {
     echo_under_flood: Option<EchoUnderFlood>,
     memory: Option<Memory>,
     startup: Option<startup::Startup>,
+    highlight: Option<highlight::HighlightFlood>,
 }
 
 /// Samples of tabsh and of what it is compared with.
@@ -154,6 +171,8 @@ struct Bed {
 }
 
 const PROFILE: &str = "bench";
+/// The same server with 10 keyword highlighting rules.
+const HIGHLIGHT_PROFILE: &str = "bench-highlight";
 
 impl Bed {
     fn start() -> Result<Bed> {
@@ -171,6 +190,14 @@ impl Bed {
             .prefix("tabsh-bench-config-")
             .tempdir()?;
         target.write_tabsh_profile(config.path(), PROFILE)?;
+        target.write_tabsh_profile(config.path(), HIGHLIGHT_PROFILE)?;
+        let highlighted = config
+            .path()
+            .join("sessions")
+            .join(format!("{HIGHLIGHT_PROFILE}.toml"));
+        let mut text = std::fs::read_to_string(&highlighted)?;
+        text.push_str(highlight::TEN_RULES);
+        std::fs::write(&highlighted, text)?;
         Ok(Bed {
             target,
             config,
@@ -180,12 +207,16 @@ impl Bed {
 
     /// `tabsh` with the bench profile open, as a program and its arguments.
     fn tabsh_argv(&self) -> Vec<String> {
+        self.tabsh_argv_for(PROFILE)
+    }
+
+    fn tabsh_argv_for(&self, profile: &str) -> Vec<String> {
         vec![
             env!("CARGO_BIN_EXE_tabsh").to_owned(),
             "--config-dir".to_owned(),
             self.config.path().display().to_string(),
             "open".to_owned(),
-            PROFILE.to_owned(),
+            profile.to_owned(),
         ]
     }
 

@@ -4,10 +4,15 @@
 //! lines that scroll off within one read skip vt100 (`terminal::plain_lines`): OpenSSH's sshd
 //! sends a flood in packets of about 4 KiB, and tabsh feeds what arrived together at once.
 //!
-//! Inputs (`TABSH_BENCH_CASES=seq,coloured,cjk` picks some; all by default):
+//! Inputs (`TABSH_BENCH_CASES=seq,coloured,cjk,search` picks some; all by default):
 //! - `seq`: `seq 1 2000000`, 16.9 MB;
 //! - `coloured`: a 16 MB log, one line in five with its level in bold colour;
-//! - `cjk`: a 16 MB log whose messages are Chinese and Japanese text.
+//! - `cjk`: a 16 MB log whose messages are Chinese and Japanese text;
+//! - `search`: not a flood: searching a full history (10,000 lines of the coloured log, and
+//!   of the CJK one) for a literal, a rare word and a regex, as `Ctrl-\ /` does on each key
+//!   typed (target: under 20 ms);
+//! - `highlight`: not a flood either: drawing a 40x120 screen of the coloured log, as a frame
+//!   during a flood does, with and without 10 keyword highlighting rules.
 //!
 //! Run with `cargo bench --bench terminal_feed`; `TABSH_BENCH_RUNS` sets the rounds (default 5).
 
@@ -21,7 +26,7 @@ use std::num::NonZeroU16;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, ensure};
-use tabsh::terminal::{DEFAULT_SCROLLBACK, Terminal};
+use tabsh::terminal::{DEFAULT_SCROLLBACK, SearchPattern, Terminal};
 
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
@@ -30,7 +35,7 @@ const LOG_BYTES: usize = 16_000_000;
 const CHUNK_SIZES: [usize; 5] = [1024, 4096, 16 * 1024, 64 * 1024, 256 * 1024];
 const DEFAULT_RUNS: usize = 5;
 const MAX_RUNS: usize = 100;
-const INPUTS: [&str; 3] = ["seq", "coloured", "cjk"];
+const INPUTS: [&str; 5] = ["seq", "coloured", "cjk", "search", "highlight"];
 
 struct Input {
     name: &'static str,
@@ -50,6 +55,14 @@ fn main() -> Result<()> {
     common::print_heading("terminal_feed");
     println!("- {ROWS}x{COLS}, {DEFAULT_SCROLLBACK} lines of history; median of {runs}");
     for input in inputs {
+        if input.name == "search" {
+            measure_search(runs)?;
+            continue;
+        }
+        if input.name == "highlight" {
+            measure_highlight(runs)?;
+            continue;
+        }
         check_same_screen(&input)?;
         let megabytes = input.bytes.len() as f64 / 1e6;
         println!("\n### {}: {}, {megabytes:.1} MB\n", input.name, input.what);
@@ -96,6 +109,15 @@ fn selected_inputs() -> Result<Vec<Input>> {
                 what: "log lines with CJK messages (UTF-8, wide characters), CR LF".to_owned(),
                 bytes: common::logs::with_crlf(&common::logs::cjk_log(LOG_BYTES)),
             }),
+            "search" | "highlight" => Ok(Input {
+                name: if name == "search" {
+                    "search"
+                } else {
+                    "highlight"
+                },
+                what: String::new(),
+                bytes: Vec::new(),
+            }),
             other => {
                 anyhow::bail!("unknown input {other:?} in TABSH_BENCH_CASES; inputs: {INPUTS:?}")
             }
@@ -139,6 +161,117 @@ fn feed_bare_vt100(flood: &[u8], chunk_size: usize) -> (Duration, vt100::Parser)
         parser.process(chunk);
     }
     (started.elapsed(), parser)
+}
+
+/// Searches a full history the way the search line does: every match of the query over the
+/// history and the screen.
+fn measure_search(runs: usize) -> Result<()> {
+    println!("\n### search: a full history of {DEFAULT_SCROLLBACK} lines, {ROWS}x{COLS}\n");
+    println!("| history | query | matches | median | target |");
+    println!("|---|---|---:|---:|---|");
+    let logs = [
+        ("coloured log", common::logs::coloured_log(4_000_000)),
+        ("CJK log", common::logs::cjk_log(4_000_000)),
+    ];
+    let queries = [
+        ("request", false),
+        ("zzz-nowhere", false),
+        (r"status=\d+ ms=[0-9]{2}\b", true),
+        ("error", false),
+    ];
+    for (name, log) in logs {
+        let mut terminal = Terminal::new(ROWS, COLS, DEFAULT_SCROLLBACK);
+        terminal.feed(&common::logs::with_crlf(&log));
+        ensure!(
+            terminal.scrollback_len() == DEFAULT_SCROLLBACK,
+            "{name}: the history holds {} lines",
+            terminal.scrollback_len()
+        );
+        for (query, regex) in queries {
+            let pattern = SearchPattern::new(query, regex)
+                .map_err(anyhow::Error::msg)?
+                .expect("a query that is not empty");
+            let mut found = 0;
+            let time = median_of(runs, || {
+                let started = Instant::now();
+                found = terminal.find_all(&pattern).len();
+                started.elapsed()
+            });
+            let verdict = if time < Duration::from_millis(20) {
+                "< 20 ms: met"
+            } else {
+                "< 20 ms: MISSED"
+            };
+            println!(
+                "| {name} | `{query}`{} | {found} | {:.2} ms | {verdict} |",
+                if regex { " (regex)" } else { "" },
+                ms(time)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A frame's drawing of the whole screen, as during a flood, and the same with keyword
+/// highlighting: every row's cells read back and every rule run over them.
+fn measure_highlight(runs: usize) -> Result<()> {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+    use tabsh::profiles::GlobalHighlight;
+    use tabsh::terminal::{Highlighter, TerminalView};
+
+    const FRAMES: usize = 200;
+    let rules = GlobalHighlight::parse(common::highlight_rules::TEN_RULES)
+        .map_err(anyhow::Error::msg)?
+        .highlight;
+    let highlighter = Highlighter::new(&rules);
+    let mut terminal = Terminal::new(ROWS, COLS, DEFAULT_SCROLLBACK);
+    terminal.feed(&common::logs::with_crlf(&common::logs::coloured_log(
+        1_000_000,
+    )));
+    let area = Rect::new(0, 0, COLS, ROWS);
+    let mut buffer = Buffer::empty(area);
+    let mut spans_drawn = 0;
+    let mut draw = |highlight: bool| {
+        let started = Instant::now();
+        for _ in 0..FRAMES {
+            TerminalView::new(&terminal).render(area, &mut buffer);
+            if !highlight {
+                continue;
+            }
+            for row in 0..ROWS {
+                let Some(cells) = terminal
+                    .line_of_row(row)
+                    .and_then(|line| terminal.line_cells(line))
+                else {
+                    continue;
+                };
+                for (cols, style) in highlighter.spans(&cells) {
+                    spans_drawn += 1;
+                    for col in cols.start.min(COLS)..cols.end.min(COLS) {
+                        buffer[(col, row)].set_style(style);
+                    }
+                }
+            }
+        }
+        started.elapsed() / FRAMES as u32
+    };
+    let plain = median_of(runs, || draw(false));
+    let highlighted = median_of(runs, || draw(true));
+    println!("\n### highlight: drawing a {ROWS}x{COLS} screen of the coloured log\n");
+    println!("| frame | median per frame | spans drawn |");
+    println!("|---|---:|---:|");
+    println!(
+        "| without rules | {:.1} µs | 0 |",
+        plain.as_secs_f64() * 1e6
+    );
+    println!(
+        "| with 10 rules | {:.1} µs | {} per frame |",
+        highlighted.as_secs_f64() * 1e6,
+        spans_drawn / (FRAMES * runs).max(1)
+    );
+    Ok(())
 }
 
 fn median_of(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {

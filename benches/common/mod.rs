@@ -6,6 +6,7 @@
 // Each bench uses a different part of this.
 #![allow(dead_code)]
 
+pub mod highlight_rules;
 pub mod logs;
 pub mod own_pty;
 pub mod ssh_target;

@@ -127,14 +127,14 @@ pub(crate) struct CpuSplit {
 }
 
 /// A client running in its own tmux server, and the processes whose CPU time is read.
-struct FloodSide {
+pub(crate) struct FloodSide {
     tmux: Tmux,
     client_pid: u32,
     tmux_server_pid: u32,
 }
 
 impl FloodSide {
-    fn start(argv: &[String], client_name: &str) -> Result<FloodSide> {
+    pub(crate) fn start(argv: &[String], client_name: &str) -> Result<FloodSide> {
         let tmux = Tmux::start(&shell_line(argv), FLOOD_COLS, FLOOD_ROWS);
         wait_for_prompt(&tmux)?;
         let client_pid = common::child_named(common::pane_pid(tmux.socket())?, client_name)
@@ -225,7 +225,7 @@ pub(crate) fn wait_for_prompt(tmux: &Tmux) -> Result<()> {
     Ok(())
 }
 
-fn flood_once(side: &FloodSide, input: &FloodInput) -> Result<(Duration, CpuSplit)> {
+pub(crate) fn flood_once(side: &FloodSide, input: &FloodInput) -> Result<(Duration, CpuSplit)> {
     let tmux = &side.tmux;
     let last = &input.last_line;
     // The previous round's last line must be gone, or it would end this round at once.

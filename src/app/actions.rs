@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::clone::clone_session;
 use super::close;
+use super::copy_mode;
 use super::effect::Effect;
 use super::inspector;
 use super::model::{Model, Overlay, TabState};
@@ -11,8 +12,9 @@ use super::notice::Notice;
 use super::open::{open_profile, reopen};
 use super::overlays::session_manager::SessionManager;
 use super::reconnect;
+use super::search;
 use super::tabs;
-use crate::input::key_encoding::encode_key;
+use crate::input::key_encoding::{encode_key, encode_paste};
 use crate::input::keymap::{Action, KeyChord, KeyCodeOrd};
 
 pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
@@ -54,11 +56,11 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
                 toggle_anti_idle_of(model, &id, effects);
             }
         }
-        Action::Scrollback => {
-            if model.active_tab().is_some() {
-                model.scrollback_mode = true;
-            }
-        }
+        Action::Scrollback => copy_mode::enter(model),
+        Action::Search => search::open(model),
+        Action::PasteCopy => paste_copy(model, effects),
+        Action::MoveTabLeft => tabs::shift_active(model, -1),
+        Action::MoveTabRight => tabs::shift_active(model, 1),
         Action::Help => model.overlay = Some(Overlay::Help),
         Action::Quit => {
             if model.live_sessions() > 0 {
@@ -115,25 +117,14 @@ fn chord_to_event(chord: KeyChord) -> Option<KeyEvent> {
     Some(KeyEvent::new(code, modifiers))
 }
 
-/// Keys while scrolling back: movement, and anything else leaves.
-pub fn scrollback_key(model: &mut Model, key: KeyEvent) {
-    let (rows, _) = model.terminal_size();
-    let page = usize::from(rows.saturating_sub(1).max(1));
-    let Some(tab) = model.active_tab_mut() else {
-        model.scrollback_mode = false;
+/// Types the last copy into the active tab, as a paste (bracketed when the remote asked).
+fn paste_copy(model: &mut Model, effects: &mut Vec<Effect>) {
+    let Some(text) = model.last_copy.as_deref() else {
+        model.notice = Some(Notice::NothingCopied);
         return;
     };
-    let terminal = &mut tab.terminal;
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') => terminal.scroll_up(1),
-        KeyCode::Down | KeyCode::Char('j') => terminal.scroll_down(1),
-        KeyCode::PageUp | KeyCode::Char('b') => terminal.scroll_up(page),
-        KeyCode::PageDown | KeyCode::Char(' ') | KeyCode::Char('f') => terminal.scroll_down(page),
-        KeyCode::Home | KeyCode::Char('g') => terminal.scroll_up(usize::MAX / 2),
-        KeyCode::End | KeyCode::Char('G') => terminal.scroll_to_bottom(),
-        _ => {
-            terminal.scroll_to_bottom();
-            model.scrollback_mode = false;
-        }
+    if let Some(tab) = model.active_tab().filter(|tab| tab.state == TabState::Open) {
+        let bytes = encode_paste(text, tab.terminal.bracketed_paste());
+        effects.push(Effect::Write { tab: tab.id, bytes });
     }
 }

@@ -87,5 +87,9 @@ pub enum Effect {
     DuplicateProfile {
         id: String,
     },
+    /// Put `text` on the host terminal's clipboard (OSC 52).
+    SetClipboard {
+        text: String,
+    },
     Quit,
 }

@@ -1,17 +1,22 @@
 //! Where input goes: keys, mouse and paste reach a prompt, an overlay, a command after the
 //! prefix, scrollback, or the remote.
 
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::{
+    KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::actions;
+use super::copy_mode;
 use super::effect::Effect;
 use super::model::{Model, Tab, TabState};
 use super::notice::Notice;
 use super::overlays;
 use super::prompts;
 use super::reconnect;
+use super::search;
 use crate::input::key_encoding::{encode_key, encode_paste};
 use crate::input::mouse::{MouseAction, encode_mouse};
+use crate::terminal::Point;
 
 pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
     if key.kind == KeyEventKind::Release {
@@ -28,6 +33,15 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         .is_some_and(|tab| !tab.prompts.is_empty())
     {
         prompts::on_key(model, key, effects);
+        return;
+    }
+    if super::remote_clipboard::question_shown(model).is_some() {
+        super::remote_clipboard::on_key(model, key, effects);
+        return;
+    }
+    // The search line takes every key, the prefix too: it is typed into like a box.
+    if model.search.is_some() {
+        search::on_key(model, key);
         return;
     }
     if model.prefix_pending {
@@ -48,9 +62,16 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         return;
     }
     if model.scrollback_mode {
-        actions::scrollback_key(model, key);
+        // `/` searches from copy mode, as in less and vim.
+        if key.code == crossterm::event::KeyCode::Char('/') {
+            search::open(model);
+        } else {
+            copy_mode::on_key(model, key, effects);
+        }
         return;
     }
+    // Typing ends a selection made with the mouse.
+    model.copy = None;
     // Esc in a tab waiting for its connection to come back stops the waiting.
     if key.code == crossterm::event::KeyCode::Esc
         && let Some(tab) = model.active_tab()
@@ -93,11 +114,17 @@ pub fn on_mouse(model: &mut Model, event: MouseEvent, effects: &mut Vec<Effect>)
     if model.overlay.is_some() {
         return;
     }
+    if model.search.is_some() {
+        return;
+    }
+    if select_with_mouse(model, event, effects) {
+        return;
+    }
     let Some(tab) = model.active_tab_mut() else {
         return;
     };
     // The terminal starts below the tab bar.
-    match encode_mouse(event, &tab.terminal, (0, 1)) {
+    match encode_mouse(event, &tab.terminal, (0, TERMINAL_TOP)) {
         MouseAction::Send(bytes) if tab.state == TabState::Open => {
             effects.push(Effect::Write { tab: tab.id, bytes })
         }
@@ -107,6 +134,37 @@ pub fn on_mouse(model: &mut Model, event: MouseEvent, effects: &mut Vec<Effect>)
         MouseAction::ScrollBack(lines) => tab.terminal.scroll_down(lines.unsigned_abs() as usize),
         _ => {}
     }
+}
+
+/// The host screen row where the terminal starts: below the tab bar.
+const TERMINAL_TOP: u16 = 1;
+
+/// The left button selects text inside tabsh, unless the remote program asked for the mouse
+/// (it gets the button then) or Shift is held (the host terminal's own selection; most
+/// terminals keep Shift-drags to themselves anyway). True when the event was taken.
+fn select_with_mouse(model: &mut Model, event: MouseEvent, effects: &mut Vec<Effect>) -> bool {
+    let Some(tab) = model.active_tab() else {
+        return false;
+    };
+    if tab.terminal.mouse_reporting().is_enabled() || event.modifiers.contains(KeyModifiers::SHIFT)
+    {
+        return false;
+    }
+    let point = event.row.checked_sub(TERMINAL_TOP).and_then(|row| {
+        let (rows, cols) = tab.terminal.size();
+        let line = tab.terminal.line_of_row(row.min(rows.saturating_sub(1)))?;
+        Some(Point::new(line, event.column.min(cols.saturating_sub(1))))
+    });
+    let Some(point) = point else {
+        return false;
+    };
+    match event.kind {
+        MouseEventKind::Down(MouseButton::Left) => copy_mode::mouse_press(model, point),
+        MouseEventKind::Drag(MouseButton::Left) => copy_mode::mouse_drag(model, point),
+        MouseEventKind::Up(MouseButton::Left) => copy_mode::mouse_release(model, point, effects),
+        _ => return false,
+    }
+    true
 }
 
 pub fn on_paste(model: &mut Model, text: &str, effects: &mut Vec<Effect>) {

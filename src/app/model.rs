@@ -3,12 +3,16 @@
 use std::collections::BTreeMap;
 
 use super::connection_info::ConnectionInfo;
+use super::copy_mode::CopyMode;
+use super::highlights::Highlights;
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
 use super::notice::Notice;
 use super::overlays::profile_form::ProfileForm;
 use super::overlays::session_manager::SessionManager;
 use super::profile_list::ProfileList;
+use super::remote_clipboard::ClipboardConsent;
+use super::search::Search;
 use crate::input::keymap::Keymap;
 use crate::profiles::StoredProfile;
 use crate::ssh::Refusal;
@@ -122,6 +126,19 @@ pub struct Tab {
     /// Reopening on its reconnected connection: if the server refuses the channel, the
     /// profile's spill-over policy decides.
     pub rejoining: bool,
+    /// What happened while the tab was in the background, for its mark in the tab bar.
+    pub marks: TabMarks,
+    /// Whether the remote may set the clipboard, when the profile says to ask.
+    pub clipboard: ClipboardConsent,
+}
+
+/// What a background tab's label tells: new output, a bell. Cleared when the tab is shown.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TabMarks {
+    pub activity: bool,
+    pub bell: bool,
+    /// The terminal's bell count when last looked at, to notice new bells.
+    pub bells_seen: u64,
 }
 
 impl Tab {
@@ -171,6 +188,14 @@ pub struct Model {
     pub prefix_pending: bool,
     /// The active tab is in scrollback mode: keys scroll instead of going to the remote.
     pub scrollback_mode: bool,
+    /// The search line over the active tab, while it is open.
+    pub search: Option<Search>,
+    /// Scrollback mode's cursor and selection, or a mouse drag's selection.
+    pub copy: Option<CopyMode>,
+    /// The text copied last, for `paste-copy`.
+    pub last_copy: Option<String>,
+    /// Keyword highlighting, compiled from the profiles and the global rules.
+    pub highlights: Highlights,
     pub cols: u16,
     pub rows: u16,
     pub notice: Option<Notice>,
@@ -193,6 +218,10 @@ impl Model {
             keymap,
             prefix_pending: false,
             scrollback_mode: false,
+            search: None,
+            copy: None,
+            last_copy: None,
+            highlights: Highlights::default(),
             cols,
             rows,
             notice: None,
@@ -231,10 +260,14 @@ impl Model {
         self.active_tab().is_some_and(|tab| tab.id == id) || self.bar_stamp(id) != bar_stamp
     }
 
-    /// Changes whenever what the tab bar shows of tab `id` may have changed with its output.
+    /// Changes whenever what the tab bar shows of tab `id` may have changed with its output:
+    /// its title, its activity and bell marks, a clipboard question.
     pub fn bar_stamp(&self, id: TabId) -> Option<u64> {
         let tab = self.tabs.iter().find(|tab| tab.id == id)?;
-        Some(tab.terminal.title_changes())
+        let marks = u64::from(tab.marks.activity)
+            | u64::from(tab.marks.bell) << 1
+            | u64::from(matches!(tab.clipboard, ClipboardConsent::Asking(_))) << 2;
+        Some(tab.terminal.title_changes().wrapping_mul(8) | marks)
     }
 
     pub fn tab_mut(&mut self, id: TabId) -> Option<&mut Tab> {
@@ -252,8 +285,13 @@ impl Model {
             return None;
         }
         let tab = self.active_tab()?;
-        let prompt = tab.prompts.first().filter(|prompt| !prompt.armed)?;
-        Some((tab.id, prompt.id))
+        if let Some(prompt) = tab.prompts.first() {
+            return (!prompt.armed).then_some((tab.id, prompt.id));
+        }
+        match &tab.clipboard {
+            ClipboardConsent::Asking(question) if !question.armed => Some((tab.id, question.id)),
+            _ => None,
+        }
     }
 
     /// Whether the screen shows something that changes with time alone: a reconnect
@@ -264,6 +302,14 @@ impl Model {
                 .connections
                 .values()
                 .any(|info| info.reconnect().is_some_and(|r| r.next_try.is_some()))
+    }
+
+    /// How many tabs show an activity mark and how many a bell mark: when either changes,
+    /// the tab bar needs drawing.
+    pub fn marks_shown(&self) -> (usize, usize) {
+        let activity = self.tabs.iter().filter(|tab| tab.marks.activity).count();
+        let bells = self.tabs.iter().filter(|tab| tab.marks.bell).count();
+        (activity, bells)
     }
 
     /// The current settings of the profile `tab` was opened from.

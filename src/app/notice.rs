@@ -33,6 +33,17 @@ pub enum Notice {
     /// The host is no longer in `~/.ssh/config`.
     SshHostGone(String),
     Store(StoreOutcome),
+    /// Text went to the clipboard; `cut` when it was longer than one copy takes.
+    Copied {
+        chars: usize,
+        cut: bool,
+    },
+    /// `paste-copy` with nothing copied yet.
+    NothingCopied,
+    /// The remote program set the clipboard (the profile or the person allowed it).
+    RemoteCopied {
+        chars: usize,
+    },
 }
 
 /// What was refused on a read-only host.

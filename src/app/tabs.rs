@@ -22,6 +22,8 @@ pub fn add(model: &mut Model, profile_id: &str, state: TabState) -> TabId {
         typeahead: Vec::new(),
         cloned: false,
         rejoining: false,
+        marks: Default::default(),
+        clipboard: Default::default(),
     };
     let at = if model.tabs.is_empty() {
         0
@@ -49,6 +51,10 @@ pub fn feed(model: &mut Model, tab: TabId, bytes: &[u8], effects: &mut Vec<Effec
     };
     let was_full_screen = tab.terminal.alternate_screen();
     tab.terminal.feed(bytes);
+    tab.marks.activity = true;
+    let bells = tab.terminal.bell_count();
+    tab.marks.bell |= bells != tab.marks.bells_seen;
+    tab.marks.bells_seen = bells;
     let full_screen = tab.terminal.alternate_screen();
     if full_screen != was_full_screen {
         effects.push(Effect::HoldIdleString {
@@ -56,6 +62,8 @@ pub fn feed(model: &mut Model, tab: TabId, bytes: &[u8], effects: &mut Vec<Effec
             hold: full_screen,
         });
     }
+    let tab = tab.id;
+    super::remote_clipboard::after_output(model, tab, effects);
 }
 
 /// Moves the focus `step` tabs along, wrapping around.
@@ -65,6 +73,19 @@ pub fn cycle(model: &mut Model, step: isize) {
         model.active = (model.active as isize + step).rem_euclid(count) as usize;
         model.scrollback_mode = false;
     }
+}
+
+/// Moves the active tab `step` places along the row (not past either end).
+pub fn shift_active(model: &mut Model, step: isize) {
+    let Some(target) = model
+        .active
+        .checked_add_signed(step)
+        .filter(|target| *target < model.tabs.len())
+    else {
+        return;
+    };
+    model.tabs.swap(model.active, target);
+    model.active = target;
 }
 
 /// Focuses the tab at `index` when there is one.

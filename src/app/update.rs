@@ -43,6 +43,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             {
                 pending.armed = true;
             }
+            super::remote_clipboard::arm(model, tab, prompt);
         }
         Msg::ReconnectDue {
             connection,
@@ -55,7 +56,32 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             list.replace_ssh_config(*listing, in_use)
         }),
     }
+    settle_active_tab(model);
     effects
+}
+
+/// What belongs to the tab on screen ends when another takes its place (search, copy mode),
+/// and the tab on screen has nothing to tell in the tab bar.
+fn settle_active_tab(model: &mut Model) {
+    let active = model.active_tab().map(|tab| tab.id);
+    if model
+        .search
+        .as_ref()
+        .is_some_and(|search| Some(search.tab) != active)
+    {
+        model.search = None;
+    }
+    let copy_lost = model
+        .copy
+        .as_ref()
+        .is_some_and(|copy| Some(copy.tab) != active || (!model.scrollback_mode && !copy.by_mouse));
+    if copy_lost {
+        model.copy = None;
+    }
+    if let Some(tab) = model.active_tab_mut() {
+        tab.marks.activity = false;
+        tab.marks.bell = false;
+    }
 }
 
 /// The store's new contents replace the model's one copy; live connections whose profile's
@@ -94,6 +120,7 @@ fn replace_profiles(
     replace(&mut model.profiles, &|id| {
         tabs.iter().any(|tab| tab.profile_id == id)
     });
+    super::highlights::rebuild(model);
     open_at_start(model, effects);
     for (connection, old, old_forwards) in before {
         let Some(info) = model.connections.get(&connection) else {

@@ -19,7 +19,9 @@ use clap::{Parser, Subcommand, ValueEnum};
                   (jump = [...], like ProxyJump) or a proxy command, carry port forwards \
                   ([[forward]]: -L, -R, -D) and forward the agent (forward_agent); see \
                   sessions/README.md. Ctrl-\\ ? in the TUI lists the keys (Ctrl-\\ i: the \
-                  connection inspector, where 1-9 switch forwards)."
+                  connection inspector, where 1-9 switch forwards; Ctrl-\\ /: search the history; \
+                  Ctrl-\\ [: copy mode, copying to the clipboard through OSC 52). Keyword \
+                  highlighting for every profile: <config dir>/highlight.toml."
 )]
 pub struct Args {
     /// Where profiles live (default: the platform config dir, e.g. ~/.config/tabsh)

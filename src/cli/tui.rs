@@ -2,7 +2,8 @@
 
 use anyhow::Context;
 use tabsh::input::keymap::Keymap;
-use tabsh::profiles::{Store, ownership};
+use tabsh::profiles::terminal_settings::GLOBAL_HIGHLIGHT_FILE;
+use tabsh::profiles::{GlobalHighlight, Store, ownership};
 use tabsh::runtime::{RunOptions, SshConfigSource};
 
 use super::sessions;
@@ -37,8 +38,21 @@ pub async fn run(
     let keymap = Keymap::load(&keys_file)
         .map_err(anyhow::Error::msg)
         .context("bad key bindings")?;
+    let highlight_file = store.config_dir().join(GLOBAL_HIGHLIGHT_FILE);
+    if let Ok(metadata) = std::fs::metadata(&highlight_file)
+        && let Err(problem) = ownership::check(&metadata, ownership::current_uid())
+    {
+        anyhow::bail!(
+            "{}: refusing to use it: {problem}",
+            highlight_file.display()
+        );
+    }
+    let highlight = GlobalHighlight::load(&highlight_file)
+        .map_err(anyhow::Error::msg)
+        .context("bad highlighting rules")?;
     let options = RunOptions {
         keymap,
+        highlight: highlight.highlight,
         demo_max_sessions,
         ssh_config,
     };

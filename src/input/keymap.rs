@@ -26,12 +26,16 @@ pub enum Action {
     ToggleAntiIdle,
     InspectConnection,
     Scrollback,
+    Search,
+    PasteCopy,
+    MoveTabLeft,
+    MoveTabRight,
     Help,
     Quit,
     SendPrefix,
 }
 
-const NAMED_ACTIONS: [(&str, Action, &str); 15] = [
+const NAMED_ACTIONS: [(&str, Action, &str); 19] = [
     (
         "session-manager",
         Action::SessionManager,
@@ -78,8 +82,20 @@ const NAMED_ACTIONS: [(&str, Action, &str); 15] = [
     (
         "scrollback",
         Action::Scrollback,
-        "scroll back (arrows, PgUp/PgDn, q to leave)",
+        "scrollback and copy mode (arrows, hjkl, v/V select, y copies, q leaves)",
     ),
+    (
+        "search",
+        Action::Search,
+        "search the history (n/N older/newer, Ctrl-r regex, Esc leaves)",
+    ),
+    (
+        "paste-copy",
+        Action::PasteCopy,
+        "paste the last copy into the tab",
+    ),
+    ("move-tab-left", Action::MoveTabLeft, "move the tab left"),
+    ("move-tab-right", Action::MoveTabRight, "move the tab right"),
     ("help", Action::Help, "this help"),
     ("quit", Action::Quit, "quit (asks while sessions are open)"),
     (
@@ -308,7 +324,7 @@ pub struct Keymap {
 
 pub const DEFAULT_PREFIX: &str = "ctrl-\\";
 
-const DEFAULT_BINDINGS: [(&str, &str); 20] = [
+const DEFAULT_BINDINGS: [(&str, &str); 24] = [
     ("s", "session-manager"),
     ("t", "new-tab"),
     ("x", "close-tab"),
@@ -324,6 +340,10 @@ const DEFAULT_BINDINGS: [(&str, &str); 20] = [
     ("i", "inspect-connection"),
     ("[", "scrollback"),
     ("pgup", "scrollback"),
+    ("/", "search"),
+    ("]", "paste-copy"),
+    ("<", "move-tab-left"),
+    (">", "move-tab-right"),
     ("?", "help"),
     ("h", "help"),
     ("q", "quit"),
@@ -430,92 +450,5 @@ impl Keymap {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, modifiers)
-    }
-
-    #[test]
-    fn the_default_prefix_is_ctrl_backslash_however_crossterm_reports_it() {
-        let keymap = Keymap::default();
-        assert!(keymap.is_prefix(&key(KeyCode::Char('\\'), KeyModifiers::CONTROL)));
-        assert!(keymap.is_prefix(&key(KeyCode::Char('4'), KeyModifiers::CONTROL)));
-        assert!(!keymap.is_prefix(&key(KeyCode::Char('\\'), KeyModifiers::NONE)));
-        assert_eq!(keymap.prefix.to_string(), "Ctrl-\\");
-    }
-
-    #[test]
-    fn default_bindings() {
-        let keymap = Keymap::default();
-        let plain = |c| key(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(keymap.action_for(&plain('c')), Some(Action::CloneSession));
-        assert_eq!(
-            keymap.action_for(&key(KeyCode::Char('C'), KeyModifiers::SHIFT)),
-            Some(Action::DuplicateSession)
-        );
-        assert_eq!(keymap.action_for(&plain('3')), Some(Action::GotoTab(3)));
-        assert_eq!(keymap.action_for(&plain('?')), Some(Action::Help));
-        assert_eq!(
-            keymap.action_for(&key(KeyCode::Char('4'), KeyModifiers::CONTROL)),
-            Some(Action::SendPrefix)
-        );
-        assert_eq!(keymap.action_for(&plain('z')), None);
-    }
-
-    #[test]
-    fn a_keys_file_rebinds_and_unbinds_and_names_its_mistakes() {
-        let keymap = Keymap::parse(
-            "prefix = \"ctrl-a\"\n[bindings]\n\"k\" = \"clone-session\"\n\"c\" = \"none\"\n\"f5\" = \"goto-tab-12\"\n",
-        )
-        .unwrap();
-        assert!(keymap.is_prefix(&key(KeyCode::Char('a'), KeyModifiers::CONTROL)));
-        assert_eq!(
-            keymap.action_for(&key(KeyCode::Char('k'), KeyModifiers::NONE)),
-            Some(Action::CloneSession)
-        );
-        assert_eq!(
-            keymap.action_for(&key(KeyCode::Char('c'), KeyModifiers::NONE)),
-            None
-        );
-        assert_eq!(
-            keymap.action_for(&key(KeyCode::F(5), KeyModifiers::NONE)),
-            Some(Action::GotoTab(12))
-        );
-
-        let error = Keymap::parse("[bindings]\n\"k\" = \"clone\"\n").unwrap_err();
-        assert!(
-            error.contains("bindings.\"k\"") && error.contains("unknown action `clone`"),
-            "{error}"
-        );
-        let error = Keymap::parse("prefix = \"hyper-q\"\n").unwrap_err();
-        assert!(error.contains("prefix"), "{error}");
-        assert!(
-            Keymap::parse("prefx = \"ctrl-a\"\n")
-                .unwrap_err()
-                .contains("prefx")
-        );
-    }
-
-    #[test]
-    fn help_lists_every_action_with_its_keys() {
-        let lines = Keymap::default().help_lines();
-        assert!(
-            lines
-                .iter()
-                .any(|(keys, what)| keys == "c" && what.contains("clone"))
-        );
-        assert!(
-            lines
-                .iter()
-                .any(|(keys, what)| keys.contains("Right") && what == "next tab")
-        );
-        assert!(
-            lines
-                .iter()
-                .any(|(keys, what)| keys == "1 … 9" && what == "go to tab N")
-        );
-        assert!(lines.iter().any(|(keys, _)| keys == "[ / PgUp"));
-    }
-}
+#[path = "keymap_tests.rs"]
+mod tests;

@@ -11,6 +11,7 @@ pub mod scan;
 pub mod schema;
 pub mod ssh_config;
 pub mod store;
+pub mod terminal_settings;
 pub mod validate;
 
 pub use codec::{parse_profile, render_profile};
@@ -20,4 +21,5 @@ pub use schema::*;
 pub use store::{
     CONFIG_DIR_ENV, Store, StoredProfile, resolve_config_dir, resolve_config_dir_from,
 };
+pub use terminal_settings::{ClipboardPolicy, GlobalHighlight, HighlightRule, RemoteClipboard};
 pub use validate::ValidationError;

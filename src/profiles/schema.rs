@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::terminal_settings::{ClipboardPolicy, HighlightRule};
+
 /// One saved session. There is deliberately no password field: secrets are asked for at connect
 /// time and never written to disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +51,11 @@ pub struct Profile {
     /// Port forwards (`[[forward]]` tables), started with the connection.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub forward: Vec<Forward>,
+    pub clipboard: ClipboardPolicy,
+    /// Keyword highlighting; `None` uses the global rules (`highlight.toml`), `Some(empty)`
+    /// none at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<Vec<HighlightRule>>,
 }
 
 impl Default for Profile {
@@ -73,6 +80,8 @@ impl Default for Profile {
             clone: ClonePolicy::default(),
             reconnect: ReconnectPolicy::default(),
             forward: Vec::new(),
+            clipboard: ClipboardPolicy::default(),
+            highlight: None,
         }
     }
 }

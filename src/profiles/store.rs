@@ -96,6 +96,11 @@ impl Store {
         refuse_untrusted_dir(&sessions_dir)?;
         if seeded {
             seed_examples(&sessions_dir)?;
+            // Highlighting stays off until a rule is uncommented.
+            let highlight = config_dir.join(super::terminal_settings::GLOBAL_HIGHLIGHT_FILE);
+            let example = super::terminal_settings::GLOBAL_HIGHLIGHT_EXAMPLE;
+            write_file_atomically(&highlight, example.as_bytes(), Existing::Keep)
+                .map_err(|e| StoreError::io(&highlight, e))?;
         }
         Ok(Store {
             config_dir: config_dir.to_owned(),

@@ -188,6 +188,25 @@ impl Profile {
         );
 
         self.validate_routing(&mut errors);
+        let rules = self.highlight.as_deref().unwrap_or_default();
+        if rules.len() > super::terminal_settings::MAX_HIGHLIGHT_RULES {
+            errors.push(ValidationError::new(
+                "highlight",
+                format!(
+                    "at most {} rules",
+                    super::terminal_settings::MAX_HIGHLIGHT_RULES
+                ),
+            ));
+        }
+        for (index, rule) in rules.iter().enumerate() {
+            if let Some(problem) = rule.problem() {
+                errors.push(ValidationError::new(
+                    "highlight",
+                    format!("rule {}: {problem}", index + 1),
+                ));
+            }
+        }
+
         if errors.is_empty() {
             Ok(())
         } else {

@@ -95,6 +95,8 @@ impl Executor {
             Effect::SaveProfile { id, profile } => self.store.save(id, *profile),
             Effect::DeleteProfile { id } => self.store.delete(id),
             Effect::DuplicateProfile { id } => self.store.duplicate(id),
+            // The event loop writes it to the host terminal, which it owns.
+            Effect::SetClipboard { .. } => {}
             Effect::Quit => {
                 registry.close_all_channels();
                 return false;

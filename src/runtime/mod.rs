@@ -1,6 +1,7 @@
 //! The I/O side of the TUI: the event loop, the effect executor, the prompter that routes SSH
 //! questions into tabs, and the screen guard. Everything here feeds `app::update`.
 
+mod clipboard;
 mod connection_task;
 mod executor;
 mod input;
@@ -78,6 +79,8 @@ const MAX_BATCH: usize = 1024;
 /// Settings of a TUI run that do not live in profiles.
 pub struct RunOptions {
     pub keymap: Keymap,
+    /// Keyword highlighting for profiles without rules of their own (`highlight.toml`).
+    pub highlight: Vec<crate::profiles::HighlightRule>,
     /// Sessions per connection on the built-in demo server (like sshd's MaxSessions).
     pub demo_max_sessions: u32,
     /// The ssh_config whose hosts are listed (read-only) and watched; `None` lists none.
@@ -107,6 +110,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
     let arming = PromptArming::new(outbox.clone());
     let mut executor = Executor::new(outbox, store, targets, options.ssh_config)?;
     let mut model = Model::new(options.keymap, size.width, size.height);
+    model.highlights.set_global(&options.highlight);
     // The first frame comes before the store's contents and the ssh_config's hosts: the
     // sessions to open wait in the model until both have been read.
     let mut effects = app::update(&mut model, Msg::Start { open });
@@ -118,6 +122,11 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
 
     loop {
         for effect in effects.drain(..) {
+            // The clipboard is the host terminal's, and the loop owns the screen.
+            if let app::Effect::SetClipboard { text } = &effect {
+                clipboard::set(guard.screen.backend_mut(), text)?;
+                continue;
+            }
             if !executor.run(effect) {
                 return Ok(());
             }

@@ -17,6 +17,9 @@ pub(crate) struct TerminalEvents {
     /// when it changes, and comparing counts costs nothing.
     pub(crate) title_changes: u64,
     pub(crate) bell_count: u64,
+    /// The text the remote last asked to put on the clipboard (OSC 52), not yet taken. Only
+    /// the latest is kept, and OSC payloads are capped (`osc_limit`), so it stays small.
+    pub(crate) clipboard_request: Option<String>,
 }
 
 impl TerminalEvents {
@@ -36,6 +39,13 @@ impl TerminalEvents {
 }
 
 impl TerminalEvents {
+    /// vt100 hands over OSC 52's base64 as it came; what does not decode is dropped.
+    pub(crate) fn request_clipboard(&mut self, base64: &[u8]) {
+        if let Ok(bytes) = data_encoding::BASE64.decode(base64) {
+            self.clipboard_request = Some(String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+
     pub(crate) fn ring_bell(&mut self) {
         self.bell_count = self.bell_count.wrapping_add(1);
     }

@@ -10,15 +10,19 @@ mod cell_style;
 mod drawn_rows;
 mod erase_scrollback;
 mod events;
+mod find;
+mod highlight;
 mod history_line;
 mod line_builder;
 mod line_tokens;
+mod lines;
 mod osc_limit;
 mod parser_hooks;
 mod plain_lines;
 mod row_capture;
 mod row_changes;
 mod scrollback;
+mod selection;
 mod sequence_state;
 mod sgr;
 mod utf8_tail;
@@ -33,12 +37,16 @@ pub(crate) use row_changes::tests::piece as output_piece;
 use std::num::NonZeroU16;
 
 use erase_scrollback::EraseScrollbackDetector;
+pub use find::{MAX_MATCHES, Match, SearchPattern};
+pub use highlight::Highlighter;
 use history_line::HistoryLine;
+pub use lines::{CellAt, LineCells, LineNumber};
 use osc_limit::OscLimit;
 use parser_hooks::ParserHooks;
 pub use row_changes::RowStamp;
 use row_changes::{Reach, RowVersions};
 use scrollback::Scrollback;
+pub use selection::Point;
 use sequence_state::SequenceState;
 use utf8_tail::Utf8Tail;
 pub use view::ViewCache;
@@ -236,6 +244,12 @@ impl Terminal {
     /// Callers remember the last value they saw to notice new ones.
     pub fn bell_count(&self) -> u64 {
         self.parser.callbacks().events.bell_count
+    }
+
+    /// The text the remote asked to put on the clipboard (OSC 52) since the last call, if
+    /// any: only the latest request is kept. Whether it may is the caller's decision.
+    pub fn take_clipboard_request(&mut self) -> Option<String> {
+        self.hooks_mut().events.clipboard_request.take()
     }
 
     /// DECCKM: arrows, Home and End send `ESC O x` instead of `ESC [ x`.

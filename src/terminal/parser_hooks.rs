@@ -47,6 +47,10 @@ impl vt100::Callbacks for ParserHooks {
         self.events.set_window_title(title);
     }
 
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _selection: &[u8], base64: &[u8]) {
+        self.events.request_clipboard(base64);
+    }
+
     fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
         self.events.unhandled_osc(params);
     }
@@ -68,7 +72,10 @@ impl vt100::Callbacks for ParserHooks {
                 debug_assert_eq!(line, self.row_capture.capture(&row), "a drawn row changed");
                 line
             }
-            None if self.scrollback.capacity() == 0 => return,
+            None if self.scrollback.capacity() == 0 => {
+                self.scrollback.pass_over(1);
+                return;
+            }
             None => self.row_capture.capture(&row),
         };
         self.scrollback.push(line);

@@ -227,6 +227,7 @@ impl Terminal {
         let kept = self.hooks().scrollback.capacity().min(skipped);
         let mut builder = LineBuilder::default();
         let scrollback = &mut self.hooks_mut().scrollback;
+        scrollback.pass_over(skipped - kept);
         let mut rest = middle;
         for (index, &shape) in shapes[..skipped].iter().enumerate() {
             let (line, after) = rest.split_at(shape.len);

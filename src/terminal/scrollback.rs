@@ -10,6 +10,9 @@ pub(crate) struct Scrollback {
     capacity: usize,
     /// How many history lines are shown above the live screen; 0 shows the live screen.
     offset: usize,
+    /// Lines ever pushed, kept or not: the number of the line screen row 0 holds (see
+    /// `terminal::lines`).
+    pushed: u64,
 }
 
 impl Scrollback {
@@ -19,6 +22,7 @@ impl Scrollback {
             lines: VecDeque::new(),
             capacity,
             offset: 0,
+            pushed: 0,
         }
     }
 
@@ -42,6 +46,7 @@ impl Scrollback {
     /// Adds the newest line, dropping the oldest when full. A scrolled-back view moves with the
     /// lines it shows, so new output does not shift it (until the lines it shows are dropped).
     pub(crate) fn push(&mut self, line: HistoryLine) {
+        self.pushed += 1;
         if self.capacity == 0 {
             return;
         }
@@ -76,6 +81,22 @@ impl Scrollback {
             return None;
         }
         self.lines.get(self.lines.len() - self.offset + row)
+    }
+
+    /// Counts `lines` that went by without being kept (they would have been dropped at once),
+    /// so line numbers stay right.
+    pub(crate) fn pass_over(&mut self, lines: usize) {
+        self.pushed += lines as u64;
+    }
+
+    /// Lines ever pushed, including those dropped or cleared since.
+    pub(crate) fn pushed(&self) -> u64 {
+        self.pushed
+    }
+
+    /// The line at `index`, oldest first.
+    pub(crate) fn get(&self, index: usize) -> Option<&HistoryLine> {
+        self.lines.get(index)
     }
 
     /// Oldest first.

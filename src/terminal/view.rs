@@ -114,7 +114,7 @@ impl<'a> TerminalView<'a> {
         let (rows, terminal_cols) = self.terminal.size();
         let rows = 0..rows.min(area.height);
         let Some(cache) = self.cache else {
-            return rows.map(ChangedRow::whole).collect();
+            return rows.map(ChangedRow::whole_row).collect();
         };
         let cached_rows = cache.rows.borrow();
         rows.filter_map(|row| {
@@ -122,7 +122,7 @@ impl<'a> TerminalView<'a> {
                 .get(usize::from(row))
                 .filter(|cached| cached.fits(terminal_cols, area.width))
             else {
-                return Some(ChangedRow::whole(row));
+                return Some(ChangedRow::whole_row(row));
             };
             if cached.stamp == self.terminal.row_stamp(row) {
                 return None;
@@ -331,8 +331,18 @@ pub struct ChangedRow {
 }
 
 impl ChangedRow {
-    fn whole(row: u16) -> Self {
+    fn whole_row(row: u16) -> Self {
         Self { row, columns: None }
+    }
+
+    /// The same row, all of it.
+    pub fn whole(self) -> Self {
+        Self::whole_row(self.row)
+    }
+
+    /// The live screen row.
+    pub fn row(&self) -> u16 {
+        self.row
     }
 
     /// The cells of the view's `area` to repaint for this row.

@@ -18,6 +18,9 @@ pub struct FrameMemory {
     /// Where the last frame showed the active terminal's rows, as cached, with nothing over
     /// them.
     pub(super) unobstructed_terminal: Cell<Option<Rect>>,
+    /// The keyword rules those rows were drawn with (see `Highlights::identity`): new rules
+    /// repaint every row.
+    pub(super) highlighter: Cell<(u64, usize)>,
     pub(super) tab_bar: Painted<TabBarContent<'static>>,
     pub(super) status_bar: Painted<StatusBarContent<'static>>,
 }

@@ -12,6 +12,7 @@ mod session_detail;
 pub mod session_manager;
 pub mod status_bar;
 pub mod tab_bar;
+mod terminal_marks;
 mod view;
 pub mod words;
 
@@ -19,5 +20,7 @@ pub use frame_memory::FrameMemory;
 pub use renderer::{Canvas, Renderer};
 pub use view::view;
 
+#[cfg(test)]
+mod marks_tests;
 #[cfg(test)]
 mod view_tests;

@@ -11,6 +11,7 @@ use ratatui::text::{Line, Text};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
 use super::words;
+use crate::app::remote_clipboard::ClipboardQuestion;
 use crate::app::{Model, PendingPrompt, Tab, TabState};
 use crate::escape::{escape_line, escape_multiline};
 use crate::ssh::Prompt;
@@ -189,6 +190,24 @@ pub fn render_prompt(pending: &PendingPrompt, area: Rect, buf: &mut Buffer) {
     boxed(title, lines, keys, area, buf, Style::new().yellow());
 }
 
+/// The remote program asks to set the clipboard: what it wants to put there, and y or n.
+pub fn render_clipboard_question(question: &ClipboardQuestion, area: Rect, buf: &mut Buffer) {
+    let (lines, keys) = super::words::clipboard_question(&question.text);
+    let keys = if question.armed {
+        keys
+    } else {
+        "…".to_owned()
+    };
+    boxed(
+        "Clipboard",
+        lines.into_iter().map(Line::from).collect(),
+        keys_line(keys),
+        area,
+        buf,
+        Style::new().yellow(),
+    );
+}
+
 /// Why a tab shows no live session, and what can be done about it.
 pub fn render_tab_state(tab: &Tab, model: &Model, area: Rect, buf: &mut Buffer) {
     let prefix = model.keymap.prefix;
@@ -273,7 +292,10 @@ pub fn render_help(model: &Model, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::from(""));
     lines.push(
-        Line::from("Mouse wheel scrolls back. Change keys in <config dir>/keys.toml.").dark_gray(),
+        Line::from(
+            "Mouse wheel scrolls back, a drag selects and copies. Keys: <config dir>/keys.toml.",
+        )
+        .dark_gray(),
     );
     let keys = keys_line("Any key closes this help.".to_owned());
     boxed("Keys", lines, keys, area, buf, Style::new().cyan());

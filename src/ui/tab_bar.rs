@@ -1,5 +1,5 @@
 //! The top row: one label per tab, the active one highlighted, with markers for tabs that wait
-//! for an answer or have ended.
+//! for an answer or have ended, and for background tabs that printed something or rang the bell.
 
 use std::borrow::Cow;
 
@@ -10,12 +10,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::painted::Kept;
+use crate::app::remote_clipboard::ClipboardConsent;
 use crate::app::{Model, TabState};
 use crate::input::keymap::KeyChord;
 
 pub struct TabBar<'a> {
     pub model: &'a Model,
 }
+
+/// A background tab rang the bell.
+const BELL_MARK: &str = "!";
+/// A background tab printed something.
+const ACTIVITY_MARK: &str = "•";
 
 /// Longest title shown before it is shortened with an ellipsis.
 const MAX_TITLE: usize = 24;
@@ -53,10 +59,22 @@ impl<'a> TabBar<'a> {
             .enumerate()
             .map(|(index, tab)| TabLabel {
                 title: Cow::Borrowed(model.tab_title(tab)),
-                marker: if !tab.prompts.is_empty() {
+                marker: if !tab.prompts.is_empty()
+                    || matches!(tab.clipboard, ClipboardConsent::Asking(_))
+                {
                     "?"
                 } else {
                     match tab.state {
+                        // Only a tab in the background can have news.
+                        TabState::Open if index != model.active => {
+                            if tab.marks.bell {
+                                BELL_MARK
+                            } else if tab.marks.activity {
+                                ACTIVITY_MARK
+                            } else {
+                                ""
+                            }
+                        }
                         TabState::Open => "",
                         TabState::Connecting | TabState::Opening => "…",
                         TabState::Reconnecting => "↻",

@@ -24,9 +24,15 @@ use crate::terminal::{Terminal, TerminalView, ViewCache};
 pub fn view(model: &Model, memory: &FrameMemory, canvas: &mut Canvas) -> Option<Position> {
     let [tab_row, body, status_row] = screen_areas(canvas.area());
     let unobstructed = unobstructed_terminal(model, body);
-    let keeps_body =
-        canvas.holds_previous_frame() && memory.unobstructed_terminal.get() == Some(body);
+    let highlighter = model
+        .active_tab()
+        .and_then(|tab| model.highlights.for_tab(tab));
+    let highlighter_id = model.highlights.identity(highlighter);
+    let keeps_body = canvas.holds_previous_frame()
+        && memory.unobstructed_terminal.get() == Some(body)
+        && memory.highlighter.replace(highlighter_id) == highlighter_id;
     memory.unobstructed_terminal.set(unobstructed.map(|_| body));
+    memory.highlighter.set(highlighter_id);
     let tab_bar = TabBar { model }.content();
     let status_bar = StatusBar { model }.content();
     match unobstructed {
@@ -36,9 +42,18 @@ pub fn view(model: &Model, memory: &FrameMemory, canvas: &mut Canvas) -> Option<
             let terminal_view = TerminalView::new(terminal)
                 .show_cursor(false)
                 .cache(&memory.terminal_rows);
-            for changed in terminal_view.changed_rows(body) {
+            for mut changed in terminal_view.changed_rows(body) {
+                // A keyword can start in cells that did not change: the row is drawn whole.
+                if highlighter.is_some() {
+                    changed = changed.whole();
+                }
+                let row = changed.row();
                 let cells = changed.area_in(body);
-                terminal_view.render_changed_row(body, changed, canvas.repaint(cells));
+                let buf = canvas.repaint(cells);
+                terminal_view.render_changed_row(body, changed, buf);
+                if let Some(rules) = highlighter {
+                    super::terminal_marks::highlight_row(rules, terminal, row, body, buf);
+                }
             }
             terminal_view.cursor_position(body)
         }
@@ -88,7 +103,10 @@ fn typing_into_terminal(model: &Model, tab: &Tab) -> bool {
     tab.state == TabState::Open
         && model.overlay.is_none()
         && tab.prompts.is_empty()
+        && crate::app::remote_clipboard::question_shown(model).is_none()
         && !model.scrollback_mode
+        && model.search.is_none()
+        && model.copy.is_none()
 }
 
 /// The active tab's terminal when the body shows it and nothing else: typed into, scrolled to
@@ -117,12 +135,15 @@ fn paint_body(
                 .show_cursor(false)
                 .cache(terminal_rows);
             terminal_view.render(body, buf);
+            super::terminal_marks::paint(model, tab, body, buf);
             if typing_into_terminal(model, tab) {
                 cursor = terminal_view.cursor_position(body);
             }
             popups::render_tab_state(tab, model, body, buf);
             if let Some(pending) = tab.prompts.first() {
                 popups::render_prompt(pending, body, buf);
+            } else if let Some(question) = crate::app::remote_clipboard::question_shown(model) {
+                popups::render_clipboard_question(question, body, buf);
             }
         }
         None => {
@@ -135,8 +156,8 @@ fn paint_body(
                 .render(body, buf);
         }
     }
-    if model.scrollback_mode {
-        let hint = " scrollback: ↑↓ PgUp PgDn Home End, any other key leaves ";
+    if model.scrollback_mode && model.search.is_none() {
+        let hint = super::words::COPY_MODE_KEYS;
         let width = (hint.chars().count() as u16).min(body.width);
         let at = Rect::new(body.x, body.bottom().saturating_sub(1), width, 1);
         Line::from(hint).black().on_yellow().render(at, buf);

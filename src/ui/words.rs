@@ -29,6 +29,33 @@ pub fn tab_state(state: &TabState) -> String {
     }
 }
 
+/// The lines of the question when the remote asks to set the clipboard, and its keys line.
+/// Server text: escaped and cut short.
+pub fn clipboard_question(text: &str) -> (Vec<String>, String) {
+    const SHOWN: usize = 60;
+    let chars = text.chars().count();
+    let policy = crate::escape::Policy::LINE.with_max_chars(SHOWN);
+    let lines = vec![
+        format!("The remote program asks to set your clipboard ({chars} characters):"),
+        crate::escape::escape(text, policy).into_owned(),
+        "A server writing your clipboard can plant a command for your next paste.".to_owned(),
+    ];
+    let keys = "y: allow for this tab   n: refuse for this tab".to_owned();
+    (lines, keys)
+}
+
+/// The keys line of scrollback (copy) mode.
+pub const COPY_MODE_KEYS: &str = " scrollback: hjkl/arrows w b e 0 $ PgUp PgDn g G move · v V select · y copy · / search · q leaves ";
+
+/// A search query the regex crate refused, in its words (the last line says what is wrong).
+pub fn bad_search(error: &str) -> String {
+    let what = error.lines().last().unwrap_or(error).trim();
+    format!(
+        "not a pattern: {}",
+        crate::escape::escape(what, crate::escape::Policy::LINE)
+    )
+}
+
 pub fn notice(notice: &Notice) -> String {
     match notice {
         Notice::KeyNotBound { key, prefix } => {
@@ -64,6 +91,14 @@ pub fn notice(notice: &Notice) -> String {
         }
         Notice::Store(StoreOutcome::Failed(error)) => {
             format!("could not change the session store: {error}")
+        }
+        Notice::Copied { chars, cut: false } => format!("copied {chars} characters"),
+        Notice::Copied { chars, cut: true } => {
+            format!("copied the first {chars} characters (one copy takes 512 KiB at most)")
+        }
+        Notice::NothingCopied => "nothing copied yet: select in scrollback mode, then y".to_owned(),
+        Notice::RemoteCopied { chars } => {
+            format!("the remote program set the clipboard ({chars} characters)")
         }
     }
 }

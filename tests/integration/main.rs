@@ -25,4 +25,5 @@ mod support;
 mod testbed_smoke;
 mod tui;
 mod tui_background;
+mod tui_find;
 mod tui_ssh_config;

@@ -3,6 +3,7 @@
 
 mod clone;
 mod connections;
+mod find_and_copy;
 mod prompts;
 mod reconnect;
 mod routing;

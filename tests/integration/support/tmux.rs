@@ -70,6 +70,39 @@ impl Tmux {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// The screen with its colours and attributes as SGR sequences (`capture-pane -e`).
+    pub fn screen_with_styles(&self) -> String {
+        let output = self
+            .tmux()
+            .args(["capture-pane", "-p", "-e"])
+            .output()
+            .expect("capture-pane -e");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Sets a server option (`set-option -s`), such as `set-clipboard on`.
+    pub fn set_server_option(&self, name: &str, value: &str) {
+        let status = self
+            .tmux()
+            .args(["set-option", "-s", name, value])
+            .status()
+            .expect("set-option");
+        assert!(status.success(), "set-option -s {name} {value}");
+    }
+
+    /// The newest paste buffer (`show-buffer`), or `None` when there is none.
+    pub fn paste_buffer(&self) -> Option<String> {
+        let output = self
+            .tmux()
+            .arg("show-buffer")
+            .output()
+            .expect("show-buffer");
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
     /// Waits (bounded) until the screen contains `needle`; panics with the screen otherwise.
     pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
         let mut last = String::new();

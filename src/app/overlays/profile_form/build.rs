@@ -154,6 +154,8 @@ impl ProfileForm {
                 enabled: toggle(FieldId::ReconnectEnabled),
                 max_attempts,
             },
+            clipboard: self.clipboard.clone(),
+            highlight: self.highlight.clone(),
         }
     }
 }

@@ -67,6 +67,9 @@ pub struct ProfileForm {
     /// Proxy command, agent and port forwarding: edited in the profile file, carried through
     /// the form as they are.
     routing: Routing,
+    /// Not editable here either (set in the file), carried through as they are.
+    clipboard: crate::profiles::ClipboardPolicy,
+    highlight: Option<Vec<crate::profiles::HighlightRule>>,
 }
 
 /// The profile's routing fields, which the form does not show.
@@ -136,6 +139,8 @@ impl ProfileForm {
                 forward_agent: profile.forward_agent,
                 forward: profile.forward.clone(),
             },
+            clipboard: profile.clipboard.clone(),
+            highlight: profile.highlight.clone(),
         }
     }
 

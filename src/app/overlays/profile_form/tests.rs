@@ -311,6 +311,7 @@ fn a_filled_in_new_profile_saves_exactly() {
             enabled: true,
             max_attempts: 5,
         },
+        ..Profile::default()
     };
     assert_eq!(
         form.handle_key(key(KeyCode::Enter)),
