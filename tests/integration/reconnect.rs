@@ -60,10 +60,17 @@ fn run(tmux: &Tmux, command: &str, answer: &str) {
 
 /// Clones the active tab twice: three tabs on one connection.
 fn clone_twice(tmux: &Tmux) {
-    tmux.press(&[PREFIX, "c"]);
-    tmux.wait_for("2 sessions", WAIT);
-    tmux.press(&[PREFIX, "c"]);
-    tmux.wait_for("3 sessions", WAIT);
+    for sessions in [2, 3] {
+        tmux.press(&[PREFIX, "c"]);
+        tmux.wait_for(&format!("{sessions} sessions"), WAIT);
+        // The count includes a clone as soon as it is asked for; its shell answering shows
+        // its channel open, so a kill that follows finds every tab open.
+        run(
+            tmux,
+            &format!("echo clone-$((100+{sessions}))"),
+            &format!("clone-{}", 100 + sessions),
+        );
+    }
 }
 
 /// Kills the sshd processes that serve the connection (below the listener: the privileged
