@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::broadcast;
 use super::clone::clone_session;
 use super::close;
 use super::effect::Effect;
@@ -59,6 +60,9 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
                 model.scrollback_mode = true;
             }
         }
+        Action::ToggleBroadcast => broadcast::toggle_active(model),
+        Action::BroadcastAll => broadcast::toggle_all(model),
+        Action::ComposeLine => broadcast::open_compose(model),
         Action::Help => model.overlay = Some(Overlay::Help),
         Action::Quit => {
             if model.live_sessions() > 0 {

@@ -1,6 +1,7 @@
 //! The application state and its single `update`: model, messages, effects. Pure: no I/O.
 
 mod actions;
+pub mod broadcast;
 mod clone;
 mod close;
 mod connection_info;

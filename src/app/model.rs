@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::broadcast::{Broadcast, ComposeLine, PendingPaste};
 use super::connection_info::ConnectionInfo;
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
@@ -157,6 +158,10 @@ pub enum Overlay {
         connection: ConnectionId,
         closing: bool,
     },
+    /// A paste that would reach more than one tab of the broadcast group, waiting for a yes.
+    ConfirmPaste(PendingPaste),
+    /// The compose line: a line typed here goes to every tab typing reaches, plus Enter.
+    Compose(ComposeLine),
 }
 
 #[derive(Debug)]
@@ -167,6 +172,8 @@ pub struct Model {
     pub profiles: ProfileList,
     pub overlay: Option<Overlay>,
     pub keymap: Keymap,
+    /// The tabs that get every key typed into any of them.
+    pub broadcast: Broadcast,
     /// The prefix key was pressed; the next key is a command.
     pub prefix_pending: bool,
     /// The active tab is in scrollback mode: keys scroll instead of going to the remote.
@@ -191,6 +198,7 @@ impl Model {
             profiles: ProfileList::default(),
             overlay: None,
             keymap,
+            broadcast: Broadcast::default(),
             prefix_pending: false,
             scrollback_mode: false,
             cols,

@@ -25,13 +25,16 @@ pub enum Action {
     ReopenTab,
     ToggleAntiIdle,
     InspectConnection,
+    ToggleBroadcast,
+    BroadcastAll,
+    ComposeLine,
     Scrollback,
     Help,
     Quit,
     SendPrefix,
 }
 
-const NAMED_ACTIONS: [(&str, Action, &str); 15] = [
+const NAMED_ACTIONS: [(&str, Action, &str); 18] = [
     (
         "session-manager",
         Action::SessionManager,
@@ -74,6 +77,21 @@ const NAMED_ACTIONS: [(&str, Action, &str); 15] = [
         "inspect-connection",
         Action::InspectConnection,
         "the tab's connection: algorithms, traffic, reconnects; close it",
+    ),
+    (
+        "toggle-broadcast",
+        Action::ToggleBroadcast,
+        "broadcast: the tab joins or leaves the group",
+    ),
+    (
+        "broadcast-all",
+        Action::BroadcastAll,
+        "broadcast: every tab joins (all leave when all are in)",
+    ),
+    (
+        "compose-line",
+        Action::ComposeLine,
+        "compose a line for every broadcast tab (Enter sends)",
     ),
     (
         "scrollback",
@@ -308,7 +326,7 @@ pub struct Keymap {
 
 pub const DEFAULT_PREFIX: &str = "ctrl-\\";
 
-const DEFAULT_BINDINGS: [(&str, &str); 20] = [
+const DEFAULT_BINDINGS: [(&str, &str); 23] = [
     ("s", "session-manager"),
     ("t", "new-tab"),
     ("x", "close-tab"),
@@ -322,6 +340,9 @@ const DEFAULT_BINDINGS: [(&str, &str); 20] = [
     ("r", "reopen-tab"),
     ("a", "toggle-anti-idle"),
     ("i", "inspect-connection"),
+    ("b", "toggle-broadcast"),
+    ("shift-b", "broadcast-all"),
+    ("m", "compose-line"),
     ("[", "scrollback"),
     ("pgup", "scrollback"),
     ("?", "help"),

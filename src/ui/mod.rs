@@ -21,3 +21,6 @@ pub use view::view;
 
 #[cfg(test)]
 mod view_tests;
+
+#[cfg(test)]
+mod broadcast_tests;

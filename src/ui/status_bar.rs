@@ -45,6 +45,17 @@ impl fmt::Display for SessionCount {
     }
 }
 
+/// "broadcast to 3 tabs", with the members typing skips.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BroadcastStatus {
+    /// The tabs typing reaches, the active one included.
+    pub tabs: usize,
+    /// Members skipped because they show a full-screen program and the active tab does not.
+    pub full_screen: usize,
+    /// Members skipped because their channel is not open.
+    pub not_open: usize,
+}
+
 /// "anti-idle on, idle 12s, rtt 3ms", with misses once a keepalive went unanswered.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AntiIdleStatus {
@@ -96,6 +107,8 @@ impl fmt::Display for AntiIdleStatus {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusBarContent<'a> {
     tab: Option<TabStatus<'a>>,
+    /// While the active tab is a broadcast member: where typing goes.
+    broadcast: Option<BroadcastStatus>,
     /// At the right end, instead of how to get help.
     notice: Option<Cow<'a, Notice>>,
     prefix: KeyChord,
@@ -134,8 +147,17 @@ impl<'a> StatusBar<'a> {
                 ),
             }
         });
+        let broadcast = crate::app::broadcast::active_is_member(model).then(|| {
+            let reach = crate::app::broadcast::reach(model);
+            BroadcastStatus {
+                tabs: reach.targets.len(),
+                full_screen: reach.full_screen.len(),
+                not_open: reach.not_open,
+            }
+        });
         StatusBarContent {
             tab,
+            broadcast,
             notice: model.notice.as_ref().map(Cow::Borrowed),
             prefix: model.keymap.prefix,
         }
@@ -155,6 +177,7 @@ impl Kept for StatusBarContent<'_> {
                 sessions: tab.sessions,
                 anti_idle: tab.anti_idle,
             }),
+            broadcast: self.broadcast,
             notice: self.notice.map(|notice| Cow::Owned(notice.into_owned())),
             prefix: self.prefix,
         }
@@ -218,8 +241,19 @@ impl Widget for &StatusBarContent<'_> {
                 .on_blue(),
         });
         let hint_width = (hint.width() as u16).min(area.width);
+        let mut details = area;
+        if let Some(broadcast) = self.broadcast {
+            let line = Line::from(format!(" {} ", words::broadcast(broadcast)))
+                .black()
+                .bold()
+                .on_magenta();
+            let width = (line.width() as u16).min(area.width);
+            line.render(Rect::new(area.x, area.y, width, 1), buf);
+            details.x += width;
+            details.width -= width;
+        }
         if let Some(tab) = &self.tab {
-            tab.details().render(area, buf);
+            tab.details().render(details, buf);
         }
         // Notices win over the right end of the connection details.
         let x = area.right() - hint_width;

@@ -79,3 +79,32 @@ pub fn reconnect_progress(reconnect: &Reconnect, now: Instant) -> String {
         None => format!("attempt {} under way", reconnect.attempt),
     }
 }
+
+/// "broadcast to 3 tabs, 1 full-screen skipped, 1 not open".
+pub fn broadcast(status: super::status_bar::BroadcastStatus) -> String {
+    format!("broadcast to {}", broadcast_reach(status))
+}
+
+/// "3 tabs, 1 full-screen skipped, 1 not open".
+pub fn broadcast_reach(status: super::status_bar::BroadcastStatus) -> String {
+    let mut text = match status.tabs {
+        1 => "1 tab".to_owned(),
+        n => format!("{n} tabs"),
+    };
+    if status.full_screen > 0 {
+        text.push_str(&format!(", {} full-screen skipped", status.full_screen));
+    }
+    if status.not_open > 0 {
+        text.push_str(&format!(", {} not open", status.not_open));
+    }
+    text
+}
+
+/// "Paste 3 lines to 4 tabs?"
+pub fn broadcast_paste(pending: &crate::app::broadcast::PendingPaste) -> String {
+    let lines = match pending.lines {
+        1 => "1 line".to_owned(),
+        n => format!("{n} lines"),
+    };
+    format!("Paste {lines} to {} tabs?", pending.tabs)
+}

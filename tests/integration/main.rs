@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod anti_idle;
+mod broadcast;
 mod certificates;
 mod cli;
 mod cli_habits;

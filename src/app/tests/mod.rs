@@ -1,6 +1,7 @@
 //! `update` driven with messages, checking the model and the effects it asks for. The helpers
 //! here build models; each file tests one part of the app.
 
+mod broadcast_input;
 mod clone;
 mod connections;
 mod prompts;
