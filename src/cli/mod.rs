@@ -4,6 +4,7 @@ pub mod args;
 pub mod completions;
 pub mod doctor;
 pub mod exec;
+pub mod fan_out;
 pub mod import;
 pub mod list;
 pub mod logging;
@@ -48,15 +49,27 @@ pub async fn run(args: Args) -> anyhow::Result<u8> {
         Some(Command::ImportSshConfig { path }) => import::run(&mut open_store()?, path.as_deref()),
         Some(Command::Exec {
             batch,
-            profile,
+            folder,
+            parallel,
+            profiles,
             command,
         }) => {
             let store = open_store()?;
             let hosts = sessions::read_hosts(ssh_config.as_ref());
-            let stored = sessions::find(&store, &hosts, &profile)?;
-            let hops = sessions::hops(&store, &hosts, &stored.profile)?;
-            let status =
-                exec::run(&stored.profile, &hops, &command, batch, demo_max_sessions).await?;
+            if let ([profile], []) = (profiles.as_slice(), folder.as_slice()) {
+                let stored = sessions::find(&store, &hosts, profile)?;
+                let hops = sessions::hops(&store, &hosts, &stored.profile)?;
+                let status =
+                    exec::run(&stored.profile, &hops, &command, batch, demo_max_sessions).await?;
+                return Ok(u8::try_from(status).unwrap_or(u8::MAX));
+            }
+            let mut targets = Vec::new();
+            for stored in sessions::find_many(&store, &hosts, &profiles, &folder)? {
+                let hops = sessions::hops(&store, &hosts, &stored.profile)?;
+                targets.push((stored, hops));
+            }
+            let parallel = usize::from(parallel);
+            let status = fan_out::run(targets, &command, parallel, demo_max_sessions).await;
             Ok(u8::try_from(status).unwrap_or(u8::MAX))
         }
         Some(Command::Doctor) => doctor::run(config_dir, ssh_config.as_ref()).await,

@@ -12,6 +12,7 @@ mod cli_habits;
 mod clone;
 mod demo_client;
 mod exec_flow_control;
+mod fan_out;
 mod file_ownership;
 mod forwarding;
 mod host_keys;
