@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
+use crate::control::{ClientId, Reply};
 use crate::profiles::AntiIdle;
 use crate::profiles::jump::JumpError;
 use crate::profiles::{Profile, StoredProfile};
@@ -86,6 +87,17 @@ pub enum Effect {
     },
     DuplicateProfile {
         id: String,
+    },
+    /// Run `command` for a control client as a new exec channel on `connection`.
+    ControlExec {
+        client: ClientId,
+        connection: ConnectionId,
+        command: String,
+    },
+    /// Answer a control client.
+    ControlReply {
+        client: ClientId,
+        reply: Reply,
     },
     Quit,
 }

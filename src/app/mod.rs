@@ -5,6 +5,7 @@ pub mod broadcast;
 mod clone;
 mod close;
 mod connection_info;
+mod control;
 pub mod effect;
 pub mod ids;
 mod inspector;

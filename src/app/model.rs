@@ -172,6 +172,8 @@ pub struct Model {
     pub profiles: ProfileList,
     pub overlay: Option<Overlay>,
     pub keymap: Keymap,
+    /// Commands control clients run on live connections, each counted as a session there.
+    pub control_execs: BTreeMap<crate::control::ClientId, ConnectionId>,
     /// The tabs that get every key typed into any of them.
     pub broadcast: Broadcast,
     /// The prefix key was pressed; the next key is a command.
@@ -198,6 +200,7 @@ impl Model {
             profiles: ProfileList::default(),
             overlay: None,
             keymap,
+            control_execs: BTreeMap::new(),
             broadcast: Broadcast::default(),
             prefix_pending: false,
             scrollback_mode: false,

@@ -74,7 +74,10 @@ pub enum Command {
         status are the remote command's, as with ssh. With several, or --folder, each line \
         is prefixed `ID | ` (stderr `ID ! `, on stderr), stdin is not read, nothing is \
         asked (as --batch), a table of each session's exit status or error and time follows \
-        on stderr, and the exit status is 0 when every command exited 0, else 1."
+        on stderr, and the exit status is 0 when every command exited 0, else 1.\n\n\
+        While a tabsh TUI runs with the same config dir, the command runs on its live \
+        connection of the profile (no new login, like ssh's ControlMaster), unless \
+        --no-shared; without one, exec connects itself."
     )]
     Exec {
         /// Never ask anything (passwords, host keys): fail with a clear message instead
@@ -83,6 +86,9 @@ pub enum Command {
         /// Every saved session in FOLDER and its subfolders (repeatable)
         #[arg(long, value_name = "FOLDER")]
         folder: Vec<String>,
+        /// Never use a running TUI's live connection: always connect (and log in) anew
+        #[arg(long)]
+        no_shared: bool,
         /// Sessions run at once
         #[arg(long, value_name = "N", default_value_t = 16,
               value_parser = clap::value_parser!(u16).range(1..=1024))]
@@ -93,6 +99,13 @@ pub enum Command {
         /// The remote command and its arguments (after `--`)
         #[arg(last = true, required = true, num_args = 1..)]
         command: Vec<String>,
+    },
+    /// The running TUI's connections (profile, sessions/limit, uptime, health), like
+    /// `ssh -O check`
+    Connections {
+        /// Close this profile's connections and their tabs, like `ssh -O exit`
+        #[arg(long, value_name = "PROFILE")]
+        close: Option<String>,
     },
     /// Check the setup: config dir, profiles, keys.toml, known_hosts, ssh-agent, ~/.ssh/config;
     /// exit status 1 when something is wrong

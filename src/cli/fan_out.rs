@@ -9,6 +9,7 @@
 mod lines;
 mod summary;
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,8 +22,10 @@ use tabsh::ssh::{
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Semaphore, mpsc};
 
+use super::shared::SharedRun;
 use lines::LineSplitter;
 use summary::Row;
+use tabsh::control::Reply;
 
 /// Packets read ahead of the writer, per session (as `exec` on one session).
 const OUTPUT_QUEUE_PACKETS: usize = 16;
@@ -43,7 +46,9 @@ pub async fn run(
     command: &[String],
     parallel: usize,
     demo_max_sessions: u32,
+    shared: Option<PathBuf>,
 ) -> i32 {
+    let shared: Option<Arc<Path>> = shared.map(Arc::from);
     let width = sessions
         .iter()
         .map(|(s, _)| s.id.chars().count())
@@ -62,12 +67,23 @@ pub async fn run(
         let targets = targets.clone();
         let command = Arc::clone(&command);
         let lines = lines_tx.clone();
+        let shared = shared.clone();
         tasks.push((
             session.id.clone(),
             tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let started = Instant::now();
-                let outcome = run_one(&targets, &session, &hops, &command, prefix, lines).await;
+                let outcome = match shared {
+                    Some(config_dir) => {
+                        match SharedRun::start(&config_dir, &session.id, &command, false).await {
+                            Some(run) => relay_shared(run, &prefix, &lines).await,
+                            None => {
+                                run_one(&targets, &session, &hops, &command, prefix, lines).await
+                            }
+                        }
+                    }
+                    None => run_one(&targets, &session, &hops, &command, prefix, lines).await,
+                };
                 (outcome, started.elapsed())
             }),
         ));
@@ -186,6 +202,40 @@ async fn relay(
             let _ = lines.send(send(line, is_stderr)).await;
         }
     }
+    for (splitter, is_stderr) in [(stdout, false), (stderr, true)] {
+        if let Some(line) = splitter.finish() {
+            let _ = lines.send(send(line, is_stderr)).await;
+        }
+    }
+    ended
+}
+
+/// What the TUI relays for a command run on its connection, cut into lines as `relay` does.
+async fn relay_shared(
+    mut run: SharedRun,
+    prefix: &Arc<str>,
+    lines: &mpsc::Sender<Line>,
+) -> Result<Ended, SshError> {
+    let mut stdout = LineSplitter::default();
+    let mut stderr = LineSplitter::default();
+    let send = |bytes: Vec<u8>, is_stderr: bool| Line {
+        prefix: Arc::clone(prefix),
+        stderr: is_stderr,
+        bytes,
+    };
+    let ended = loop {
+        let (splitter, is_stderr, data) = match run.next().await {
+            Some(Reply::Stdout(data)) => (&mut stdout, false, data),
+            Some(Reply::Stderr(data)) => (&mut stderr, true, data),
+            Some(Reply::Exit(status)) => break Ok(Ended::Status(status)),
+            Some(Reply::Signal(signal)) => break Ok(Ended::Signal(signal)),
+            Some(Reply::Failed(reason)) => break Err(SshError::Other(reason)),
+            _ => break Ok(Ended::NoStatus),
+        };
+        for line in splitter.push(&data) {
+            let _ = lines.send(send(line, is_stderr)).await;
+        }
+    };
     for (splitter, is_stderr) in [(stdout, false), (stderr, true)] {
         if let Some(line) = splitter.finish() {
             let _ = lines.send(send(line, is_stderr)).await;

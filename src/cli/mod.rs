@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod completions;
+pub mod connections;
 pub mod doctor;
 pub mod exec;
 pub mod fan_out;
@@ -10,6 +11,7 @@ pub mod list;
 pub mod logging;
 pub mod man;
 pub mod sessions;
+pub mod shared;
 pub mod terminal_prompter;
 pub mod tui;
 
@@ -50,17 +52,30 @@ pub async fn run(args: Args) -> anyhow::Result<u8> {
         Some(Command::Exec {
             batch,
             folder,
+            no_shared,
             parallel,
             profiles,
             command,
         }) => {
             let store = open_store()?;
             let hosts = sessions::read_hosts(ssh_config.as_ref());
+            let shared_dir = (!no_shared).then(|| store.config_dir().to_owned());
             if let ([profile], []) = (profiles.as_slice(), folder.as_slice()) {
                 let stored = sessions::find(&store, &hosts, profile)?;
                 let hops = sessions::hops(&store, &hosts, &stored.profile)?;
-                let status =
-                    exec::run(&stored.profile, &hops, &command, batch, demo_max_sessions).await?;
+                let shared = shared_dir.as_deref().map(|config_dir| exec::Shared {
+                    config_dir,
+                    profile_id: &stored.id,
+                });
+                let status = exec::run(
+                    &stored.profile,
+                    &hops,
+                    &command,
+                    batch,
+                    demo_max_sessions,
+                    shared,
+                )
+                .await?;
                 return Ok(u8::try_from(status).unwrap_or(u8::MAX));
             }
             let mut targets = Vec::new();
@@ -69,8 +84,24 @@ pub async fn run(args: Args) -> anyhow::Result<u8> {
                 targets.push((stored, hops));
             }
             let parallel = usize::from(parallel);
-            let status = fan_out::run(targets, &command, parallel, demo_max_sessions).await;
+            let status =
+                fan_out::run(targets, &command, parallel, demo_max_sessions, shared_dir).await;
             Ok(u8::try_from(status).unwrap_or(u8::MAX))
+        }
+        Some(Command::Connections { close }) => {
+            let store = open_store()?;
+            let close = match &close {
+                Some(name) => {
+                    let hosts = sessions::read_hosts(ssh_config.as_ref());
+                    Some((sessions::find(&store, &hosts, name)?.id, name.as_str()))
+                }
+                None => None,
+            };
+            connections::run(
+                store.config_dir(),
+                close.as_ref().map(|(id, name)| (id.as_str(), *name)),
+            )
+            .await
         }
         Some(Command::Doctor) => doctor::run(config_dir, ssh_config.as_ref()).await,
         Some(Command::Completions { shell }) => completions::run(shell),

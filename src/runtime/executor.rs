@@ -2,6 +2,7 @@
 //! channels and the store's own thread. Results come back to the loop as messages.
 
 use super::connection_task::TaskContext;
+use super::control_socket::ControlSocket;
 use super::outbox::Outbox;
 use super::registry::Registry;
 use super::ssh_config_watcher::{SshConfigSource, SshConfigWatcher};
@@ -12,6 +13,9 @@ use crate::profiles::Store;
 
 pub struct Executor {
     registry: Registry,
+    /// `None` when it could not listen (another TUI of the config dir does): the TUI runs
+    /// without it, and `tabsh exec` makes connections of its own.
+    control: Option<ControlSocket>,
     store: StoreWorker,
     /// Held for its thread, which ends when it is dropped.
     _ssh_config: SshConfigWatcher,
@@ -26,6 +30,13 @@ impl Executor {
         targets: Targets,
         ssh_config: Option<SshConfigSource>,
     ) -> std::io::Result<Self> {
+        let control = match ControlSocket::start(store.config_dir(), outbox.clone()) {
+            Ok(control) => Some(control),
+            Err(error) => {
+                tracing::warn!("no control socket: {error}");
+                None
+            }
+        };
         let store = StoreWorker::spawn(store, outbox.clone())?;
         let ssh_config = SshConfigWatcher::spawn(ssh_config, outbox.clone())?;
         let context = TaskContext {
@@ -35,6 +46,7 @@ impl Executor {
         };
         Ok(Self {
             registry: Registry::new(context),
+            control,
             store,
             _ssh_config: ssh_config,
         })
@@ -95,6 +107,20 @@ impl Executor {
             Effect::SaveProfile { id, profile } => self.store.save(id, *profile),
             Effect::DeleteProfile { id } => self.store.delete(id),
             Effect::DuplicateProfile { id } => self.store.duplicate(id),
+            Effect::ControlExec {
+                client,
+                connection,
+                command,
+            } => {
+                if let Some(control) = &self.control {
+                    control.exec(client, command, |use_it| registry.lend(connection, use_it));
+                }
+            }
+            Effect::ControlReply { client, reply } => {
+                if let Some(control) = &self.control {
+                    control.reply(client, reply);
+                }
+            }
             Effect::Quit => {
                 registry.close_all_channels();
                 return false;

@@ -2,6 +2,7 @@
 //! questions into tabs, and the screen guard. Everything here feeds `app::update`.
 
 mod connection_task;
+mod control_socket;
 mod executor;
 mod input;
 mod outbox;

@@ -4,6 +4,7 @@
 mod broadcast_input;
 mod clone;
 mod connections;
+mod control;
 mod prompts;
 mod reconnect;
 mod routing;
