@@ -63,11 +63,13 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
         Action::ToggleBroadcast => broadcast::toggle_active(model),
         Action::BroadcastAll => broadcast::toggle_all(model),
         Action::ComposeLine => broadcast::open_compose(model),
+        Action::ToggleSessionLog => super::session_log::toggle(model, effects),
         Action::Help => model.overlay = Some(Overlay::Help),
         Action::Quit => {
             if model.live_sessions() > 0 {
                 model.overlay = Some(Overlay::ConfirmQuit);
             } else {
+                super::session_log::stop_all(model, effects);
                 effects.push(Effect::Quit);
             }
         }

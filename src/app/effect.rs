@@ -5,8 +5,8 @@ use std::time::Duration;
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
 use crate::control::{ClientId, Reply};
-use crate::profiles::AntiIdle;
 use crate::profiles::jump::JumpError;
+use crate::profiles::{AntiIdle, LogSettings};
 use crate::profiles::{Profile, StoredProfile};
 use crate::ssh::{Answer, IdleString, PtyRequest};
 
@@ -98,6 +98,28 @@ pub enum Effect {
     ControlReply {
         client: ClientId,
         reply: Reply,
+    },
+    /// Start writing `tab`'s session log: the runtime makes the path from the template.
+    StartLog {
+        tab: TabId,
+        settings: LogSettings,
+        id: String,
+        name: String,
+        host: String,
+    },
+    /// Text lines for `tab`'s log.
+    LogLines {
+        tab: TabId,
+        lines: Vec<String>,
+    },
+    /// Output as received, for a raw log.
+    LogBytes {
+        tab: TabId,
+        bytes: Vec<u8>,
+    },
+    /// Flush and close `tab`'s log.
+    StopLog {
+        tab: TabId,
     },
     Quit,
 }

@@ -19,6 +19,7 @@ mod overlays;
 mod profile_list;
 mod prompts;
 mod reconnect;
+mod session_log;
 mod sessions;
 mod tabs;
 pub mod update;
@@ -31,6 +32,7 @@ pub use msg::{Msg, NetEvent, PromptReply};
 pub use notice::{HostChange, Notice, StoreOutcome};
 pub use overlays::{profile_form, session_manager, text_input};
 pub use profile_list::ProfileList;
+pub use session_log::TabLog;
 pub use update::update;
 
 #[cfg(test)]

@@ -120,6 +120,8 @@ pub struct Tab {
     /// Made by clone and not yet open: if the server refuses its channel, the tab goes away
     /// rather than stay half-made.
     pub cloned: bool,
+    /// The tab's session log, while it is logged.
+    pub log: Option<super::session_log::TabLog>,
     /// Reopening on its reconnected connection: if the server refuses the channel, the
     /// profile's spill-over policy decides.
     pub rejoining: bool,

@@ -62,6 +62,11 @@ pub enum Msg {
         request: Request,
         at: Instant,
     },
+    /// Writing `tab`'s session log failed (the words say why); the session goes on.
+    LogFailed {
+        tab: TabId,
+        error: String,
+    },
     /// The command a control client ran on a live connection is over, or was refused.
     ControlExecEnded {
         client: ClientId,

@@ -33,6 +33,7 @@ pub enum Notice {
     /// The host is no longer in `~/.ssh/config`.
     SshHostGone(String),
     Store(StoreOutcome),
+    LogStopped,
 }
 
 /// What was refused on a read-only host.

@@ -22,6 +22,7 @@ pub fn add(model: &mut Model, profile_id: &str, state: TabState) -> TabId {
         typeahead: Vec::new(),
         cloned: false,
         rejoining: false,
+        log: None,
     };
     let at = if model.tabs.is_empty() {
         0
@@ -49,6 +50,7 @@ pub fn feed(model: &mut Model, tab: TabId, bytes: &[u8], effects: &mut Vec<Effec
     };
     let was_full_screen = tab.terminal.alternate_screen();
     tab.terminal.feed(bytes);
+    super::session_log::after_output(tab, bytes, effects);
     let full_screen = tab.terminal.alternate_screen();
     if full_screen != was_full_screen {
         effects.push(Effect::HoldIdleString {

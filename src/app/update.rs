@@ -57,6 +57,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             request,
             at,
         } => control::on_request(model, client, request, at, &mut effects),
+        Msg::LogFailed { tab, error } => super::session_log::failed(model, tab, error),
         Msg::ControlExecEnded { client } => control::exec_ended(model, client, &mut effects),
         Msg::SshConfig(listing) => replace_profiles(model, &mut effects, |list, in_use| {
             list.replace_ssh_config(*listing, in_use)

@@ -28,13 +28,14 @@ pub enum Action {
     ToggleBroadcast,
     BroadcastAll,
     ComposeLine,
+    ToggleSessionLog,
     Scrollback,
     Help,
     Quit,
     SendPrefix,
 }
 
-const NAMED_ACTIONS: [(&str, Action, &str); 18] = [
+const NAMED_ACTIONS: [(&str, Action, &str); 19] = [
     (
         "session-manager",
         Action::SessionManager,
@@ -92,6 +93,11 @@ const NAMED_ACTIONS: [(&str, Action, &str); 18] = [
         "compose-line",
         Action::ComposeLine,
         "compose a line for every broadcast tab (Enter sends)",
+    ),
+    (
+        "toggle-session-log",
+        Action::ToggleSessionLog,
+        "session log on/off for the tab (profile's [log])",
     ),
     (
         "scrollback",
@@ -326,7 +332,7 @@ pub struct Keymap {
 
 pub const DEFAULT_PREFIX: &str = "ctrl-\\";
 
-const DEFAULT_BINDINGS: [(&str, &str); 23] = [
+const DEFAULT_BINDINGS: [(&str, &str); 24] = [
     ("s", "session-manager"),
     ("t", "new-tab"),
     ("x", "close-tab"),
@@ -343,6 +349,7 @@ const DEFAULT_BINDINGS: [(&str, &str); 23] = [
     ("b", "toggle-broadcast"),
     ("shift-b", "broadcast-all"),
     ("m", "compose-line"),
+    ("l", "toggle-session-log"),
     ("[", "scrollback"),
     ("pgup", "scrollback"),
     ("?", "help"),

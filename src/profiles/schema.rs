@@ -49,6 +49,8 @@ pub struct Profile {
     /// Port forwards (`[[forward]]` tables), started with the connection.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub forward: Vec<Forward>,
+    /// Session logging (`[log]`).
+    pub log: super::session_log::LogSettings,
 }
 
 impl Default for Profile {
@@ -73,6 +75,7 @@ impl Default for Profile {
             clone: ClonePolicy::default(),
             reconnect: ReconnectPolicy::default(),
             forward: Vec::new(),
+            log: super::session_log::LogSettings::default(),
         }
     }
 }

@@ -5,6 +5,7 @@ use super::connection_task::TaskContext;
 use super::control_socket::ControlSocket;
 use super::outbox::Outbox;
 use super::registry::Registry;
+use super::session_log::SessionLogs;
 use super::ssh_config_watcher::{SshConfigSource, SshConfigWatcher};
 use super::store_worker::StoreWorker;
 use crate::app::Effect;
@@ -16,6 +17,7 @@ pub struct Executor {
     /// `None` when it could not listen (another TUI of the config dir does): the TUI runs
     /// without it, and `tabsh exec` makes connections of its own.
     control: Option<ControlSocket>,
+    logs: SessionLogs,
     store: StoreWorker,
     /// Held for its thread, which ends when it is dropped.
     _ssh_config: SshConfigWatcher,
@@ -37,6 +39,7 @@ impl Executor {
                 None
             }
         };
+        let logs = SessionLogs::spawn(outbox.clone())?;
         let store = StoreWorker::spawn(store, outbox.clone())?;
         let ssh_config = SshConfigWatcher::spawn(ssh_config, outbox.clone())?;
         let context = TaskContext {
@@ -47,6 +50,7 @@ impl Executor {
         Ok(Self {
             registry: Registry::new(context),
             control,
+            logs,
             store,
             _ssh_config: ssh_config,
         })
@@ -121,6 +125,16 @@ impl Executor {
                     control.reply(client, reply);
                 }
             }
+            Effect::StartLog {
+                tab,
+                settings,
+                id,
+                name,
+                host,
+            } => self.logs.open(tab, &settings, &id, &name, &host),
+            Effect::LogLines { tab, lines } => self.logs.lines(tab, lines),
+            Effect::LogBytes { tab, bytes } => self.logs.bytes(tab, bytes),
+            Effect::StopLog { tab } => self.logs.close(tab),
             Effect::Quit => {
                 registry.close_all_channels();
                 return false;

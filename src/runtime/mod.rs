@@ -10,6 +10,7 @@ mod pending_output;
 mod prompter;
 mod registry;
 mod screen;
+mod session_log;
 mod ssh_config_watcher;
 mod store_worker;
 mod tab_events;

@@ -12,6 +12,7 @@ mod erase_scrollback;
 mod events;
 mod history_line;
 mod line_builder;
+mod line_log;
 mod line_tokens;
 mod osc_limit;
 mod parser_hooks;

@@ -124,6 +124,7 @@ struct TabStatus<'a> {
     progress: Option<String>,
     sessions: Option<SessionCount>,
     anti_idle: AntiIdleStatus,
+    log: Option<Cow<'a, crate::app::TabLog>>,
 }
 
 impl<'a> StatusBar<'a> {
@@ -145,6 +146,7 @@ impl<'a> StatusBar<'a> {
                         .is_some_and(|p| p.profile.anti_idle.enabled),
                     info,
                 ),
+                log: tab.log.as_ref().map(Cow::Borrowed),
             }
         });
         let broadcast = crate::app::broadcast::active_is_member(model).then(|| {
@@ -176,6 +178,7 @@ impl Kept for StatusBarContent<'_> {
                 progress: tab.progress,
                 sessions: tab.sessions,
                 anti_idle: tab.anti_idle,
+                log: tab.log.map(|log| Cow::Owned(log.into_owned())),
             }),
             broadcast: self.broadcast,
             notice: self.notice.map(|notice| Cow::Owned(notice.into_owned())),
@@ -225,6 +228,14 @@ impl TabStatus<'_> {
         } else {
             anti_idle.white().on_blue()
         });
+        if let Some(log) = &self.log {
+            details.push(separator());
+            let text = Span::raw(words::tab_log(log));
+            details.push(match log.error {
+                Some(_) => text.light_red().bold().on_blue(),
+                None => text.light_green().on_blue(),
+            });
+        }
         Line::from(details)
     }
 }

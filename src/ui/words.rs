@@ -56,6 +56,7 @@ pub fn notice(notice: &Notice) -> String {
                 HostChange::SwitchAntiIdle => "switched",
             }
         ),
+        Notice::LogStopped => "session log stopped".to_owned(),
         Notice::SshHostGone(id) => format!("{id} is no longer in the ssh config"),
         Notice::Store(StoreOutcome::Saved(id)) => format!("saved {id}"),
         Notice::Store(StoreOutcome::Deleted(id)) => format!("deleted {id}"),
@@ -107,4 +108,13 @@ pub fn broadcast_paste(pending: &crate::app::broadcast::PendingPaste) -> String 
         n => format!("{n} lines"),
     };
     format!("Paste {lines} to {} tabs?", pending.tabs)
+}
+
+/// The status bar's word for the tab's session log.
+pub fn tab_log(log: &crate::app::TabLog) -> String {
+    match &log.error {
+        None if log.raw => "log (raw)".to_owned(),
+        None => "log".to_owned(),
+        Some(error) => format!("log failed: {}", crate::escape::escape_line(error)),
+    }
 }

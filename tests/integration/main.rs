@@ -22,6 +22,8 @@ mod netlab;
 mod netlab_anti_idle;
 mod reconnect;
 mod screenshot;
+mod session_log;
+mod shared_exec;
 mod ssh_client;
 mod support;
 mod testbed_smoke;

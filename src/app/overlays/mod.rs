@@ -87,6 +87,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         Overlay::Compose(compose) => broadcast::on_compose_key(model, compose, key, effects),
         Overlay::ConfirmQuit => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => {
+                super::session_log::stop_all(model, effects);
                 effects.push(Effect::Quit);
                 None
             }

@@ -8,6 +8,7 @@ mod control;
 mod prompts;
 mod reconnect;
 mod routing;
+mod session_log;
 mod ssh_hosts;
 mod tabs;
 

@@ -154,6 +154,7 @@ impl ProfileForm {
                 enabled: toggle(FieldId::ReconnectEnabled),
                 max_attempts,
             },
+            log: self.log.clone(),
         }
     }
 }

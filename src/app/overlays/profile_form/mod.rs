@@ -67,6 +67,8 @@ pub struct ProfileForm {
     /// Proxy command, agent and port forwarding: edited in the profile file, carried through
     /// the form as they are.
     routing: Routing,
+    /// `[log]` is not edited here either (only in the file): carried through as is.
+    log: crate::profiles::LogSettings,
 }
 
 /// The profile's routing fields, which the form does not show.
@@ -136,6 +138,7 @@ impl ProfileForm {
                 forward_agent: profile.forward_agent,
                 forward: profile.forward.clone(),
             },
+            log: profile.log.clone(),
         }
     }
 
