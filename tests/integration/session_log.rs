@@ -98,3 +98,25 @@ fn the_log_holds_the_output_lines_after_colours_a_full_screen_program_and_100000
     assert_eq!(mode(&logs.path().join("deep/real")), 0o700);
     assert_eq!(mode(&logs.path().join("deep")), 0o700);
 }
+
+#[test]
+fn a_full_disk_stops_the_log_says_so_in_the_tab_and_the_session_goes_on() {
+    let sshd = Sshd::start(SshdOptions::default());
+    let config = tempfile::tempdir().unwrap();
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    logged_profile(config.path(), &sshd, Path::new("/dev/full"));
+    let command = format!(
+        "{} --config-dir {} open real; echo tabsh-exited=$?; sleep 60",
+        env!("CARGO_BIN_EXE_tabsh"),
+        config.path().display()
+    );
+    let tmux = Tmux::start(&command, 160, 30);
+    tmux.wait_for("│ log", WAIT);
+    run(&tmux, "echo to-the-log-$((6*7))", "to-the-log-42");
+    let screen = tmux.wait_for("log failed: /dev/full: No space left on device", WAIT);
+    assert!(
+        screen.contains("connected"),
+        "the session is still up:\n{screen}"
+    );
+    run(&tmux, "echo still-here-$((6*7))", "still-here-42");
+}

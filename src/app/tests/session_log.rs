@@ -95,3 +95,17 @@ fn a_failed_log_is_shown_and_the_session_goes_on_unlogged() {
     assert!(logged_lines(&effects).is_empty());
     assert_eq!(model.tab_mut(tab).unwrap().state, TabState::Open);
 }
+
+#[test]
+fn a_raw_log_gets_the_bytes_as_received() {
+    let mut model = model();
+    edit_web(&mut model, |web| web.log.raw = true);
+    let tab = connected(&mut model);
+    update(&mut model, prefix());
+    update(&mut model, key(KeyCode::Char('l')));
+    let effects = output(&mut model, tab, b"\x1b[31mred\x1b[0m\r\n");
+    assert!(
+        matches!(effects.as_slice(), [Effect::LogBytes { tab: t, bytes }] if *t == tab && bytes == b"\x1b[31mred\x1b[0m\r\n"),
+        "{effects:?}"
+    );
+}
