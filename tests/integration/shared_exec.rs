@@ -143,3 +143,59 @@ fn connections_without_a_tui_says_so() {
         text(&out.stderr)
     );
 }
+
+/// The sessions `tabsh connections` counts on the one connection of `p01`.
+fn sessions_of_p01(config: &Path) -> Option<String> {
+    let listing = text(&tabsh(config, &["connections"], b"").stdout);
+    let row = listing.lines().find(|line| line.starts_with("p01 "))?;
+    row.split_whitespace().nth(2).map(str::to_owned)
+}
+
+#[test]
+fn an_exec_whose_output_is_not_read_is_cut_and_never_stalls_the_tabs_on_its_connection() {
+    let sshd = busy_sshd();
+    let config = tempfile::tempdir().unwrap();
+    let ids = lab_profiles(config.path(), &sshd, 1);
+    let tmux = tui_holding(config.path(), &sshd, &ids);
+    let up = wait_until(WAIT, Duration::from_millis(100), || {
+        sessions_of_p01(config.path()).as_deref() == Some("1")
+    });
+    assert!(up, "{}", tmux.screen());
+
+    // Far more than the TUI holds for a client, into a pipe nobody reads for now.
+    let child = Command::new(env!("CARGO_BIN_EXE_tabsh"))
+        .arg("--config-dir")
+        .arg(config.path())
+        .args(["exec", "p01", "--", "head -c 200000000 /dev/zero"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let running = wait_until(WAIT, Duration::from_millis(50), || {
+        sessions_of_p01(config.path()).as_deref() == Some("2")
+    });
+    assert!(running, "the exec counts as a second session");
+
+    // Meanwhile the tab on the same connection answers at once.
+    tmux.type_text("echo tab-answers-$((6*7))");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("tab-answers-42", WAIT);
+
+    // The run is cut (its channel closed, its session counted off) while nobody reads.
+    let cut = wait_until(WAIT, Duration::from_millis(100), || {
+        sessions_of_p01(config.path()).as_deref() == Some("1")
+    });
+    assert!(cut, "the exec was not cut");
+    // Reading now drains what was queued, then the reason.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(255));
+    assert!(
+        out.stdout.len() < 200_000_000,
+        "cut short: {}",
+        out.stdout.len()
+    );
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("faster than it was read"), "{stderr}");
+    assert_eq!(logins(&sshd), 1);
+}
