@@ -3,6 +3,7 @@
 
 pub mod anti_idle;
 pub mod app;
+pub mod control;
 pub mod demo;
 pub mod escape;
 pub mod forwarding;

@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::broadcast;
 use super::clone::clone_session;
 use super::close;
 use super::copy_mode;
@@ -61,11 +62,16 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
         Action::PasteCopy => paste_copy(model, effects),
         Action::MoveTabLeft => tabs::shift_active(model, -1),
         Action::MoveTabRight => tabs::shift_active(model, 1),
+        Action::ToggleBroadcast => broadcast::toggle_active(model),
+        Action::BroadcastAll => broadcast::toggle_all(model),
+        Action::ComposeLine => broadcast::open_compose(model),
+        Action::ToggleSessionLog => super::session_log::toggle(model, effects),
         Action::Help => model.overlay = Some(Overlay::Help),
         Action::Quit => {
             if model.live_sessions() > 0 {
                 model.overlay = Some(Overlay::ConfirmQuit);
             } else {
+                super::session_log::stop_all(model, effects);
                 effects.push(Effect::Quit);
             }
         }

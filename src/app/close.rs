@@ -14,6 +14,7 @@ pub fn active_tab(model: &mut Model, effects: &mut Vec<Effect>) {
         return;
     };
     let linger = sessions::linger_secs(model, id);
+    super::session_log::stop(model, id, effects);
     let tab = tabs::remove(model, model.active);
     match (&tab.state, tab.connection) {
         (TabState::Open | TabState::Opening, Some(connection)) => {

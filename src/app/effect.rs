@@ -4,8 +4,9 @@ use std::time::Duration;
 
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
-use crate::profiles::AntiIdle;
+use crate::control::{ClientId, Reply};
 use crate::profiles::jump::JumpError;
+use crate::profiles::{AntiIdle, LogSettings};
 use crate::profiles::{Profile, StoredProfile};
 use crate::ssh::{Answer, IdleString, PtyRequest};
 
@@ -90,6 +91,39 @@ pub enum Effect {
     /// Put `text` on the host terminal's clipboard (OSC 52).
     SetClipboard {
         text: String,
+    },
+    /// Run `command` for a control client as a new exec channel on `connection`.
+    ControlExec {
+        client: ClientId,
+        connection: ConnectionId,
+        command: String,
+    },
+    /// Answer a control client.
+    ControlReply {
+        client: ClientId,
+        reply: Reply,
+    },
+    /// Start writing `tab`'s session log: the runtime makes the path from the template.
+    StartLog {
+        tab: TabId,
+        settings: LogSettings,
+        id: String,
+        name: String,
+        host: String,
+    },
+    /// Text lines for `tab`'s log.
+    LogLines {
+        tab: TabId,
+        lines: Vec<String>,
+    },
+    /// Output as received, for a raw log.
+    LogBytes {
+        tab: TabId,
+        bytes: Vec<u8>,
+    },
+    /// Flush and close `tab`'s log.
+    StopLog {
+        tab: TabId,
     },
     Quit,
 }

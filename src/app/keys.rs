@@ -6,9 +6,10 @@ use crossterm::event::{
 };
 
 use super::actions;
+use super::broadcast;
 use super::copy_mode;
 use super::effect::Effect;
-use super::model::{Model, Tab, TabState};
+use super::model::{Model, Overlay, Tab, TabState};
 use super::notice::Notice;
 use super::overlays;
 use super::prompts;
@@ -81,6 +82,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         reconnect::stop(model, connection, None, effects);
         return;
     }
+    if broadcast::active_is_member(model) {
+        broadcast::on_key(model, key, effects);
+        return;
+    }
     let Some(tab) = model.active_tab_mut() else {
         // Nothing open: any key brings up the session manager.
         actions::run(model, crate::input::keymap::Action::SessionManager, effects);
@@ -97,7 +102,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
 /// Input goes to an open channel, waits for one that is opening, and is dropped otherwise.
 /// Nothing is held while still connecting: it could be a password meant for a prompt that
 /// has not shown yet, and must never reach the shell.
-fn send_or_hold(tab: &mut Tab, bytes: Vec<u8>, effects: &mut Vec<Effect>) {
+pub(super) fn send_or_hold(tab: &mut Tab, bytes: Vec<u8>, effects: &mut Vec<Effect>) {
     match tab.state {
         TabState::Open => effects.push(Effect::Write { tab: tab.id, bytes }),
         TabState::Opening => tab.typeahead.extend(bytes),
@@ -168,6 +173,10 @@ fn select_with_mouse(model: &mut Model, event: MouseEvent, effects: &mut Vec<Eff
 }
 
 pub fn on_paste(model: &mut Model, text: &str, effects: &mut Vec<Effect>) {
+    if let Some(Overlay::Compose(compose)) = &mut model.overlay {
+        broadcast::paste_into_compose(compose, text);
+        return;
+    }
     if model.overlay.is_some() {
         return;
     }
@@ -180,6 +189,10 @@ pub fn on_paste(model: &mut Model, text: &str, effects: &mut Vec<Effect>) {
                 prompt.input.push(c);
             }
         }
+        return;
+    }
+    if broadcast::active_is_member(model) {
+        broadcast::on_paste(model, text, effects);
         return;
     }
     if let Some(tab) = model

@@ -1,9 +1,11 @@
 //! The application state and its single `update`: model, messages, effects. Pure: no I/O.
 
 mod actions;
+pub mod broadcast;
 mod clone;
 mod close;
 mod connection_info;
+mod control;
 pub mod copy_mode;
 pub mod effect;
 pub mod highlights;
@@ -21,6 +23,7 @@ mod prompts;
 mod reconnect;
 pub mod remote_clipboard;
 pub mod search;
+mod session_log;
 mod sessions;
 mod tabs;
 pub mod update;
@@ -35,6 +38,7 @@ pub use msg::{Msg, NetEvent, PromptReply};
 pub use notice::{HostChange, Notice, StoreOutcome};
 pub use overlays::{profile_form, session_manager, text_input};
 pub use profile_list::ProfileList;
+pub use session_log::TabLog;
 pub use update::update;
 
 #[cfg(test)]

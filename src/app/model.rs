@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::broadcast::{Broadcast, ComposeLine, PendingPaste};
 use super::connection_info::ConnectionInfo;
 use super::copy_mode::CopyMode;
 use super::highlights::Highlights;
@@ -123,6 +124,8 @@ pub struct Tab {
     /// Made by clone and not yet open: if the server refuses its channel, the tab goes away
     /// rather than stay half-made.
     pub cloned: bool,
+    /// The tab's session log, while it is logged.
+    pub log: Option<super::session_log::TabLog>,
     /// Reopening on its reconnected connection: if the server refuses the channel, the
     /// profile's spill-over policy decides.
     pub rejoining: bool,
@@ -174,6 +177,10 @@ pub enum Overlay {
         connection: ConnectionId,
         closing: bool,
     },
+    /// A paste that would reach more than one tab of the broadcast group, waiting for a yes.
+    ConfirmPaste(PendingPaste),
+    /// The compose line: a line typed here goes to every tab typing reaches, plus Enter.
+    Compose(ComposeLine),
 }
 
 #[derive(Debug)]
@@ -184,6 +191,10 @@ pub struct Model {
     pub profiles: ProfileList,
     pub overlay: Option<Overlay>,
     pub keymap: Keymap,
+    /// Commands control clients run on live connections, each counted as a session there.
+    pub control_execs: BTreeMap<crate::control::ClientId, ConnectionId>,
+    /// The tabs that get every key typed into any of them.
+    pub broadcast: Broadcast,
     /// The prefix key was pressed; the next key is a command.
     pub prefix_pending: bool,
     /// The active tab is in scrollback mode: keys scroll instead of going to the remote.
@@ -216,6 +227,8 @@ impl Model {
             profiles: ProfileList::default(),
             overlay: None,
             keymap,
+            control_execs: BTreeMap::new(),
+            broadcast: Broadcast::default(),
             prefix_pending: false,
             scrollback_mode: false,
             search: None,

@@ -11,6 +11,7 @@ use tokio::sync::oneshot;
 use super::ids::{ConnectionId, TabId};
 use super::notice::StoreOutcome;
 use crate::anti_idle::Report;
+use crate::control::{ClientId, Request};
 use crate::forwarding::ForwardStats;
 use crate::profiles::ssh_config::HostListing;
 use crate::profiles::{LoadError, StoredProfile};
@@ -55,6 +56,21 @@ pub enum Msg {
     /// The hosts of `~/.ssh/config`, at start and whenever the file (or what it includes)
     /// changed.
     SshConfig(Box<HostListing>),
+    /// A client of the control socket asks something (at `at`, for uptimes).
+    Control {
+        client: ClientId,
+        request: Request,
+        at: Instant,
+    },
+    /// Writing `tab`'s session log failed (the words say why); the session goes on.
+    LogFailed {
+        tab: TabId,
+        error: String,
+    },
+    /// The command a control client ran on a live connection is over, or was refused.
+    ControlExecEnded {
+        client: ClientId,
+    },
 }
 
 /// What the network tasks report. A connection's own object stays with the runtime; the model

@@ -81,6 +81,8 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
                     let bytes = std::mem::take(&mut tab.typeahead);
                     effects.push(Effect::Write { tab: tab.id, bytes });
                 }
+                let tab = tab.id;
+                super::session_log::on_open(model, tab, effects);
             }
             None => {
                 effects.push(Effect::CloseChannel { tab });
@@ -130,6 +132,7 @@ pub fn on_event(model: &mut Model, event: NetEvent, effects: &mut Vec<Effect>) {
             }
             tab_state.state = TabState::Ended(Ending::Channel(end));
             let connection = tab_state.connection;
+            super::session_log::stop(model, tab, effects);
             effects.push(Effect::CloseChannel { tab });
             let linger = sessions::linger_secs(model, tab);
             if let Some(connection) = connection {

@@ -44,6 +44,7 @@ pub enum Notice {
     RemoteCopied {
         chars: usize,
     },
+    LogStopped,
 }
 
 /// What was refused on a read-only host.

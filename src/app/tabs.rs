@@ -24,6 +24,7 @@ pub fn add(model: &mut Model, profile_id: &str, state: TabState) -> TabId {
         rejoining: false,
         marks: Default::default(),
         clipboard: Default::default(),
+        log: None,
     };
     let at = if model.tabs.is_empty() {
         0
@@ -55,6 +56,7 @@ pub fn feed(model: &mut Model, tab: TabId, bytes: &[u8], effects: &mut Vec<Effec
     let bells = tab.terminal.bell_count();
     tab.marks.bell |= bells != tab.marks.bells_seen;
     tab.marks.bells_seen = bells;
+    super::session_log::after_output(tab, bytes, effects);
     let full_screen = tab.terminal.alternate_screen();
     if full_screen != was_full_screen {
         effects.push(Effect::HoldIdleString {

@@ -1,6 +1,7 @@
 //! `update`: the one place the model changes. It does no I/O; what must happen outside comes
 //! back as effects for the runtime.
 
+use super::control;
 use super::effect::Effect;
 use super::ids::ConnectionId;
 use super::keys;
@@ -52,6 +53,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::LingerExpired { connection } => {
             sessions::linger_expired(model, connection, &mut effects)
         }
+        Msg::Control {
+            client,
+            request,
+            at,
+        } => control::on_request(model, client, request, at, &mut effects),
+        Msg::LogFailed { tab, error } => super::session_log::failed(model, tab, error),
+        Msg::ControlExecEnded { client } => control::exec_ended(model, client, &mut effects),
         Msg::SshConfig(listing) => replace_profiles(model, &mut effects, |list, in_use| {
             list.replace_ssh_config(*listing, in_use)
         }),

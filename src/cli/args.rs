@@ -68,17 +68,46 @@ pub enum Command {
         /// The config file to read
         path: Option<PathBuf>,
     },
-    /// Run one command over a session's connection, like `ssh host command`
+    /// Run one command over a session's connection, like `ssh host command`; on several
+    /// sessions (or a folder of them) in parallel, every output line prefixed with the
+    /// session's id, then a summary table
+    #[command(
+        after_help = "With one PROFILE (and no --folder) the output, stderr and exit \
+        status are the remote command's, as with ssh. With several, or --folder, each line \
+        is prefixed `ID | ` (stderr `ID ! `, on stderr), stdin is not read, nothing is \
+        asked (as --batch), a table of each session's exit status or error and time follows \
+        on stderr, and the exit status is 0 when every command exited 0, else 1.\n\n\
+        While a tabsh TUI runs with the same config dir, the command runs on its live \
+        connection of the profile (no new login, like ssh's ControlMaster), unless \
+        --no-shared; without one, exec connects itself."
+    )]
     Exec {
         /// Never ask anything (passwords, host keys): fail with a clear message instead
         #[arg(long)]
         batch: bool,
-        /// Profile id (file name without .toml) or name, or a ~/.ssh/config host alias
-        #[arg(value_name = "PROFILE")]
-        profile: String,
+        /// Every saved session in FOLDER and its subfolders (repeatable)
+        #[arg(long, value_name = "FOLDER")]
+        folder: Vec<String>,
+        /// Never use a running TUI's live connection: always connect (and log in) anew
+        #[arg(long)]
+        no_shared: bool,
+        /// Sessions run at once
+        #[arg(long, value_name = "N", default_value_t = 16,
+              value_parser = clap::value_parser!(u16).range(1..=1024))]
+        parallel: u16,
+        /// Profile ids (file name without .toml) or names, or ~/.ssh/config host aliases
+        #[arg(value_name = "PROFILE", num_args = 0.., required_unless_present = "folder")]
+        profiles: Vec<String>,
         /// The remote command and its arguments (after `--`)
         #[arg(last = true, required = true, num_args = 1..)]
         command: Vec<String>,
+    },
+    /// The running TUI's connections (profile, sessions/limit, uptime, health), like
+    /// `ssh -O check`
+    Connections {
+        /// Close this profile's connections and their tabs, like `ssh -O exit`
+        #[arg(long, value_name = "PROFILE")]
+        close: Option<String>,
     },
     /// Check the setup: config dir, profiles, keys.toml, known_hosts, ssh-agent, ~/.ssh/config;
     /// exit status 1 when something is wrong

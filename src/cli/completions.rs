@@ -67,7 +67,7 @@ _tabsh() {
                 list_args+=("$word" "${COMP_WORDS[i+1]/#\~/$HOME}")
                 skip=1
                 ;;
-            --log-file|--demo-max-sessions) skip=1 ;;
+            --log-file|--demo-max-sessions|--folder|--parallel) skip=1 ;;
             --config-dir=*|--ssh-config=*) list_args+=("$word") ;;
             --) dashdash=1 ;;
             -*) ;;
@@ -81,7 +81,7 @@ _tabsh() {
         esac
     done
     if (( ! skip && ! dashdash )) && [[ "$cur" != -* ]] &&
-        { [[ "$sub" == open ]] || [[ "$sub" == exec && $pos -eq 0 ]]; }; then
+        { [[ "$sub" == open ]] || [[ "$sub" == exec ]]; }; then
         local IFS=$'\n'
         COMPREPLY=( $(compgen -W "$("${COMP_WORDS[0]}" "${list_args[@]}" list --ids 2>/dev/null)" -- "$cur") )
         return 0
@@ -96,8 +96,7 @@ fn zsh(generated: &str) -> anyhow::Result<String> {
     let script: Vec<String> = generated
         .lines()
         .map(|line| {
-            let takes_profiles =
-                line.starts_with("'*::profiles:") || line.starts_with("':profile -- ");
+            let takes_profiles = line.starts_with("'*::profiles");
             if takes_profiles && line.ends_with(":_default' \\") {
                 replaced += 1;
                 line.replacen(":_default' \\", ":_tabsh_profiles' \\", 1)

@@ -2,6 +2,7 @@
 //! `ssh host command`: remote stdout and stderr to ours, our stdin to the remote, and the
 //! remote exit status as ours.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use tabsh::demo::Targets;
@@ -13,7 +14,9 @@ use tabsh::ssh::{
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::shared::SharedRun;
 use super::terminal_prompter::TerminalPrompter;
+use tabsh::control::Reply;
 
 /// OpenSSH's exit status for its own failures (connection, authentication, ...).
 pub const SSH_FAILURE_STATUS: i32 = 255;
@@ -30,7 +33,19 @@ pub async fn run(
     command: &[String],
     batch: bool,
     demo_max_sessions: u32,
+    shared: Option<Shared<'_>>,
 ) -> Result<i32, SshError> {
+    if let Some(shared) = shared
+        && let Some(run) = SharedRun::start(
+            shared.config_dir,
+            shared.profile_id,
+            &command.join(" "),
+            true,
+        )
+        .await
+    {
+        return Ok(relay_shared(run).await);
+    }
     let prompter: Arc<dyn Prompter> = match (batch, TerminalPrompter::open()) {
         (false, Some(terminal)) => Arc::new(terminal),
         _ => Arc::new(BatchPrompter),
@@ -66,6 +81,46 @@ pub async fn run(
     }
     connection.disconnect().await;
     Ok(status.unwrap_or(SSH_FAILURE_STATUS))
+}
+
+/// Where a running TUI may hold a live connection of the profile: its config dir, and the
+/// profile's id there.
+#[derive(Clone, Copy)]
+pub struct Shared<'a> {
+    pub config_dir: &'a Path,
+    pub profile_id: &'a str,
+}
+
+/// Writes what the TUI relays, as `relay_output` does for a connection of our own.
+async fn relay_shared(mut run: SharedRun) -> i32 {
+    let mut stdout = tokio::io::stdout();
+    let mut stderr = tokio::io::stderr();
+    loop {
+        let message = match run.next().await {
+            Some(Reply::Stdout(bytes)) => {
+                let _ = stdout.write_all(&bytes).await;
+                let _ = stdout.flush().await;
+                continue;
+            }
+            Some(Reply::Stderr(bytes)) => {
+                let _ = stderr.write_all(&bytes).await;
+                let _ = stderr.flush().await;
+                continue;
+            }
+            Some(Reply::Exit(status)) => return status as i32,
+            Some(Reply::Signal(signal)) => {
+                format!(
+                    "tabsh: remote command killed by signal {}\n",
+                    escape_line(&signal)
+                )
+            }
+            Some(Reply::Failed(reason)) => format!("tabsh: {}\n", escape_line(&reason)),
+            _ => "tabsh: the TUI ended the command without its status\n".to_owned(),
+        };
+        let _ = stderr.write_all(message.as_bytes()).await;
+        let _ = stderr.flush().await;
+        return SSH_FAILURE_STATUS;
+    }
 }
 
 /// Reads stdin only while the channel takes it: `write` waits while the server's window is

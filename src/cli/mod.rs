@@ -2,13 +2,16 @@
 
 pub mod args;
 pub mod completions;
+pub mod connections;
 pub mod doctor;
 pub mod exec;
+pub mod fan_out;
 pub mod import;
 pub mod list;
 pub mod logging;
 pub mod man;
 pub mod sessions;
+pub mod shared;
 pub mod terminal_prompter;
 pub mod tui;
 
@@ -48,16 +51,57 @@ pub async fn run(args: Args) -> anyhow::Result<u8> {
         Some(Command::ImportSshConfig { path }) => import::run(&mut open_store()?, path.as_deref()),
         Some(Command::Exec {
             batch,
-            profile,
+            folder,
+            no_shared,
+            parallel,
+            profiles,
             command,
         }) => {
             let store = open_store()?;
             let hosts = sessions::read_hosts(ssh_config.as_ref());
-            let stored = sessions::find(&store, &hosts, &profile)?;
-            let hops = sessions::hops(&store, &hosts, &stored.profile)?;
+            let shared_dir = (!no_shared).then(|| store.config_dir().to_owned());
+            if let ([profile], []) = (profiles.as_slice(), folder.as_slice()) {
+                let stored = sessions::find(&store, &hosts, profile)?;
+                let hops = sessions::hops(&store, &hosts, &stored.profile)?;
+                let shared = shared_dir.as_deref().map(|config_dir| exec::Shared {
+                    config_dir,
+                    profile_id: &stored.id,
+                });
+                let status = exec::run(
+                    &stored.profile,
+                    &hops,
+                    &command,
+                    batch,
+                    demo_max_sessions,
+                    shared,
+                )
+                .await?;
+                return Ok(u8::try_from(status).unwrap_or(u8::MAX));
+            }
+            let mut targets = Vec::new();
+            for stored in sessions::find_many(&store, &hosts, &profiles, &folder)? {
+                let hops = sessions::hops(&store, &hosts, &stored.profile)?;
+                targets.push((stored, hops));
+            }
+            let parallel = usize::from(parallel);
             let status =
-                exec::run(&stored.profile, &hops, &command, batch, demo_max_sessions).await?;
+                fan_out::run(targets, &command, parallel, demo_max_sessions, shared_dir).await;
             Ok(u8::try_from(status).unwrap_or(u8::MAX))
+        }
+        Some(Command::Connections { close }) => {
+            let store = open_store()?;
+            let close = match &close {
+                Some(name) => {
+                    let hosts = sessions::read_hosts(ssh_config.as_ref());
+                    Some((sessions::find(&store, &hosts, name)?.id, name.as_str()))
+                }
+                None => None,
+            };
+            connections::run(
+                store.config_dir(),
+                close.as_ref().map(|(id, name)| (id.as_str(), *name)),
+            )
+            .await
         }
         Some(Command::Doctor) => doctor::run(config_dir, ssh_config.as_ref()).await,
         Some(Command::Completions { shell }) => completions::run(shell),

@@ -28,6 +28,56 @@ pub fn read_hosts(source: Option<&SshConfigSource>) -> HostListing {
     })
 }
 
+/// The sessions `tabsh exec` runs on: each name as `find` finds it, then every saved profile in
+/// each folder or below it, in the session manager's order; each once.
+pub fn find_many(
+    store: &Store,
+    hosts: &HostListing,
+    names: &[String],
+    folders: &[String],
+) -> anyhow::Result<Vec<StoredProfile>> {
+    let mut found: Vec<StoredProfile> = Vec::new();
+    let mut add = |profile: StoredProfile| {
+        if !found.iter().any(|f| f.id == profile.id) {
+            found.push(profile);
+        }
+    };
+    for name in names {
+        add(find(store, hosts, name)?);
+    }
+    for folder in folders {
+        let folder = folder.trim_matches('/');
+        let mut inside: Vec<&StoredProfile> = store
+            .profiles()
+            .iter()
+            .filter(|p| in_folder(&p.profile.folder, folder))
+            .collect();
+        if inside.is_empty() {
+            bail!(
+                "no saved sessions in folder {folder:?} or below it in {}",
+                store.sessions_dir().display()
+            );
+        }
+        inside.sort_by(|a, b| {
+            (a.profile.folder.as_str(), a.display_name())
+                .cmp(&(b.profile.folder.as_str(), b.display_name()))
+        });
+        for profile in inside {
+            add(profile.clone());
+        }
+    }
+    Ok(found)
+}
+
+/// Whether a profile in `profile_folder` is in `folder` or one of its subfolders.
+fn in_folder(profile_folder: &str, folder: &str) -> bool {
+    folder.is_empty()
+        || profile_folder == folder
+        || profile_folder
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The jump hosts of `profile`, outermost first, with references looked up among the saved
 /// profiles and the ssh_config's hosts (`ssh:ALIAS`).
 pub fn hops(
@@ -89,5 +139,19 @@ pub fn find(store: &Store, hosts: &HostListing, wanted: &str) -> anyhow::Result<
             store.sessions_dir().display(),
             hosts.path.display()
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_folder;
+
+    #[test]
+    fn a_folder_holds_its_subfolders_but_not_its_namesakes() {
+        assert!(in_folder("prod", "prod"));
+        assert!(in_folder("prod/web", "prod"));
+        assert!(!in_folder("production", "prod"));
+        assert!(!in_folder("", "prod"));
+        assert!(in_folder("anything", ""));
     }
 }

@@ -25,6 +25,10 @@ pub enum Action {
     ReopenTab,
     ToggleAntiIdle,
     InspectConnection,
+    ToggleBroadcast,
+    BroadcastAll,
+    ComposeLine,
+    ToggleSessionLog,
     Scrollback,
     Search,
     PasteCopy,
@@ -35,7 +39,7 @@ pub enum Action {
     SendPrefix,
 }
 
-const NAMED_ACTIONS: [(&str, Action, &str); 19] = [
+const NAMED_ACTIONS: [(&str, Action, &str); 23] = [
     (
         "session-manager",
         Action::SessionManager,
@@ -78,6 +82,26 @@ const NAMED_ACTIONS: [(&str, Action, &str); 19] = [
         "inspect-connection",
         Action::InspectConnection,
         "the tab's connection: algorithms, traffic, reconnects; close it",
+    ),
+    (
+        "toggle-broadcast",
+        Action::ToggleBroadcast,
+        "broadcast: the tab joins or leaves the group",
+    ),
+    (
+        "broadcast-all",
+        Action::BroadcastAll,
+        "broadcast: every tab joins (all leave when all are in)",
+    ),
+    (
+        "compose-line",
+        Action::ComposeLine,
+        "compose a line for every broadcast tab (Enter sends)",
+    ),
+    (
+        "toggle-session-log",
+        Action::ToggleSessionLog,
+        "session log on/off for the tab (profile's [log])",
     ),
     (
         "scrollback",
@@ -324,7 +348,7 @@ pub struct Keymap {
 
 pub const DEFAULT_PREFIX: &str = "ctrl-\\";
 
-const DEFAULT_BINDINGS: [(&str, &str); 24] = [
+const DEFAULT_BINDINGS: [(&str, &str); 28] = [
     ("s", "session-manager"),
     ("t", "new-tab"),
     ("x", "close-tab"),
@@ -338,6 +362,10 @@ const DEFAULT_BINDINGS: [(&str, &str); 24] = [
     ("r", "reopen-tab"),
     ("a", "toggle-anti-idle"),
     ("i", "inspect-connection"),
+    ("b", "toggle-broadcast"),
+    ("shift-b", "broadcast-all"),
+    ("m", "compose-line"),
+    ("l", "toggle-session-log"),
     ("[", "scrollback"),
     ("pgup", "scrollback"),
     ("/", "search"),

@@ -9,6 +9,7 @@ pub mod jump;
 pub mod ownership;
 pub mod scan;
 pub mod schema;
+pub mod session_log;
 pub mod ssh_config;
 pub mod store;
 pub mod terminal_settings;
@@ -18,6 +19,7 @@ pub use codec::{parse_profile, render_profile};
 pub use error::{FileLocation, LoadError, StoreError};
 pub use id::slugify;
 pub use schema::*;
+pub use session_log::LogSettings;
 pub use store::{
     CONFIG_DIR_ENV, Store, StoredProfile, resolve_config_dir, resolve_config_dir_from,
 };

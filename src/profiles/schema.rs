@@ -56,6 +56,8 @@ pub struct Profile {
     /// none at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub highlight: Option<Vec<HighlightRule>>,
+    /// Session logging (`[log]`).
+    pub log: super::session_log::LogSettings,
 }
 
 impl Default for Profile {
@@ -82,6 +84,7 @@ impl Default for Profile {
             forward: Vec::new(),
             clipboard: ClipboardPolicy::default(),
             highlight: None,
+            log: super::session_log::LogSettings::default(),
         }
     }
 }

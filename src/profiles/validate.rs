@@ -53,6 +53,12 @@ impl Profile {
             "must not contain whitespace",
         );
         check(self.port != 0, "port", "must be between 1 and 65535");
+        let log_path = super::session_log::check_log_path(&self.log.path);
+        check(
+            log_path.is_ok(),
+            "log.path",
+            &log_path.err().unwrap_or_default(),
+        );
         check(
             self.folder.is_empty() || self.folder.split('/').all(|part| !part.is_empty()),
             "folder",

@@ -31,6 +31,8 @@ enum Command {
     },
     AntiIdle(AntiIdle),
     SetForwards(Vec<bool>),
+    /// Something that needs the live connection (an exec for a control client).
+    Lend(Box<dyn FnOnce(Connection) + Send>),
     Close,
 }
 
@@ -94,6 +96,11 @@ impl ConnectionTask {
     /// New anti-idle settings, applied at once without reconnecting.
     pub fn set_anti_idle(&self, settings: AntiIdle) {
         let _ = self.commands.send(Command::AntiIdle(settings));
+    }
+
+    /// Hands a clone of the live connection to `use_it` once it is up.
+    pub fn lend(&self, use_it: Box<dyn FnOnce(Connection) + Send>) {
+        let _ = self.commands.send(Command::Lend(use_it));
     }
 
     /// Which of the profile's forwards are on now.
@@ -222,6 +229,7 @@ async fn run(
                         }
                     }
                 }
+                Some(Command::Lend(use_it)) => use_it(connection.clone()),
                 Some(Command::Close) | None => {
                     connection.disconnect().await;
                     break;

@@ -2,8 +2,10 @@
 //! channels and the store's own thread. Results come back to the loop as messages.
 
 use super::connection_task::TaskContext;
+use super::control_socket::ControlSocket;
 use super::outbox::Outbox;
 use super::registry::Registry;
+use super::session_log::SessionLogs;
 use super::ssh_config_watcher::{SshConfigSource, SshConfigWatcher};
 use super::store_worker::StoreWorker;
 use crate::app::Effect;
@@ -12,6 +14,10 @@ use crate::profiles::Store;
 
 pub struct Executor {
     registry: Registry,
+    /// `None` when it could not listen (another TUI of the config dir does): the TUI runs
+    /// without it, and `tabsh exec` makes connections of its own.
+    control: Option<ControlSocket>,
+    logs: SessionLogs,
     store: StoreWorker,
     /// Held for its thread, which ends when it is dropped.
     _ssh_config: SshConfigWatcher,
@@ -26,6 +32,14 @@ impl Executor {
         targets: Targets,
         ssh_config: Option<SshConfigSource>,
     ) -> std::io::Result<Self> {
+        let control = match ControlSocket::start(store.config_dir(), outbox.clone()) {
+            Ok(control) => Some(control),
+            Err(error) => {
+                tracing::warn!("no control socket: {error}");
+                None
+            }
+        };
+        let logs = SessionLogs::spawn(outbox.clone())?;
         let store = StoreWorker::spawn(store, outbox.clone())?;
         let ssh_config = SshConfigWatcher::spawn(ssh_config, outbox.clone())?;
         let context = TaskContext {
@@ -35,6 +49,8 @@ impl Executor {
         };
         Ok(Self {
             registry: Registry::new(context),
+            control,
+            logs,
             store,
             _ssh_config: ssh_config,
         })
@@ -97,6 +113,30 @@ impl Executor {
             Effect::DuplicateProfile { id } => self.store.duplicate(id),
             // The event loop writes it to the host terminal, which it owns.
             Effect::SetClipboard { .. } => {}
+            Effect::ControlExec {
+                client,
+                connection,
+                command,
+            } => {
+                if let Some(control) = &self.control {
+                    control.exec(client, command, |use_it| registry.lend(connection, use_it));
+                }
+            }
+            Effect::ControlReply { client, reply } => {
+                if let Some(control) = &self.control {
+                    control.reply(client, reply);
+                }
+            }
+            Effect::StartLog {
+                tab,
+                settings,
+                id,
+                name,
+                host,
+            } => self.logs.open(tab, &settings, &id, &name, &host),
+            Effect::LogLines { tab, lines } => self.logs.lines(tab, lines),
+            Effect::LogBytes { tab, bytes } => self.logs.bytes(tab, bytes),
+            Effect::StopLog { tab } => self.logs.close(tab),
             Effect::Quit => {
                 registry.close_all_channels();
                 return false;

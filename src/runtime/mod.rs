@@ -3,6 +3,7 @@
 
 mod clipboard;
 mod connection_task;
+mod control_socket;
 mod executor;
 mod input;
 mod outbox;
@@ -10,6 +11,7 @@ mod pending_output;
 mod prompter;
 mod registry;
 mod screen;
+mod session_log;
 mod ssh_config_watcher;
 mod store_worker;
 mod tab_events;

@@ -8,7 +8,9 @@ use super::connection_task::{ConnectionTask, TaskContext};
 use crate::app::{ConnectionId, Msg, NetEvent, TabId};
 use crate::profiles::jump::JumpError;
 use crate::profiles::{AntiIdle, Profile, StoredProfile};
-use crate::ssh::{ChannelHandle, IdleString, PtyRequest, SessionRequest, command_queue};
+use crate::ssh::{
+    ChannelHandle, Connection, IdleString, PtyRequest, SessionRequest, command_queue,
+};
 
 struct Channel {
     handle: ChannelHandle,
@@ -137,6 +139,14 @@ impl Registry {
             .filter(|channel| channel.connection == connection)
         {
             channel.handle.set_idle_string(idle.clone());
+        }
+    }
+
+    /// Hands a clone of `connection` to `use_it` once it is up (an exec for a control
+    /// client); when the connection is gone, `use_it` is dropped unrun.
+    pub fn lend(&self, connection: ConnectionId, use_it: Box<dyn FnOnce(Connection) + Send>) {
+        if let Some(task) = self.connections.get(&connection) {
+            task.lend(use_it);
         }
     }
 

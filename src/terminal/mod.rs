@@ -14,6 +14,7 @@ mod find;
 mod highlight;
 mod history_line;
 mod line_builder;
+mod line_log;
 mod line_tokens;
 mod lines;
 mod osc_limit;

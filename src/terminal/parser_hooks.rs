@@ -4,7 +4,8 @@
 use vt100::capture::RowContents;
 
 use super::{
-    drawn_rows::DrawnRows, events::TerminalEvents, row_capture::RowCapture, scrollback::Scrollback,
+    drawn_rows::DrawnRows, events::TerminalEvents, line_log::LineLog, row_capture::RowCapture,
+    scrollback::Scrollback,
 };
 
 #[derive(Debug)]
@@ -19,6 +20,8 @@ pub(crate) struct ParserHooks {
     /// The history lines of the top rows, when the shortcut knows them.
     pub(crate) drawn_rows: DrawnRows,
     row_capture: RowCapture,
+    /// Lines for the session log, while one is kept.
+    pub(crate) log: Option<LineLog>,
 }
 
 impl ParserHooks {
@@ -30,6 +33,7 @@ impl ParserHooks {
             blank_rows_to_drop: 0,
             drawn_rows: DrawnRows::default(),
             row_capture: RowCapture::default(),
+            log: None,
         }
     }
 }
@@ -64,6 +68,9 @@ impl vt100::Callbacks for ParserHooks {
         self.primary_rows_scrolled += 1;
         if self.blank_rows_to_drop > 0 {
             self.blank_rows_to_drop -= 1;
+            if let Some(log) = &mut self.log {
+                log.filler_scrolled_off();
+            }
             return;
         }
         // The drawn rows are the top rows, in order, whether history is kept or not.
@@ -72,12 +79,15 @@ impl vt100::Callbacks for ParserHooks {
                 debug_assert_eq!(line, self.row_capture.capture(&row), "a drawn row changed");
                 line
             }
-            None if self.scrollback.capacity() == 0 => {
+            None if self.scrollback.capacity() == 0 && self.log.is_none() => {
                 self.scrollback.pass_over(1);
                 return;
             }
             None => self.row_capture.capture(&row),
         };
+        if let Some(log) = &mut self.log {
+            log.scrolled_off(&line);
+        }
         self.scrollback.push(line);
     }
 }

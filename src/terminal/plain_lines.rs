@@ -224,21 +224,25 @@ impl Terminal {
         let skipped = lines - (rows - 1);
         // Only the newest lines survive in a full history; the rest need not be built, but
         // their colours carry on.
-        let kept = self.hooks().scrollback.capacity().min(skipped);
+        // (A session log wants them all.)
+        let kept = match self.hooks().log {
+            Some(_) => skipped,
+            None => self.hooks().scrollback.capacity().min(skipped),
+        };
         let mut builder = LineBuilder::default();
-        let scrollback = &mut self.hooks_mut().scrollback;
+        let hooks = self.hooks_mut();
+        let (scrollback, log) = (&mut hooks.scrollback, &mut hooks.log);
         scrollback.pass_over(skipped - kept);
         let mut rest = middle;
         for (index, &shape) in shapes[..skipped].iter().enumerate() {
             let (line, after) = rest.split_at(shape.len);
             rest = after;
             if index >= skipped - kept {
-                scrollback.push(history_line_of(
-                    text_of(line),
-                    shape,
-                    &mut pen,
-                    &mut builder,
-                ));
+                let line = history_line_of(text_of(line), shape, &mut pen, &mut builder);
+                if let Some(log) = log.as_mut() {
+                    log.skipped_screen(&line);
+                }
+                scrollback.push(line);
             } else if shape.kind == LineKind::Styled {
                 follow_pen(text_of(line), &mut pen);
             }

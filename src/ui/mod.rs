@@ -24,3 +24,6 @@ pub use view::view;
 mod marks_tests;
 #[cfg(test)]
 mod view_tests;
+
+#[cfg(test)]
+mod broadcast_tests;

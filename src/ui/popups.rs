@@ -11,6 +11,7 @@ use ratatui::text::{Line, Text};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
 use super::words;
+use crate::app::broadcast::{ComposeLine, PendingPaste};
 use crate::app::remote_clipboard::ClipboardQuestion;
 use crate::app::{Model, PendingPrompt, Tab, TabState};
 use crate::escape::{escape_line, escape_multiline};
@@ -336,6 +337,52 @@ pub fn render_spill_over(message: &str, reopening: bool, area: Rect, buf: &mut B
         "Enter: {what} on a new connection (logs in again)   Esc: cancel"
     ));
     boxed(title, lines, keys, area, buf, Style::new().yellow());
+}
+
+/// A paste for several broadcast tabs, before it is sent.
+pub fn render_confirm_paste(pending: &PendingPaste, area: Rect, buf: &mut Buffer) {
+    let lines = vec![Line::from(words::broadcast_paste(pending))];
+    let keys = keys_line("Enter / y: paste to all of them   any other key: cancel".to_owned());
+    boxed(
+        "Paste to several tabs",
+        lines,
+        keys,
+        area,
+        buf,
+        Style::new().magenta(),
+    );
+}
+
+/// The compose line, in a box at the bottom of the tab so the output above stays in view.
+pub fn render_compose(model: &Model, compose: &ComposeLine, area: Rect, buf: &mut Buffer) {
+    let reach = crate::app::broadcast::reach(model);
+    let status = super::status_bar::BroadcastStatus {
+        tabs: reach.targets.len(),
+        full_screen: reach.full_screen.len(),
+        not_open: reach.not_open,
+    };
+    let height = 4.min(area.height);
+    let rect = Rect::new(area.x, area.bottom() - height, area.width, height);
+    let input = compose.input.text();
+    let cursor = compose.input.cursor();
+    let before: String = input.chars().take(cursor).collect();
+    let after: String = input.chars().skip(cursor).collect();
+    let lines = vec![Line::from(format!("> {before}▏{after}"))];
+    let keys = keys_line(format!(
+        "Enter: send to {}   ↑↓: history   Esc: close",
+        words::broadcast_reach(status)
+    ));
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Compose line ")
+        .border_style(Style::new().magenta());
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let [text_area, keys_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+    Paragraph::new(Text::from(lines)).render(text_area, buf);
+    Paragraph::new(keys).render(keys_area, buf);
 }
 
 /// Draws any box: used by the inspector.

@@ -45,6 +45,17 @@ impl fmt::Display for SessionCount {
     }
 }
 
+/// "broadcast to 3 tabs", with the members typing skips.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BroadcastStatus {
+    /// The tabs typing reaches, the active one included.
+    pub tabs: usize,
+    /// Members skipped because they show a full-screen program and the active tab does not.
+    pub full_screen: usize,
+    /// Members skipped because their channel is not open.
+    pub not_open: usize,
+}
+
 /// "anti-idle on, idle 12s, rtt 3ms", with misses once a keepalive went unanswered.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AntiIdleStatus {
@@ -96,6 +107,8 @@ impl fmt::Display for AntiIdleStatus {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusBarContent<'a> {
     tab: Option<TabStatus<'a>>,
+    /// While the active tab is a broadcast member: where typing goes.
+    broadcast: Option<BroadcastStatus>,
     /// At the right end, instead of how to get help.
     notice: Option<Cow<'a, Notice>>,
     prefix: KeyChord,
@@ -111,6 +124,7 @@ struct TabStatus<'a> {
     progress: Option<String>,
     sessions: Option<SessionCount>,
     anti_idle: AntiIdleStatus,
+    log: Option<Cow<'a, crate::app::TabLog>>,
 }
 
 impl<'a> StatusBar<'a> {
@@ -132,10 +146,20 @@ impl<'a> StatusBar<'a> {
                         .is_some_and(|p| p.profile.anti_idle.enabled),
                     info,
                 ),
+                log: tab.log.as_ref().map(Cow::Borrowed),
+            }
+        });
+        let broadcast = crate::app::broadcast::active_is_member(model).then(|| {
+            let reach = crate::app::broadcast::reach(model);
+            BroadcastStatus {
+                tabs: reach.targets.len(),
+                full_screen: reach.full_screen.len(),
+                not_open: reach.not_open,
             }
         });
         StatusBarContent {
             tab,
+            broadcast,
             notice: model.notice.as_ref().map(Cow::Borrowed),
             prefix: model.keymap.prefix,
         }
@@ -154,7 +178,9 @@ impl Kept for StatusBarContent<'_> {
                 progress: tab.progress,
                 sessions: tab.sessions,
                 anti_idle: tab.anti_idle,
+                log: tab.log.map(|log| Cow::Owned(log.into_owned())),
             }),
+            broadcast: self.broadcast,
             notice: self.notice.map(|notice| Cow::Owned(notice.into_owned())),
             prefix: self.prefix,
         }
@@ -202,6 +228,14 @@ impl TabStatus<'_> {
         } else {
             anti_idle.white().on_blue()
         });
+        if let Some(log) = &self.log {
+            details.push(separator());
+            let text = Span::raw(words::tab_log(log));
+            details.push(match log.error {
+                Some(_) => text.light_red().bold().on_blue(),
+                None => text.light_green().on_blue(),
+            });
+        }
         Line::from(details)
     }
 }
@@ -218,8 +252,19 @@ impl Widget for &StatusBarContent<'_> {
                 .on_blue(),
         });
         let hint_width = (hint.width() as u16).min(area.width);
+        let mut details = area;
+        if let Some(broadcast) = self.broadcast {
+            let line = Line::from(format!(" {} ", words::broadcast(broadcast)))
+                .black()
+                .bold()
+                .on_magenta();
+            let width = (line.width() as u16).min(area.width);
+            line.render(Rect::new(area.x, area.y, width, 1), buf);
+            details.x += width;
+            details.width -= width;
+        }
         if let Some(tab) = &self.tab {
-            tab.details().render(area, buf);
+            tab.details().render(details, buf);
         }
         // Notices win over the right end of the connection details.
         let x = area.right() - hint_width;

@@ -22,6 +22,9 @@ pub struct TabBar<'a> {
 const BELL_MARK: &str = "!";
 /// A background tab printed something.
 const ACTIVITY_MARK: &str = "•";
+/// Before a broadcast member's label, and before one that typing skips now.
+pub const GROUP_MEMBER: &str = "◆";
+pub const GROUP_SKIPPED: &str = "⊘";
 
 /// Longest title shown before it is shortened with an ellipsis.
 const MAX_TITLE: usize = 24;
@@ -41,6 +44,16 @@ struct TabLabel<'a> {
     title: Cow<'a, str>,
     marker: &'static str,
     look: LabelLook,
+    group: GroupMark,
+}
+
+/// How a tab stands in the broadcast group.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum GroupMark {
+    None,
+    Member,
+    /// A member that typing skips now: it shows a full-screen program and the active tab not.
+    Skipped,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,6 +66,11 @@ enum LabelLook {
 impl<'a> TabBar<'a> {
     pub fn content(&self) -> TabBarContent<'a> {
         let model = self.model;
+        let skipped = if model.broadcast.has_members() {
+            crate::app::broadcast::reach(model).full_screen
+        } else {
+            Vec::new()
+        };
         let labels = model
             .tabs
             .iter()
@@ -80,6 +98,13 @@ impl<'a> TabBar<'a> {
                         TabState::Reconnecting => "↻",
                         _ => "✕",
                     }
+                },
+                group: if skipped.contains(&tab.id) {
+                    GroupMark::Skipped
+                } else if model.broadcast.is_member(tab.id) {
+                    GroupMark::Member
+                } else {
+                    GroupMark::None
                 },
                 look: if index == model.active {
                     LabelLook::Active
@@ -109,6 +134,7 @@ impl Kept for TabBarContent<'_> {
                     title: Cow::Owned(label.title.into_owned()),
                     marker: label.marker,
                     look: label.look,
+                    group: label.group,
                 })
                 .collect(),
             pending_prefix: self.pending_prefix,
@@ -145,6 +171,11 @@ impl Widget for &TabBarContent<'_> {
                 shorten(&label.title, MAX_TITLE),
                 label.marker
             );
+            match label.group {
+                GroupMark::None => {}
+                GroupMark::Member => spans.push(Span::raw(GROUP_MEMBER).black().on_magenta()),
+                GroupMark::Skipped => spans.push(Span::raw(GROUP_SKIPPED).black().on_yellow()),
+            }
             spans.push(Span::styled(text, label.look.style()));
             spans.push(Span::raw("│").dark_gray().on_dark_gray());
         }

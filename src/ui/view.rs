@@ -191,5 +191,7 @@ fn render_overlay(model: &Model, body: Rect, buf: &mut Buffer) {
             connection,
             closing,
         } => super::inspector::render(model, *connection, *closing, body, buf),
+        Overlay::ConfirmPaste(pending) => popups::render_confirm_paste(pending, body, buf),
+        Overlay::Compose(compose) => popups::render_compose(model, compose, body, buf),
     }
 }

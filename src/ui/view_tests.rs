@@ -67,7 +67,7 @@ impl Screen {
 }
 
 /// `model` drawn on a fresh screen.
-fn draw(model: &Model) -> String {
+pub(super) fn draw(model: &Model) -> String {
     let mut screen = Screen::new();
     screen.draw(model);
     screen.renderer.backend().screen.to_string()

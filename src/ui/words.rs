@@ -83,6 +83,7 @@ pub fn notice(notice: &Notice) -> String {
                 HostChange::SwitchAntiIdle => "switched",
             }
         ),
+        Notice::LogStopped => "session log stopped".to_owned(),
         Notice::SshHostGone(id) => format!("{id} is no longer in the ssh config"),
         Notice::Store(StoreOutcome::Saved(id)) => format!("saved {id}"),
         Notice::Store(StoreOutcome::Deleted(id)) => format!("deleted {id}"),
@@ -112,5 +113,43 @@ pub fn reconnect_progress(reconnect: &Reconnect, now: Instant) -> String {
             at.saturating_duration_since(now).as_secs_f32().ceil() as u64
         ),
         None => format!("attempt {} under way", reconnect.attempt),
+    }
+}
+
+/// "broadcast to 3 tabs, 1 full-screen skipped, 1 not open".
+pub fn broadcast(status: super::status_bar::BroadcastStatus) -> String {
+    format!("broadcast to {}", broadcast_reach(status))
+}
+
+/// "3 tabs, 1 full-screen skipped, 1 not open".
+pub fn broadcast_reach(status: super::status_bar::BroadcastStatus) -> String {
+    let mut text = match status.tabs {
+        1 => "1 tab".to_owned(),
+        n => format!("{n} tabs"),
+    };
+    if status.full_screen > 0 {
+        text.push_str(&format!(", {} full-screen skipped", status.full_screen));
+    }
+    if status.not_open > 0 {
+        text.push_str(&format!(", {} not open", status.not_open));
+    }
+    text
+}
+
+/// "Paste 3 lines to 4 tabs?"
+pub fn broadcast_paste(pending: &crate::app::broadcast::PendingPaste) -> String {
+    let lines = match pending.lines {
+        1 => "1 line".to_owned(),
+        n => format!("{n} lines"),
+    };
+    format!("Paste {lines} to {} tabs?", pending.tabs)
+}
+
+/// The status bar's word for the tab's session log.
+pub fn tab_log(log: &crate::app::TabLog) -> String {
+    match &log.error {
+        None if log.raw => "log (raw)".to_owned(),
+        None => "log".to_owned(),
+        Some(error) => format!("log failed: {}", crate::escape::escape_line(error)),
     }
 }

@@ -194,8 +194,9 @@ fn bash_completion_parses_and_completes_profiles_and_ssh_config_hosts() {
         "bastion",
         "open takes several"
     );
-    // Only exec's first word is a profile; subcommands still complete through clap.
-    assert!(!complete("tabsh exec db \"\"", 3).contains("gitlab"));
+    // exec takes several too, until `--`; subcommands still complete through clap.
+    assert!(complete("tabsh exec db \"\"", 3).contains("gitlab"));
+    assert!(!complete("tabsh exec db -- \"\"", 4).contains("gitlab"));
     assert_eq!(complete("tabsh comp", 1), "completions");
     // An explicit --config-dir on the line is what the profiles come from.
     let other = home.path().join("other");

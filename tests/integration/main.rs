@@ -5,12 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod anti_idle;
+mod broadcast;
 mod certificates;
 mod cli;
 mod cli_habits;
 mod clone;
 mod demo_client;
 mod exec_flow_control;
+mod fan_out;
 mod file_ownership;
 mod forwarding;
 mod host_keys;
@@ -20,6 +22,8 @@ mod netlab;
 mod netlab_anti_idle;
 mod reconnect;
 mod screenshot;
+mod session_log;
+mod shared_exec;
 mod ssh_client;
 mod support;
 mod testbed_smoke;

@@ -9,6 +9,7 @@ pub mod text_input;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::actions::toggle_anti_idle_of;
+use super::broadcast;
 use super::clone::on_new_connection;
 use super::effect::Effect;
 use super::inspector;
@@ -82,8 +83,11 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
             connection,
             closing,
         } => inspector::on_key(model, connection, closing, key, effects),
+        Overlay::ConfirmPaste(pending) => broadcast::on_confirm_key(model, pending, key, effects),
+        Overlay::Compose(compose) => broadcast::on_compose_key(model, compose, key, effects),
         Overlay::ConfirmQuit => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => {
+                super::session_log::stop_all(model, effects);
                 effects.push(Effect::Quit);
                 None
             }

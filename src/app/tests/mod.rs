@@ -1,12 +1,15 @@
 //! `update` driven with messages, checking the model and the effects it asks for. The helpers
 //! here build models; each file tests one part of the app.
 
+mod broadcast_input;
 mod clone;
 mod connections;
+mod control;
 mod find_and_copy;
 mod prompts;
 mod reconnect;
 mod routing;
+mod session_log;
 mod ssh_hosts;
 mod tabs;
 

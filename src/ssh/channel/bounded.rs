@@ -82,6 +82,27 @@ impl OpenedSession {
     }
 }
 
+impl OpenedSession {
+    /// Starts a channel that shares its connection with others (an exec beside a TUI's tabs):
+    /// its reader always drains into `sink`, as a tab's does, so it never stalls its siblings;
+    /// its input is taken from a bounded queue at the server window's pace, as `exec`'s is.
+    pub fn start_with_bounded_input(self, sink: impl super::EventSink) -> BoundedInput {
+        let (input_tx, input_rx) = mpsc::channel(INPUT_QUEUE_CHUNKS);
+        let (read_half, write_half) = self.channel.split();
+        let (closed_tx, closed_rx) = oneshot::channel();
+        tokio::spawn(super::drain(
+            self.early, read_half, sink, closed_rx, self.link,
+        ));
+        tokio::spawn(write_at_window_pace(
+            write_half,
+            self.commands.0,
+            input_rx,
+            closed_tx,
+        ));
+        BoundedInput { queue: input_tx }
+    }
+}
+
 async fn drain_at_consumer_pace(
     early: Vec<ChannelEvent>,
     mut read_half: ChannelReadHalf,

@@ -156,6 +156,7 @@ impl ProfileForm {
             },
             clipboard: self.clipboard.clone(),
             highlight: self.highlight.clone(),
+            log: self.log.clone(),
         }
     }
 }

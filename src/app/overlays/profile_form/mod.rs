@@ -70,6 +70,8 @@ pub struct ProfileForm {
     /// Not editable here either (set in the file), carried through as they are.
     clipboard: crate::profiles::ClipboardPolicy,
     highlight: Option<Vec<crate::profiles::HighlightRule>>,
+    /// `[log]` is not edited here either (only in the file): carried through as is.
+    log: crate::profiles::LogSettings,
 }
 
 /// The profile's routing fields, which the form does not show.
@@ -141,6 +143,7 @@ impl ProfileForm {
             },
             clipboard: profile.clipboard.clone(),
             highlight: profile.highlight.clone(),
+            log: profile.log.clone(),
         }
     }
 

@@ -268,6 +268,7 @@ fn a_filled_in_new_profile_saves_exactly() {
         proxy_command: None,
         forward_agent: false,
         forward: Vec::new(),
+        log: crate::profiles::LogSettings::default(),
         name: "Prod DB".to_owned(),
         folder: "work/db".to_owned(),
         host: "db.example.net".to_owned(),
