@@ -7,6 +7,7 @@
 
 mod basic_sgr;
 mod cell_style;
+mod charsets;
 mod drawn_rows;
 mod erase_scrollback;
 mod events;
@@ -26,6 +27,7 @@ mod scrollback;
 mod selection;
 mod sequence_state;
 mod sgr;
+mod stream_state;
 mod utf8_tail;
 mod view;
 
@@ -49,10 +51,11 @@ use row_changes::{Reach, RowVersions};
 use scrollback::Scrollback;
 pub use selection::Point;
 use sequence_state::SequenceState;
+use stream_state::StreamState;
 use utf8_tail::Utf8Tail;
 pub use view::ViewCache;
 pub use view::{ChangedRow, TerminalView};
-pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
+pub use vt100::{CursorStyle, MouseProtocolEncoding, MouseProtocolMode};
 
 /// Lines of history kept per tab unless the profile asks for another amount.
 ///
@@ -105,6 +108,7 @@ pub struct Terminal {
     row_versions: RowVersions,
     utf8_tail: Utf8Tail,
     osc_limit: OscLimit,
+    stream_state: StreamState,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -152,6 +156,7 @@ impl Terminal {
             row_versions: RowVersions::new(at_least_one(rows).get()),
             utf8_tail: Utf8Tail::default(),
             osc_limit: OscLimit::default(),
+            stream_state: StreamState::default(),
         }
     }
 
@@ -160,6 +165,8 @@ impl Terminal {
     pub fn feed(&mut self, bytes: &[u8]) {
         // An endless OSC would grow vte's buffer without bound; its excess never gets there.
         let bytes = self.osc_limit.filter(bytes);
+        // Text in the line-drawing set reaches vt100 as box drawing.
+        let bytes = self.stream_state.filter(&bytes);
         let mut utf8_tail = std::mem::take(&mut self.utf8_tail);
         utf8_tail.pass(&bytes, |whole_characters| self.feed_whole(whole_characters));
         self.utf8_tail = utf8_tail;
@@ -273,6 +280,23 @@ impl Terminal {
             mode: self.screen().mouse_protocol_mode(),
             encoding: self.screen().mouse_protocol_encoding(),
         }
+    }
+
+    /// The cursor shape the remote asked for with DECSCUSR (`ESC [ n SP q`).
+    pub fn cursor_style(&self) -> CursorStyle {
+        self.screen().cursor_style()
+    }
+
+    /// DECSET 1004: the remote wants `ESC [ I` when the tab gains focus and `ESC [ O` when it
+    /// loses it.
+    pub fn focus_reporting(&self) -> bool {
+        self.stream_state.focus_reporting()
+    }
+
+    /// The synchronized update (DECSET 2026) the remote has begun and not yet ended, numbered
+    /// so that a new one differs from the one before; `None` outside one.
+    pub fn synchronized_update(&self) -> Option<u64> {
+        self.stream_state.synchronized_update()
     }
 
     /// False after DECTCEM reset (`ESC [?25l`).

@@ -26,6 +26,7 @@ fn observable_state(terminal: &Terminal) -> Vec<String> {
             format!("offset: {}", terminal.scrollback_offset()),
             format!("title: {:?}", terminal.title()),
             format!("bells: {}", terminal.bell_count()),
+            format!("stream: {:?}", terminal.stream_state),
         ])
         .collect()
 }
@@ -301,6 +302,18 @@ fn piece() -> impl Strategy<Value = Vec<u8>> {
         b"\x1b7",
         b"\x1b8",
         b"\x1b[3b",
+        b"\x1b(0",
+        b"\x1b(B",
+        b"\x1b)0",
+        b"\x1b(",
+        b"\x0e",
+        b"\x0f",
+        b"lqqk_~",
+        b"\x1b[!p",
+        b"\x1b[?2026h",
+        b"\x1b[?2026l",
+        b"\x1b[?1004h",
+        b"\x1b[6 q",
         b"\x1b[5",
         b"\x1b[?25",
         b"\x1b]0;ti",

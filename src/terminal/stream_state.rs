@@ -1,0 +1,363 @@
+//! What tabsh follows in the remote byte stream beside vt100, which does not keep it: the
+//! character sets (text drawn in DEC special graphics is handed to vt100 as box drawing, see
+//! `charsets`), focus reporting (DECSET 1004) and synchronized output (DECSET 2026).
+//!
+//! The bytes are read once, before vt100 parses them, by a scanner that follows vte 0.15's
+//! states closely enough to tell text from sequences: only text is translated, and only
+//! complete sequences change a mode. The state carries over between reads, so a stream gives
+//! the same result however it is cut. Text is skipped at memchr speed while the set in use is
+//! ASCII, so an output flood pays one pass over its bytes for the three bytes that matter.
+//!
+//! Followed as xterm does: DECSC (`ESC 7`) saves the sets with the cursor and DECRC (`ESC 8`)
+//! restores them, one slot for each screen; DECSET 1049 saves them on the way to the
+//! alternate screen and restores them on the way back; RIS (`ESC c`) resets everything and
+//! DECSTR (`CSI ! p`) the sets.
+
+use std::borrow::Cow;
+
+use super::charsets::{Charset, Charsets, Slot};
+
+const ESC: u8 = 0x1b;
+const BEL: u8 = 0x07;
+const CAN: u8 = 0x18;
+const SUB: u8 = 0x1a;
+/// Shift out: G1 in use.
+const SO: u8 = 0x0e;
+/// Shift in: G0 in use.
+const SI: u8 = 0x0f;
+
+const MODE_ALTERNATE_SCREEN: u16 = 47;
+const MODE_FOCUS_REPORTING: u16 = 1004;
+const MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN: u16 = 1049;
+const MODE_SYNCHRONIZED_OUTPUT: u16 = 2026;
+
+/// Where the scanner is, after vte's states.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Scan {
+    #[default]
+    Ground,
+    Escape,
+    /// After `ESC (` or `ESC )`: the next final byte names a set.
+    Designating(Slot),
+    /// After other intermediates: the sequence does nothing followed here.
+    EscapeIntermediate,
+    Csi(Csi),
+    /// OSC: ends with BEL, or ESC (ST is `ESC \`); controls inside are ignored.
+    Osc,
+    /// DCS, SOS, PM and APC: end with ESC; controls inside are ignored.
+    String,
+}
+
+/// A CSI sequence read so far: what is needed of DECSET and DECRST, and DECSTR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Csi {
+    /// `?` came first.
+    private: bool,
+    /// `!` came as the intermediate.
+    bang: bool,
+    /// The parameter being read, or `None` once it holds more than digits.
+    param: Option<u16>,
+    /// Which followed modes the finished parameters named.
+    modes: ModeSet,
+    /// Malformed for vte (a parameter byte after an intermediate, a late private marker):
+    /// nothing is dispatched.
+    ignored: bool,
+    /// Parameter bytes or intermediates seen, so a `?` is no longer the first byte.
+    started: bool,
+    /// An intermediate byte seen: parameters can no longer follow.
+    intermediate: bool,
+}
+
+/// The followed modes named in one DECSET or DECRST.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ModeSet(u8);
+
+impl ModeSet {
+    fn bit(mode: u16) -> u8 {
+        match mode {
+            MODE_ALTERNATE_SCREEN => 1,
+            MODE_FOCUS_REPORTING => 2,
+            MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN => 4,
+            MODE_SYNCHRONIZED_OUTPUT => 8,
+            _ => 0,
+        }
+    }
+
+    fn add(&mut self, mode: u16) {
+        self.0 |= Self::bit(mode);
+    }
+
+    fn has(self, mode: u16) -> bool {
+        self.0 & Self::bit(mode) != 0
+    }
+}
+
+/// The state of one tab's stream beside vt100's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StreamState {
+    scan: Scan,
+    charsets: Charsets,
+    /// What DECSC saved, on the primary and the alternate screen.
+    saved: [Charsets; 2],
+    alternate_screen: bool,
+    focus_reporting: bool,
+    /// Counts the synchronized updates begun; `Some` while one is open.
+    synchronized_update: Option<u64>,
+    updates_begun: u64,
+}
+
+impl StreamState {
+    /// Whether the remote asked for focus-in and focus-out reports (DECSET 1004).
+    pub(crate) fn focus_reporting(&self) -> bool {
+        self.focus_reporting
+    }
+
+    /// The synchronized update in progress (DECSET 2026 until DECRST 2026), numbered so a new
+    /// one can be told from the one before.
+    pub(crate) fn synchronized_update(&self) -> Option<u64> {
+        self.synchronized_update
+    }
+
+    /// The bytes vt100 should see for `bytes`: the same, except for text drawn in a set other
+    /// than ASCII, which comes as the Unicode characters it shows. Borrowed unless something
+    /// was translated.
+    pub(crate) fn filter<'a>(&mut self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+        let mut translated: Option<Vec<u8>> = None;
+        // `bytes[copied..]` has not been written to `translated` yet.
+        let mut copied = 0;
+        let mut index = 0;
+        while index < bytes.len() {
+            if self.scan == Scan::Ground {
+                let charset = self.charsets.in_use();
+                if charset == Charset::Ascii {
+                    // Nothing to translate: jump to what can change the state.
+                    match memchr::memchr3(ESC, SO, SI, &bytes[index..]) {
+                        Some(offset) => index += offset,
+                        None => break,
+                    }
+                } else if let Some(shown) = charset.map(bytes[index]) {
+                    let translated = translated
+                        .get_or_insert_with(|| Vec::with_capacity(bytes.len() + bytes.len() / 2));
+                    translated.extend_from_slice(&bytes[copied..index]);
+                    translated.extend_from_slice(shown.as_bytes());
+                    index += 1;
+                    copied = index;
+                    continue;
+                }
+            }
+            self.step(bytes[index]);
+            index += 1;
+        }
+        match translated {
+            None => Cow::Borrowed(bytes),
+            Some(mut translated) => {
+                translated.extend_from_slice(&bytes[copied..]);
+                Cow::Owned(translated)
+            }
+        }
+    }
+
+    fn step(&mut self, byte: u8) {
+        // vte's transitions from anywhere.
+        match byte {
+            CAN | SUB => {
+                self.scan = Scan::Ground;
+                return;
+            }
+            ESC => {
+                self.scan = Scan::Escape;
+                return;
+            }
+            _ => {}
+        }
+        match self.scan {
+            Scan::Ground
+            | Scan::Escape
+            | Scan::Designating(_)
+            | Scan::EscapeIntermediate
+            | Scan::Csi(_)
+                if byte < 0x20 =>
+            {
+                self.execute(byte)
+            }
+            Scan::Ground => {}
+            Scan::Escape => self.scan = self.after_escape(byte),
+            Scan::Designating(slot) => {
+                if (0x30..=0x7e).contains(&byte) {
+                    if let Some(charset) = Charset::designated_by(byte) {
+                        self.charsets.designate(slot, charset);
+                    }
+                    self.scan = Scan::Ground;
+                } else if (0x20..=0x2f).contains(&byte) {
+                    self.scan = Scan::EscapeIntermediate;
+                }
+            }
+            Scan::EscapeIntermediate => {
+                if (0x30..=0x7e).contains(&byte) {
+                    self.scan = Scan::Ground;
+                }
+            }
+            Scan::Csi(mut csi) => {
+                if (0x40..=0x7e).contains(&byte) {
+                    self.scan = Scan::Ground;
+                    if !csi.ignored {
+                        csi.finish_param();
+                        self.dispatch_csi(csi, byte);
+                    }
+                } else {
+                    csi.take(byte);
+                    self.scan = Scan::Csi(csi);
+                }
+            }
+            Scan::Osc => {
+                if byte == BEL {
+                    self.scan = Scan::Ground;
+                }
+            }
+            Scan::String => {}
+        }
+    }
+
+    /// A C0 control, carried out between sequences and inside ESC and CSI ones.
+    fn execute(&mut self, byte: u8) {
+        match byte {
+            SO => self.charsets.shift_out(),
+            SI => self.charsets.shift_in(),
+            _ => {}
+        }
+    }
+
+    fn after_escape(&mut self, byte: u8) -> Scan {
+        match byte {
+            b'[' => Scan::Csi(Csi::default()),
+            b']' => Scan::Osc,
+            b'P' | b'X' | b'^' | b'_' => Scan::String,
+            0x20..=0x2f => {
+                Slot::of_intermediate(byte).map_or(Scan::EscapeIntermediate, Scan::Designating)
+            }
+            b'7' => {
+                self.saved[usize::from(self.alternate_screen)] = self.charsets;
+                Scan::Ground
+            }
+            b'8' => {
+                self.charsets = self.saved[usize::from(self.alternate_screen)];
+                Scan::Ground
+            }
+            b'c' => {
+                *self = Self {
+                    updates_begun: self.updates_begun,
+                    ..Self::default()
+                };
+                Scan::Ground
+            }
+            0x30..=0x7e => Scan::Ground,
+            _ => Scan::Escape,
+        }
+    }
+
+    fn dispatch_csi(&mut self, csi: Csi, final_byte: u8) {
+        if csi.bang && !csi.private && final_byte == b'p' {
+            self.charsets = Charsets::default();
+            return;
+        }
+        if !csi.private || csi.bang {
+            return;
+        }
+        let set = match final_byte {
+            b'h' => true,
+            b'l' => false,
+            _ => return,
+        };
+        // In the order vt100 carries them out when one sequence names several.
+        if csi.modes.has(MODE_ALTERNATE_SCREEN) {
+            self.alternate_screen = set;
+        }
+        if csi.modes.has(MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN) {
+            if set {
+                self.saved[usize::from(self.alternate_screen)] = self.charsets;
+                self.alternate_screen = true;
+            } else {
+                self.alternate_screen = false;
+                self.charsets = self.saved[0];
+            }
+        }
+        if csi.modes.has(MODE_FOCUS_REPORTING) {
+            self.focus_reporting = set;
+        }
+        if csi.modes.has(MODE_SYNCHRONIZED_OUTPUT) {
+            match (set, self.synchronized_update) {
+                (true, None) => {
+                    self.updates_begun += 1;
+                    self.synchronized_update = Some(self.updates_begun);
+                }
+                (false, _) => self.synchronized_update = None,
+                (true, Some(_)) => {}
+            }
+        }
+    }
+}
+
+impl Csi {
+    /// A parameter, intermediate or private-marker byte.
+    fn take(&mut self, byte: u8) {
+        if self.intermediate && (0x30..=0x3f).contains(&byte) {
+            self.ignored = true;
+            return;
+        }
+        match byte {
+            b'0'..=b'9' => {
+                self.param = self.param.map(|param| {
+                    param
+                        .saturating_mul(10)
+                        .saturating_add(u16::from(byte - b'0'))
+                });
+                self.started = true;
+            }
+            b';' => {
+                self.finish_param();
+                self.started = true;
+            }
+            // A sub-parameter: vt100 matches DECSET parameters whole, so this one names none.
+            b':' => {
+                self.param = None;
+                self.started = true;
+            }
+            b'<'..=b'?' if !self.started => {
+                self.private = byte == b'?';
+                self.started = true;
+            }
+            b'<'..=b'?' => self.ignored = true,
+            0x20..=0x2f => {
+                self.bang |= byte == b'!';
+                self.started = true;
+                self.intermediate = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn finish_param(&mut self) {
+        if let Some(param) = self.param {
+            self.modes.add(param);
+        }
+        self.param = Some(0);
+    }
+}
+
+impl Default for Csi {
+    fn default() -> Self {
+        Self {
+            private: false,
+            bang: false,
+            param: Some(0),
+            modes: ModeSet::default(),
+            ignored: false,
+            started: false,
+            intermediate: false,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "stream_state_tests.rs"]
+mod tests;
