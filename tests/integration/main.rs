@@ -29,5 +29,6 @@ mod support;
 mod testbed_smoke;
 mod tui;
 mod tui_background;
+mod tui_fidelity;
 mod tui_find;
 mod tui_ssh_config;
