@@ -21,12 +21,14 @@ mod lines;
 mod osc_limit;
 mod parser_hooks;
 mod plain_lines;
+mod replies;
 mod row_capture;
 mod row_changes;
 mod scrollback;
 mod selection;
 mod sequence_state;
 mod sgr;
+mod stand_ins;
 mod stream_state;
 mod utf8_tail;
 mod view;
@@ -166,7 +168,8 @@ impl Terminal {
         // An endless OSC would grow vte's buffer without bound; its excess never gets there.
         let bytes = self.osc_limit.filter(bytes);
         // Text in the line-drawing set reaches vt100 as box drawing.
-        let bytes = self.stream_state.filter(&bytes);
+        let size = self.size();
+        let bytes = self.stream_state.filter(&bytes, size);
         let mut utf8_tail = std::mem::take(&mut self.utf8_tail);
         utf8_tail.pass(&bytes, |whole_characters| self.feed_whole(whole_characters));
         self.utf8_tail = utf8_tail;
@@ -280,6 +283,12 @@ impl Terminal {
             mode: self.screen().mouse_protocol_mode(),
             encoding: self.screen().mouse_protocol_encoding(),
         }
+    }
+
+    /// Answers to the questions the remote asked (device attributes, status, cursor position)
+    /// since the last call, to send back on its channel.
+    pub fn take_replies(&mut self) -> Option<Vec<u8>> {
+        self.hooks_mut().replies.take()
     }
 
     /// The cursor shape the remote asked for with DECSCUSR (`ESC [ n SP q`).

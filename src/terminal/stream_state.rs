@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 
 use super::charsets::{Charset, Charsets, Slot};
+use super::stand_ins::{INSERT_ONE_BLANK, StandIn, starts_character};
 
 const ESC: u8 = 0x1b;
 const BEL: u8 = 0x07;
@@ -26,6 +27,11 @@ const SO: u8 = 0x0e;
 /// Shift in: G0 in use.
 const SI: u8 = 0x0f;
 
+/// IRM, without `?`.
+const MODE_INSERT: u16 = 4;
+/// DECCOLM: 80 or 132 columns. Neither is possible here, but the screen is cleared as xterm
+/// does.
+const MODE_COLUMNS: u16 = 3;
 const MODE_ALTERNATE_SCREEN: u16 = 47;
 const MODE_FOCUS_REPORTING: u16 = 1004;
 const MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN: u16 = 1049;
@@ -39,6 +45,8 @@ enum Scan {
     Escape,
     /// After `ESC (` or `ESC )`: the next final byte names a set.
     Designating(Slot),
+    /// After `ESC #`: `8` is DECALN.
+    Hash,
     /// After other intermediates: the sequence does nothing followed here.
     EscapeIntermediate,
     Csi(Csi),
@@ -79,6 +87,8 @@ impl ModeSet {
             MODE_FOCUS_REPORTING => 2,
             MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN => 4,
             MODE_SYNCHRONIZED_OUTPUT => 8,
+            MODE_INSERT => 16,
+            MODE_COLUMNS => 32,
             _ => 0,
         }
     }
@@ -100,6 +110,8 @@ pub(crate) struct StreamState {
     /// What DECSC saved, on the primary and the alternate screen.
     saved: [Charsets; 2],
     alternate_screen: bool,
+    /// IRM: characters are inserted, not written over.
+    insert_mode: bool,
     focus_reporting: bool,
     /// Counts the synchronized updates begun; `Some` while one is open.
     synchronized_update: Option<u64>,
@@ -118,34 +130,51 @@ impl StreamState {
         self.synchronized_update
     }
 
-    /// The bytes vt100 should see for `bytes`: the same, except for text drawn in a set other
-    /// than ASCII, which comes as the Unicode characters it shows. Borrowed unless something
-    /// was translated.
-    pub(crate) fn filter<'a>(&mut self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+    /// The bytes vt100 should see for `bytes`, on a screen of `size` (rows, columns): the
+    /// same, except for text drawn in a set other than ASCII, which comes as the Unicode
+    /// characters it shows, and for what vt100 does not carry out (see `stand_ins`), which is
+    /// followed by what does the same. Borrowed unless something had to change.
+    pub(crate) fn filter<'a>(&mut self, bytes: &'a [u8], size: (u16, u16)) -> Cow<'a, [u8]> {
         let mut translated: Option<Vec<u8>> = None;
+        let new_output = || Vec::with_capacity(bytes.len() + bytes.len() / 2);
         // `bytes[copied..]` has not been written to `translated` yet.
         let mut copied = 0;
         let mut index = 0;
         while index < bytes.len() {
             if self.scan == Scan::Ground {
                 let charset = self.charsets.in_use();
-                if charset == Charset::Ascii {
+                if charset == Charset::Ascii && !self.insert_mode {
                     // Nothing to translate: jump to what can change the state.
                     match memchr::memchr3(ESC, SO, SI, &bytes[index..]) {
                         Some(offset) => index += offset,
                         None => break,
                     }
-                } else if let Some(shown) = charset.map(bytes[index]) {
-                    let translated = translated
-                        .get_or_insert_with(|| Vec::with_capacity(bytes.len() + bytes.len() / 2));
-                    translated.extend_from_slice(&bytes[copied..index]);
-                    translated.extend_from_slice(shown.as_bytes());
-                    index += 1;
-                    copied = index;
-                    continue;
+                } else {
+                    let byte = bytes[index];
+                    let shown = charset.map(byte);
+                    let insert = self.insert_mode && starts_character(byte);
+                    if shown.is_some() || insert {
+                        let translated = translated.get_or_insert_with(new_output);
+                        translated.extend_from_slice(&bytes[copied..index]);
+                        if insert {
+                            translated.extend_from_slice(INSERT_ONE_BLANK);
+                        }
+                        match shown {
+                            Some(shown) => translated.extend_from_slice(shown.as_bytes()),
+                            None => translated.push(byte),
+                        }
+                        index += 1;
+                        copied = index;
+                        continue;
+                    }
                 }
             }
-            self.step(bytes[index]);
+            if let Some(stand_in) = self.step(bytes[index]) {
+                let translated = translated.get_or_insert_with(new_output);
+                translated.extend_from_slice(&bytes[copied..=index]);
+                stand_in.write(translated, size);
+                copied = index + 1;
+            }
             index += 1;
         }
         match translated {
@@ -157,16 +186,17 @@ impl StreamState {
         }
     }
 
-    fn step(&mut self, byte: u8) {
+    /// Follows `byte`; returns what must follow it for vt100, if anything.
+    fn step(&mut self, byte: u8) -> Option<StandIn> {
         // vte's transitions from anywhere.
         match byte {
             CAN | SUB => {
                 self.scan = Scan::Ground;
-                return;
+                return None;
             }
             ESC => {
                 self.scan = Scan::Escape;
-                return;
+                return None;
             }
             _ => {}
         }
@@ -174,6 +204,7 @@ impl StreamState {
             Scan::Ground
             | Scan::Escape
             | Scan::Designating(_)
+            | Scan::Hash
             | Scan::EscapeIntermediate
             | Scan::Csi(_)
                 if byte < 0x20 =>
@@ -181,7 +212,15 @@ impl StreamState {
                 self.execute(byte)
             }
             Scan::Ground => {}
-            Scan::Escape => self.scan = self.after_escape(byte),
+            Scan::Escape => return self.after_escape(byte),
+            Scan::Hash => {
+                if (0x30..=0x7e).contains(&byte) {
+                    self.scan = Scan::Ground;
+                    return (byte == b'8').then_some(StandIn::ScreenAlignment);
+                } else if (0x20..=0x2f).contains(&byte) {
+                    self.scan = Scan::EscapeIntermediate;
+                }
+            }
             Scan::Designating(slot) => {
                 if (0x30..=0x7e).contains(&byte) {
                     if let Some(charset) = Charset::designated_by(byte) {
@@ -202,7 +241,7 @@ impl StreamState {
                     self.scan = Scan::Ground;
                     if !csi.ignored {
                         csi.finish_param();
-                        self.dispatch_csi(csi, byte);
+                        return self.dispatch_csi(csi, byte);
                     }
                 } else {
                     csi.take(byte);
@@ -216,6 +255,7 @@ impl StreamState {
             }
             Scan::String => {}
         }
+        None
     }
 
     /// A C0 control, carried out between sequences and inside ESC and CSI ones.
@@ -227,47 +267,62 @@ impl StreamState {
         }
     }
 
-    fn after_escape(&mut self, byte: u8) -> Scan {
-        match byte {
-            b'[' => Scan::Csi(Csi::default()),
-            b']' => Scan::Osc,
-            b'P' | b'X' | b'^' | b'_' => Scan::String,
-            0x20..=0x2f => {
-                Slot::of_intermediate(byte).map_or(Scan::EscapeIntermediate, Scan::Designating)
-            }
+    /// The byte after ESC; returns what must follow the sequence for vt100, if anything.
+    fn after_escape(&mut self, byte: u8) -> Option<StandIn> {
+        let (scan, stand_in) = match byte {
+            b'[' => (Scan::Csi(Csi::default()), None),
+            b']' => (Scan::Osc, None),
+            b'P' | b'X' | b'^' | b'_' => (Scan::String, None),
+            b'#' => (Scan::Hash, None),
+            0x20..=0x2f => (
+                Slot::of_intermediate(byte).map_or(Scan::EscapeIntermediate, Scan::Designating),
+                None,
+            ),
             b'7' => {
                 self.saved[usize::from(self.alternate_screen)] = self.charsets;
-                Scan::Ground
+                (Scan::Ground, None)
             }
             b'8' => {
                 self.charsets = self.saved[usize::from(self.alternate_screen)];
-                Scan::Ground
+                (Scan::Ground, None)
             }
             b'c' => {
                 *self = Self {
                     updates_begun: self.updates_begun,
                     ..Self::default()
                 };
-                Scan::Ground
+                (Scan::Ground, None)
             }
-            0x30..=0x7e => Scan::Ground,
-            _ => Scan::Escape,
-        }
+            b'D' => (Scan::Ground, Some(StandIn::Index)),
+            b'E' => (Scan::Ground, Some(StandIn::NextLine)),
+            0x30..=0x7e => (Scan::Ground, None),
+            _ => (Scan::Escape, None),
+        };
+        self.scan = scan;
+        stand_in
     }
 
-    fn dispatch_csi(&mut self, csi: Csi, final_byte: u8) {
+    /// Carries out a CSI sequence; returns what must follow it for vt100, if anything.
+    fn dispatch_csi(&mut self, csi: Csi, final_byte: u8) -> Option<StandIn> {
         if csi.bang && !csi.private && final_byte == b'p' {
             self.charsets = Charsets::default();
-            return;
-        }
-        if !csi.private || csi.bang {
-            return;
+            self.insert_mode = false;
+            return None;
         }
         let set = match final_byte {
             b'h' => true,
             b'l' => false,
-            _ => return,
+            _ => return None,
         };
+        if csi.bang {
+            return None;
+        }
+        if !csi.private {
+            if csi.modes.has(MODE_INSERT) {
+                self.insert_mode = set;
+            }
+            return None;
+        }
         // In the order vt100 carries them out when one sequence names several.
         if csi.modes.has(MODE_ALTERNATE_SCREEN) {
             self.alternate_screen = set;
@@ -294,6 +349,9 @@ impl StreamState {
                 (true, Some(_)) => {}
             }
         }
+        csi.modes
+            .has(MODE_COLUMNS)
+            .then_some(StandIn::ClearForColumnMode)
     }
 }
 

@@ -2,7 +2,7 @@ use super::StreamState;
 use crate::terminal::Terminal;
 
 fn filtered(state: &mut StreamState, bytes: &[u8]) -> String {
-    String::from_utf8(state.filter(bytes).into_owned()).unwrap()
+    String::from_utf8(state.filter(bytes, (24, 80)).into_owned()).unwrap()
 }
 
 fn terminal_with(bytes: &[u8]) -> Terminal {
@@ -135,5 +135,8 @@ fn cursor_shapes_follow_decscusr_and_reset() {
 fn a_flood_of_plain_text_is_passed_on_uncopied() {
     let mut state = StreamState::default();
     let text = b"1\r\n2\r\n\x1b[31mred\x1b[m\r\n".repeat(1000);
-    assert!(matches!(state.filter(&text), std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(
+        state.filter(&text, (24, 80)),
+        std::borrow::Cow::Borrowed(_)
+    ));
 }
