@@ -6,8 +6,10 @@
 //! that decide how keys, pastes and the mouse are encoded (see [`crate::input`]).
 
 mod basic_sgr;
+mod cell_marks;
 mod cell_style;
 mod charsets;
+mod csi_params;
 mod drawn_rows;
 mod erase_scrollback;
 mod events;
@@ -367,7 +369,7 @@ impl Terminal {
     /// trailing blanks dropped; wrapped lines are joined without a newline.
     pub fn contents(&self) -> String {
         if !self.is_scrolled() {
-            return self.screen().contents();
+            return cell_marks::strip(&self.screen().contents()).into_owned();
         }
         let (rows, cols) = self.size();
         let screen_rows: Vec<String> = self.screen().rows(0, cols).collect();
@@ -395,18 +397,19 @@ impl Terminal {
             previous_wrapped = wrapped;
         }
         contents.truncate(contents.trim_end_matches('\n').len());
-        contents
+        cell_marks::strip(&contents).into_owned()
     }
 
     /// The text of one displayed row, or `None` past the last row.
     pub fn row_text(&self, row: u16) -> Option<String> {
         let (_, cols) = self.size();
-        match self.displayed_row(row)? {
-            DisplayedRow::History(line) => Some(line.text_within(cols).to_owned()),
+        let text = match self.displayed_row(row)? {
+            DisplayedRow::History(line) => line.text_within(cols).to_owned(),
             DisplayedRow::Screen(screen_row) => {
-                self.screen().rows(0, cols).nth(usize::from(screen_row))
+                self.screen().rows(0, cols).nth(usize::from(screen_row))?
             }
-        }
+        };
+        Some(cell_marks::strip(&text).into_owned())
     }
 
     /// What row `row` of the display shows, or `None` past the last row.

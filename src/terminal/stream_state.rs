@@ -15,7 +15,12 @@
 
 use std::borrow::Cow;
 
+use super::cell_marks::STRUCK_UTF8;
 use super::charsets::{Charset, Charsets, Slot};
+use super::csi_params::{
+    Csi, MODE_ALTERNATE_SCREEN, MODE_COLUMNS, MODE_FOCUS_REPORTING, MODE_INSERT,
+    MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN, MODE_SYNCHRONIZED_OUTPUT,
+};
 use super::stand_ins::{INSERT_ONE_BLANK, StandIn, starts_character};
 
 const ESC: u8 = 0x1b;
@@ -26,16 +31,6 @@ const SUB: u8 = 0x1a;
 const SO: u8 = 0x0e;
 /// Shift in: G0 in use.
 const SI: u8 = 0x0f;
-
-/// IRM, without `?`.
-const MODE_INSERT: u16 = 4;
-/// DECCOLM: 80 or 132 columns. Neither is possible here, but the screen is cleared as xterm
-/// does.
-const MODE_COLUMNS: u16 = 3;
-const MODE_ALTERNATE_SCREEN: u16 = 47;
-const MODE_FOCUS_REPORTING: u16 = 1004;
-const MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN: u16 = 1049;
-const MODE_SYNCHRONIZED_OUTPUT: u16 = 2026;
 
 /// Where the scanner is, after vte's states.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -56,59 +51,18 @@ enum Scan {
     String,
 }
 
-/// A CSI sequence read so far: what is needed of DECSET and DECRST, and DECSTR.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Csi {
-    /// `?` came first.
-    private: bool,
-    /// `!` came as the intermediate.
-    bang: bool,
-    /// The parameter being read, or `None` once it holds more than digits.
-    param: Option<u16>,
-    /// Which followed modes the finished parameters named.
-    modes: ModeSet,
-    /// Malformed for vte (a parameter byte after an intermediate, a late private marker):
-    /// nothing is dispatched.
-    ignored: bool,
-    /// Parameter bytes or intermediates seen, so a `?` is no longer the first byte.
-    started: bool,
-    /// An intermediate byte seen: parameters can no longer follow.
-    intermediate: bool,
-}
-
-/// The followed modes named in one DECSET or DECRST.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct ModeSet(u8);
-
-impl ModeSet {
-    fn bit(mode: u16) -> u8 {
-        match mode {
-            MODE_ALTERNATE_SCREEN => 1,
-            MODE_FOCUS_REPORTING => 2,
-            MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN => 4,
-            MODE_SYNCHRONIZED_OUTPUT => 8,
-            MODE_INSERT => 16,
-            MODE_COLUMNS => 32,
-            _ => 0,
-        }
-    }
-
-    fn add(&mut self, mode: u16) {
-        self.0 |= Self::bit(mode);
-    }
-
-    fn has(self, mode: u16) -> bool {
-        self.0 & Self::bit(mode) != 0
-    }
-}
-
 /// The state of one tab's stream beside vt100's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StreamState {
     scan: Scan,
     charsets: Charsets,
-    /// What DECSC saved, on the primary and the alternate screen.
-    saved: [Charsets; 2],
+    /// What DECSC saved, on the primary and the alternate screen: the sets, and whether text
+    /// was struck through (part of the pen it saves).
+    saved: [(Charsets, bool); 2],
+    /// SGR 9: characters drawn now get the strikethrough mark (see `cell_marks`).
+    struck: bool,
+    /// Bytes still to come of the UTF-8 character being drawn, whose mark follows them.
+    utf8_left: u8,
     alternate_screen: bool,
     /// IRM: characters are inserted, not written over.
     insert_mode: bool,
@@ -143,7 +97,7 @@ impl StreamState {
         while index < bytes.len() {
             if self.scan == Scan::Ground {
                 let charset = self.charsets.in_use();
-                if charset == Charset::Ascii && !self.insert_mode {
+                if charset == Charset::Ascii && !self.insert_mode && !self.struck {
                     // Nothing to translate: jump to what can change the state.
                     match memchr::memchr3(ESC, SO, SI, &bytes[index..]) {
                         Some(offset) => index += offset,
@@ -153,7 +107,8 @@ impl StreamState {
                     let byte = bytes[index];
                     let shown = charset.map(byte);
                     let insert = self.insert_mode && starts_character(byte);
-                    if shown.is_some() || insert {
+                    let mark = self.struck && self.ends_character(byte);
+                    if shown.is_some() || insert || mark {
                         let translated = translated.get_or_insert_with(new_output);
                         translated.extend_from_slice(&bytes[copied..index]);
                         if insert {
@@ -162,6 +117,9 @@ impl StreamState {
                         match shown {
                             Some(shown) => translated.extend_from_slice(shown.as_bytes()),
                             None => translated.push(byte),
+                        }
+                        if mark {
+                            translated.extend_from_slice(STRUCK_UTF8);
                         }
                         index += 1;
                         copied = index;
@@ -184,6 +142,20 @@ impl StreamState {
                 Cow::Owned(translated)
             }
         }
+    }
+
+    /// Whether `byte`, between sequences, ends a character that vt100 draws.
+    fn ends_character(&mut self, byte: u8) -> bool {
+        let (left, ends) = match byte {
+            0x20..=0x7e => (0, true),
+            0x80..=0xbf if self.utf8_left > 0 => (self.utf8_left - 1, self.utf8_left == 1),
+            0xc0..=0xdf => (1, false),
+            0xe0..=0xef => (2, false),
+            0xf0..=0xf7 => (3, false),
+            _ => (0, false),
+        };
+        self.utf8_left = left;
+        ends
     }
 
     /// Follows `byte`; returns what must follow it for vt100, if anything.
@@ -279,11 +251,11 @@ impl StreamState {
                 None,
             ),
             b'7' => {
-                self.saved[usize::from(self.alternate_screen)] = self.charsets;
+                self.saved[usize::from(self.alternate_screen)] = (self.charsets, self.struck);
                 (Scan::Ground, None)
             }
             b'8' => {
-                self.charsets = self.saved[usize::from(self.alternate_screen)];
+                (self.charsets, self.struck) = self.saved[usize::from(self.alternate_screen)];
                 (Scan::Ground, None)
             }
             b'c' => {
@@ -307,6 +279,13 @@ impl StreamState {
         if csi.bang && !csi.private && final_byte == b'p' {
             self.charsets = Charsets::default();
             self.insert_mode = false;
+            self.struck = false;
+            return None;
+        }
+        if final_byte == b'm' && !csi.private && !csi.other_marker && !csi.intermediate {
+            if let Some(struck) = csi.strike {
+                self.struck = struck;
+            }
             return None;
         }
         let set = match final_byte {
@@ -329,11 +308,11 @@ impl StreamState {
         }
         if csi.modes.has(MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN) {
             if set {
-                self.saved[usize::from(self.alternate_screen)] = self.charsets;
+                self.saved[usize::from(self.alternate_screen)] = (self.charsets, self.struck);
                 self.alternate_screen = true;
             } else {
                 self.alternate_screen = false;
-                self.charsets = self.saved[0];
+                (self.charsets, self.struck) = self.saved[0];
             }
         }
         if csi.modes.has(MODE_FOCUS_REPORTING) {
@@ -352,67 +331,6 @@ impl StreamState {
         csi.modes
             .has(MODE_COLUMNS)
             .then_some(StandIn::ClearForColumnMode)
-    }
-}
-
-impl Csi {
-    /// A parameter, intermediate or private-marker byte.
-    fn take(&mut self, byte: u8) {
-        if self.intermediate && (0x30..=0x3f).contains(&byte) {
-            self.ignored = true;
-            return;
-        }
-        match byte {
-            b'0'..=b'9' => {
-                self.param = self.param.map(|param| {
-                    param
-                        .saturating_mul(10)
-                        .saturating_add(u16::from(byte - b'0'))
-                });
-                self.started = true;
-            }
-            b';' => {
-                self.finish_param();
-                self.started = true;
-            }
-            // A sub-parameter: vt100 matches DECSET parameters whole, so this one names none.
-            b':' => {
-                self.param = None;
-                self.started = true;
-            }
-            b'<'..=b'?' if !self.started => {
-                self.private = byte == b'?';
-                self.started = true;
-            }
-            b'<'..=b'?' => self.ignored = true,
-            0x20..=0x2f => {
-                self.bang |= byte == b'!';
-                self.started = true;
-                self.intermediate = true;
-            }
-            _ => {}
-        }
-    }
-
-    fn finish_param(&mut self) {
-        if let Some(param) = self.param {
-            self.modes.add(param);
-        }
-        self.param = Some(0);
-    }
-}
-
-impl Default for Csi {
-    fn default() -> Self {
-        Self {
-            private: false,
-            bang: false,
-            param: Some(0),
-            modes: ModeSet::default(),
-            ignored: false,
-            started: false,
-            intermediate: false,
-        }
     }
 }
 

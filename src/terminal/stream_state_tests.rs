@@ -140,3 +140,66 @@ fn a_flood_of_plain_text_is_passed_on_uncopied() {
         std::borrow::Cow::Borrowed(_)
     ));
 }
+
+#[test]
+fn struck_text_is_marked_cell_by_cell_until_sgr_29_or_0() {
+    use crate::terminal::cell_marks::STRUCK;
+    let mut state = StreamState::default();
+    let marked = filtered(
+        &mut state,
+        "a\x1b[9mbé漢\x1b[29mc\x1b[9;1md\x1b[md".as_bytes(),
+    );
+    assert_eq!(
+        marked,
+        format!("a\x1b[9mb{STRUCK}é{STRUCK}漢{STRUCK}\x1b[29mc\x1b[9;1md{STRUCK}\x1b[md")
+    );
+    // Colour numbers are not attributes; other markers are not SGR.
+    for not_struck in [
+        &b"\x1b[38;5;9mx"[..],
+        b"\x1b[48;2;9;9;9mx",
+        b"\x1b[>9mx",
+        b"\x1b[?9mx",
+    ] {
+        assert_eq!(
+            filtered(&mut StreamState::default(), not_struck).as_bytes(),
+            not_struck
+        );
+    }
+    // A character cut between reads gets its mark once it is whole.
+    let mut state = StreamState::default();
+    assert_eq!(
+        state.filter(b"\x1b[9m\xc3", (24, 80)).as_ref(),
+        b"\x1b[9m\xc3"
+    );
+    assert_eq!(
+        state.filter(b"\xa9", (24, 80)).as_ref(),
+        format!("\u{a9}{STRUCK}").as_bytes().get(1..).unwrap()
+    );
+}
+
+#[test]
+fn struck_text_is_drawn_crossed_out_on_screen_and_in_history_and_read_without_marks() {
+    use ratatui::{buffer::Buffer, layout::Rect, style::Modifier, widgets::Widget};
+    let mut terminal = Terminal::new(2, 10, 100);
+    terminal.feed(b"ok \x1b[9mgone\x1b[m ok");
+    assert_eq!(terminal.contents(), "ok gone ok");
+    let drawn = |terminal: &Terminal| {
+        let area = Rect::new(0, 0, 10, 2);
+        let mut buffer = Buffer::empty(area);
+        crate::terminal::TerminalView::new(terminal).render(area, &mut buffer);
+        buffer
+    };
+    let crossed = |buffer: &Buffer, x: u16| buffer[(x, 0)].modifier.contains(Modifier::CROSSED_OUT);
+    let screen = drawn(&terminal);
+    assert_eq!(screen[(3, 0)].symbol(), "g");
+    assert!((3..7).all(|x| crossed(&screen, x)), "{screen:?}");
+    assert!(!crossed(&screen, 0) && !crossed(&screen, 8));
+    // Into the history, and still struck there.
+    terminal.feed(b"\r\nnext\r\nlast");
+    terminal.scroll_up(1);
+    assert_eq!(terminal.row_text(0).as_deref(), Some("ok gone ok"));
+    let history = drawn(&terminal);
+    assert_eq!(history[(3, 0)].symbol(), "g");
+    assert!((3..7).all(|x| crossed(&history, x)), "{history:?}");
+    assert!(!crossed(&history, 0));
+}

@@ -165,3 +165,32 @@ fn a_synchronized_update_is_drawn_when_it_ends_or_after_the_timeout_if_it_never_
     tmux.wait_for("\nstill-drawn", WAIT);
     quit(&tmux);
 }
+
+#[test]
+fn struck_text_reaches_the_host_terminal_struck_and_stays_so_in_the_scrollback() {
+    let config = tempfile::tempdir().unwrap();
+    let tmux = tabsh_in_tmux(config.path(), None);
+    run(&tmux, r"printf 'plain \033[9mstruck-out\033[29m plain\n'");
+    tmux.wait_for("plain struck-out plain", WAIT);
+    let struck = |capture: &[u8]| {
+        let text = String::from_utf8_lossy(capture).into_owned();
+        // The SGR sequence tmux writes just before the word (its last occurrence: the command
+        // line above has it too) has 9 among its parameters.
+        let before = &text[..text.rfind("struck-out").unwrap()];
+        let sgr = &before[before.rfind("\x1b[").unwrap() + 2..];
+        let params = sgr.trim_end_matches('m');
+        (params.split(';').any(|param| param == "9"), text)
+    };
+    let (shown_struck, text) = struck(&tmux.capture_with_attributes());
+    assert!(shown_struck, "{text:?}");
+
+    run(&tmux, "seq 1 60");
+    tmux.wait_for("\n60\n", WAIT);
+    tmux.press(&[PREFIX, "["]);
+    tmux.press(&["Home"]);
+    tmux.wait_for("plain struck-out plain", WAIT);
+    let (shown_struck, text) = struck(&tmux.capture_with_attributes());
+    assert!(shown_struck, "in the scrollback: {text:?}");
+    tmux.press(&["Escape"]);
+    quit(&tmux);
+}
