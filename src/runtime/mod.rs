@@ -170,6 +170,10 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             batch = input.next() => {
                 // Keys are encoded by the active terminal's modes, which its output may change.
                 effects.extend(hand_over_active(&mut model, &mut pending_output));
+                if holding {
+                    // That output may have ended the update the frame waits for.
+                    next_frame = Instant::now();
+                }
                 for msg in batch?.into_iter().filter_map(input_msg) {
                     let was_scrolled =
                         model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
