@@ -95,6 +95,14 @@ impl StreamState {
         let mut copied = 0;
         let mut index = 0;
         while index < bytes.len() {
+            if self.scan == Scan::Csi(Csi::default())
+                && let Some(length) = self.passed_over(&bytes[index..])
+            {
+                // A whole CSI sequence that changes nothing followed here (a colour).
+                index += length;
+                self.scan = Scan::Ground;
+                continue;
+            }
             if self.scan == Scan::Ground {
                 let charset = self.charsets.in_use();
                 if charset == Charset::Ascii && !self.insert_mode && !self.struck {
@@ -102,6 +110,14 @@ impl StreamState {
                     match memchr::memchr3(ESC, SO, SI, &bytes[index..]) {
                         Some(offset) => index += offset,
                         None => break,
+                    }
+                    // A colour change whole in this read is passed over at once.
+                    if bytes[index] == ESC
+                        && bytes.get(index + 1) == Some(&b'[')
+                        && let Some(length) = self.passed_over(&bytes[index + 2..])
+                    {
+                        index += 2 + length;
+                        continue;
                     }
                 } else {
                     let byte = bytes[index];
@@ -142,6 +158,22 @@ impl StreamState {
                 Cow::Owned(translated)
             }
         }
+    }
+
+    /// The length of the CSI sequence `rest` starts with (after `ESC [`), when it is whole
+    /// and changes nothing followed here, so it need not be read byte by byte: an output
+    /// flood's colour changes. Only DECSET/DECRST, DECSTR and SGR touching strikethrough
+    /// matter; anything unusual inside (a control, an ESC) is left to the byte-by-byte path.
+    fn passed_over(&self, rest: &[u8]) -> Option<usize> {
+        let end = rest.iter().position(|byte| !(0x20..0x40).contains(byte))?;
+        let matters = match rest[end] {
+            b'h' | b'l' | b'p' => true,
+            // Strikethrough is 9 or 29, and ends with 0 as well.
+            b'm' => self.struck || rest[..end].contains(&b'9'),
+            0x40..=0x7e => false,
+            _ => true,
+        };
+        (!matters).then_some(end + 1)
     }
 
     /// Whether `byte`, between sequences, ends a character that vt100 draws.
