@@ -59,11 +59,15 @@ fn line_drawing_shows_as_boxes_in_the_tab_and_its_scrollback() {
         &tmux,
         "LANG=C LC_ALL=C dialog --msgbox boxed-in 7 30; clear",
     );
-    let screen = tmux.wait_for("boxed-in", WAIT);
-    assert!(
-        screen.contains('┌') && screen.contains('┘') && screen.contains('│'),
-        "{screen}"
-    );
+    // The word inside the box's sides: the command line has the word before dialog runs.
+    let mut screen = String::new();
+    let boxed = wait_until(WAIT, Duration::from_millis(50), || {
+        screen = tmux.screen();
+        screen
+            .lines()
+            .any(|line| line.contains("boxed-in") && line.matches('│').count() >= 2)
+    });
+    assert!(boxed, "{screen}");
     assert!(!screen.contains("lqqq"), "{screen}");
     tmux.press(&["Enter"]);
     tmux.wait_until_gone("boxed-in", WAIT);
@@ -75,6 +79,8 @@ fn line_drawing_shows_as_boxes_in_the_tab_and_its_scrollback() {
     tmux.press(&["Home"]);
     tmux.wait_for("├──┤", WAIT);
     tmux.press(&["Escape"]);
+    // Back on the live screen before the next key (an ESC read with it would make it Alt-).
+    tmux.wait_until_gone("├──┤", WAIT);
     quit(&tmux);
 }
 
@@ -140,7 +146,8 @@ fn a_program_that_asked_hears_focus_leave_and_come_back_on_tab_switches() {
         &tmux,
         r"stty -icanon -echo; printf '\033[?1004h'; echo reporting; cat -v",
     );
-    tmux.wait_for("reporting", WAIT);
+    // On a line of its own: the command line has the word too, before it has run.
+    tmux.wait_for("\nreporting", WAIT);
     tmux.press(&[PREFIX, "c"]);
     tmux.wait_for("2 sessions", WAIT);
     tmux.press(&[PREFIX, "1"]);
@@ -192,5 +199,6 @@ fn struck_text_reaches_the_host_terminal_struck_and_stays_so_in_the_scrollback()
     let (shown_struck, text) = struck(&tmux.capture_with_attributes());
     assert!(shown_struck, "in the scrollback: {text:?}");
     tmux.press(&["Escape"]);
+    tmux.wait_until_gone("plain struck-out plain", WAIT);
     quit(&tmux);
 }
