@@ -5,8 +5,7 @@ use vt100::capture::RowContents;
 
 use super::{
     drawn_rows::DrawnRows, events::TerminalEvents, line_log::LineLog, replies::Replies,
-    row_capture::RowCapture,
-    scrollback::Scrollback,
+    row_capture::RowCapture, scrollback::Scrollback,
 };
 
 #[derive(Debug)]
