@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(openssh-server openssh-client dropbear-bin tmux nftables iproute2 passwd python3)
+packages=(openssh-server openssh-client dropbear-bin tmux nftables iproute2 passwd python3 dialog vttest)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -34,6 +34,11 @@ pub enum Effect {
         tab: TabId,
         bytes: Vec<u8>,
     },
+    /// Tell the tab's program it gained or lost focus (it asked with DECSET 1004).
+    ReportFocus {
+        tab: TabId,
+        focused: bool,
+    },
     ResizeChannel {
         tab: TabId,
         cols: u16,

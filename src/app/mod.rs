@@ -8,6 +8,7 @@ mod connection_info;
 mod control;
 pub mod copy_mode;
 pub mod effect;
+mod focus;
 pub mod highlights;
 pub mod ids;
 mod inspector;

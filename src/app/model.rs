@@ -216,6 +216,8 @@ pub struct Model {
     /// Sessions asked for at start, opened once the profiles have been read.
     pub opening_at_start: Vec<String>,
     pub quitting: bool,
+    /// Whether the host terminal has focus (true until it reports otherwise).
+    pub host_focused: bool,
 }
 
 impl Model {
@@ -243,6 +245,7 @@ impl Model {
             next_prompt: 1,
             opening_at_start: Vec::new(),
             quitting: false,
+            host_focused: true,
         }
     }
 

@@ -27,6 +27,8 @@ pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Paste(String),
+    /// The host terminal gained or lost focus.
+    HostFocus(bool),
     Resize {
         cols: u16,
         rows: u16,

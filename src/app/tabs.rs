@@ -57,6 +57,14 @@ pub fn feed(model: &mut Model, tab: TabId, bytes: &[u8], effects: &mut Vec<Effec
     tab.marks.bell |= bells != tab.marks.bells_seen;
     tab.marks.bells_seen = bells;
     super::session_log::after_output(tab, bytes, effects);
+    if let Some(replies) = tab.terminal.take_replies()
+        && tab.state == TabState::Open
+    {
+        effects.push(Effect::Write {
+            tab: tab.id,
+            bytes: replies,
+        });
+    }
     let full_screen = tab.terminal.alternate_screen();
     if full_screen != was_full_screen {
         effects.push(Effect::HoldIdleString {

@@ -3,6 +3,7 @@
 
 use super::control;
 use super::effect::Effect;
+use super::focus;
 use super::ids::ConnectionId;
 use super::keys;
 use super::model::{Model, Overlay};
@@ -18,6 +19,7 @@ use crate::profiles::{AntiIdle, LoadError, StoredProfile};
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
+    let focused_before = focus::focused_tab(model);
     match msg {
         Msg::Start { open } => {
             if open.is_empty() {
@@ -31,6 +33,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => keys::on_key(model, key, &mut effects),
         Msg::Mouse(event) => keys::on_mouse(model, event, &mut effects),
         Msg::Paste(text) => keys::on_paste(model, &text, &mut effects),
+        Msg::HostFocus(focused) => model.host_focused = focused,
         Msg::Resize { cols, rows } => keys::on_resize(model, cols, rows, &mut effects),
         Msg::Net(event) => net::on_event(model, event, &mut effects),
         Msg::Profiles { profiles, failures } => {
@@ -65,6 +68,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }),
     }
     settle_active_tab(model);
+    focus::report_change(model, focused_before, &mut effects);
     effects
 }
 

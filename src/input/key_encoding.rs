@@ -156,6 +156,12 @@ pub fn encode_key(key: KeyEvent, application_cursor: bool) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// What a program that asked for focus reports (DECSET 1004) is sent when its tab gains
+/// (`ESC [ I`) or loses (`ESC [ O`) focus.
+pub fn focus_report(focused: bool) -> &'static [u8] {
+    if focused { b"\x1b[I" } else { b"\x1b[O" }
+}
+
 /// The bytes to send for pasted `text`.
 ///
 /// Line feeds become carriage returns, as a typed Enter would send (xterm does the same; a CRLF

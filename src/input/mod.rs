@@ -5,5 +5,5 @@ pub mod key_encoding;
 pub mod keymap;
 pub mod mouse;
 
-pub use key_encoding::{encode_key, encode_paste};
+pub use key_encoding::{encode_key, encode_paste, focus_report};
 pub use mouse::{MouseAction, encode_mouse};

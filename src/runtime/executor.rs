@@ -78,6 +78,11 @@ impl Executor {
                     channel.write(bytes);
                 }
             }
+            Effect::ReportFocus { tab, focused } => {
+                if let Some(channel) = registry.channel(tab) {
+                    channel.write(crate::input::focus_report(focused));
+                }
+            }
             Effect::ResizeChannel { tab, cols, rows } => {
                 if let Some(channel) = registry.channel(tab) {
                     channel.resize(cols, rows);

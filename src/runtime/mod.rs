@@ -4,6 +4,7 @@
 mod clipboard;
 mod connection_task;
 mod control_socket;
+mod cursor_shape;
 mod executor;
 mod input;
 mod outbox;
@@ -14,6 +15,7 @@ mod screen;
 mod session_log;
 mod ssh_config_watcher;
 mod store_worker;
+mod sync_hold;
 mod tab_events;
 
 use std::time::Duration;
@@ -29,12 +31,14 @@ use crate::demo::Targets;
 use crate::input::keymap::Keymap;
 use crate::profiles::Store;
 use crate::ui::FrameMemory;
+use cursor_shape::CursorShape;
 use executor::Executor;
 use input::Input;
 use outbox::Outbox;
 use pending_output::PendingOutput;
 use screen::ScreenGuard;
 pub use ssh_config_watcher::SshConfigSource;
+use sync_hold::SyncHold;
 
 /// At most this often the screen is redrawn (about 60 frames a second).
 const FRAME: Duration = Duration::from_millis(16);
@@ -121,6 +125,10 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
     let mut pending_output = PendingOutput::default();
     let mut dirty = true;
     let mut next_frame = Instant::now();
+    let mut cursor_shape = CursorShape::default();
+    let mut sync_hold = SyncHold::default();
+    // A frame waits for the active tab's synchronized update to end (see `sync_hold`).
+    let mut holding = false;
 
     loop {
         for effect in effects.drain(..) {
@@ -138,10 +146,19 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
         if dirty && Instant::now() >= next_frame {
             // Only the tab on screen needs its output parsed to be drawn.
             effects.extend(hand_over_active(&mut model, &mut pending_output));
+            let update = active_synchronized_update(&model);
+            if let Some(deadline) = sync_hold.hold_until(update, Instant::now()) {
+                // Drawn when the update ends (its output wakes the loop) or at the deadline.
+                next_frame = deadline;
+                holding = true;
+                continue;
+            }
+            holding = false;
             let area = Rect::new(0, 0, model.cols, model.rows);
             guard.screen.draw(area, |canvas| {
                 crate::ui::view(&model, &frame_memory, canvas)
             })?;
+            cursor_shape.show(crate::ui::cursor_style(&model), guard.screen.backend_mut())?;
             dirty = false;
             next_frame = Instant::now() + FRAME;
             arming.after_drawing(&model);
@@ -153,6 +170,10 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             batch = input.next() => {
                 // Keys are encoded by the active terminal's modes, which its output may change.
                 effects.extend(hand_over_active(&mut model, &mut pending_output));
+                if holding {
+                    // That output may have ended the update the frame waits for.
+                    next_frame = Instant::now();
+                }
                 for msg in batch?.into_iter().filter_map(input_msg) {
                     let was_scrolled =
                         model.active_tab().is_some_and(|tab| tab.terminal.is_scrolled());
@@ -174,6 +195,10 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                         Msg::Net(NetEvent::Output { tab, bytes }) => {
                             output += bytes.len();
                             dirty |= Some(tab) == active;
+                            if holding && Some(tab) == active {
+                                // Perhaps the end of the update the frame waits for.
+                                next_frame = Instant::now();
+                            }
                             pending_output.push(tab, bytes);
                         }
                         // Whatever else happened to a tab comes after the output before it.
@@ -216,13 +241,20 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
     }
 }
 
+/// The synchronized update the tab on screen is in, if any.
+fn active_synchronized_update(model: &Model) -> Option<(app::TabId, u64)> {
+    let tab = model.active_tab()?;
+    Some((tab.id, tab.terminal.synchronized_update()?))
+}
+
 fn input_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(cols, rows) => Some(Msg::Resize { cols, rows }),
-        Event::FocusGained | Event::FocusLost => None,
+        Event::FocusGained => Some(Msg::HostFocus(true)),
+        Event::FocusLost => Some(Msg::HostFocus(false)),
     }
 }
 

@@ -3,7 +3,8 @@
 use std::io::{BufWriter, Stdout, stdout};
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange, EnableMouseCapture,
 };
 use crossterm::execute;
 use crossterm::terminal::{
@@ -32,7 +33,8 @@ impl ScreenGuard {
             stdout(),
             EnterAlternateScreen,
             EnableBracketedPaste,
-            EnableMouseCapture
+            EnableMouseCapture,
+            EnableFocusChange
         )?;
         let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER_BYTES, stdout()));
         let size = backend.size()?;
@@ -49,8 +51,10 @@ impl Drop for ScreenGuard {
 
 fn restore() {
     let _ = disable_raw_mode();
+    let _ = super::cursor_shape::restore(&mut stdout());
     let _ = execute!(
         stdout(),
+        DisableFocusChange,
         DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,

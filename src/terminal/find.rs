@@ -78,7 +78,9 @@ impl Terminal {
                 let Some(line) = history.get(index) else {
                     break;
                 };
-                let mut found = pattern.find_in(&line.text).peekable();
+                // Without strikethrough marks, as the line's cells give its text.
+                let text = super::cell_marks::strip(&line.text);
+                let mut found = pattern.find_in(&text).peekable();
                 if found.peek().is_none() {
                     continue;
                 }

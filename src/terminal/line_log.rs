@@ -46,7 +46,8 @@ impl LineLog {
     }
 
     pub(crate) fn add(&mut self, text: &str, wrapped: bool) {
-        self.partial.push_str(text);
+        // A log holds text: strikethrough marks are how it looked.
+        self.partial.push_str(&super::cell_marks::strip(text));
         if !wrapped || self.partial.len() >= MAX_LINE {
             self.lines.push(std::mem::take(&mut self.partial));
         }

@@ -52,7 +52,8 @@ impl LineCells {
             col,
             wide,
         });
-        self.text.push_str(symbol);
+        // Strikethrough marks are how a cell looks, not its text.
+        self.text.push_str(&super::cell_marks::strip(symbol));
     }
 
     /// Drops trailing blank cells, as the screen's and history's text do.

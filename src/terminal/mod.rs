@@ -6,7 +6,10 @@
 //! that decide how keys, pastes and the mouse are encoded (see [`crate::input`]).
 
 mod basic_sgr;
+mod cell_marks;
 mod cell_style;
+mod charsets;
+mod csi_params;
 mod drawn_rows;
 mod erase_scrollback;
 mod events;
@@ -20,12 +23,15 @@ mod lines;
 mod osc_limit;
 mod parser_hooks;
 mod plain_lines;
+mod replies;
 mod row_capture;
 mod row_changes;
 mod scrollback;
 mod selection;
 mod sequence_state;
 mod sgr;
+mod stand_ins;
+mod stream_state;
 mod utf8_tail;
 mod view;
 
@@ -49,10 +55,11 @@ use row_changes::{Reach, RowVersions};
 use scrollback::Scrollback;
 pub use selection::Point;
 use sequence_state::SequenceState;
+use stream_state::StreamState;
 use utf8_tail::Utf8Tail;
 pub use view::ViewCache;
 pub use view::{ChangedRow, TerminalView};
-pub use vt100::{MouseProtocolEncoding, MouseProtocolMode};
+pub use vt100::{CursorStyle, MouseProtocolEncoding, MouseProtocolMode};
 
 /// Lines of history kept per tab unless the profile asks for another amount.
 ///
@@ -105,6 +112,7 @@ pub struct Terminal {
     row_versions: RowVersions,
     utf8_tail: Utf8Tail,
     osc_limit: OscLimit,
+    stream_state: StreamState,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -152,6 +160,7 @@ impl Terminal {
             row_versions: RowVersions::new(at_least_one(rows).get()),
             utf8_tail: Utf8Tail::default(),
             osc_limit: OscLimit::default(),
+            stream_state: StreamState::default(),
         }
     }
 
@@ -160,6 +169,9 @@ impl Terminal {
     pub fn feed(&mut self, bytes: &[u8]) {
         // An endless OSC would grow vte's buffer without bound; its excess never gets there.
         let bytes = self.osc_limit.filter(bytes);
+        // Text in the line-drawing set reaches vt100 as box drawing.
+        let size = self.size();
+        let bytes = self.stream_state.filter(&bytes, size);
         let mut utf8_tail = std::mem::take(&mut self.utf8_tail);
         utf8_tail.pass(&bytes, |whole_characters| self.feed_whole(whole_characters));
         self.utf8_tail = utf8_tail;
@@ -275,6 +287,29 @@ impl Terminal {
         }
     }
 
+    /// Answers to the questions the remote asked (device attributes, status, cursor position)
+    /// since the last call, to send back on its channel.
+    pub fn take_replies(&mut self) -> Option<Vec<u8>> {
+        self.hooks_mut().replies.take()
+    }
+
+    /// The cursor shape the remote asked for with DECSCUSR (`ESC [ n SP q`).
+    pub fn cursor_style(&self) -> CursorStyle {
+        self.screen().cursor_style()
+    }
+
+    /// DECSET 1004: the remote wants `ESC [ I` when the tab gains focus and `ESC [ O` when it
+    /// loses it.
+    pub fn focus_reporting(&self) -> bool {
+        self.stream_state.focus_reporting()
+    }
+
+    /// The synchronized update (DECSET 2026) the remote has begun and not yet ended, numbered
+    /// so that a new one differs from the one before; `None` outside one.
+    pub fn synchronized_update(&self) -> Option<u64> {
+        self.stream_state.synchronized_update()
+    }
+
     /// False after DECTCEM reset (`ESC [?25l`).
     pub fn cursor_visible(&self) -> bool {
         !self.screen().hide_cursor()
@@ -334,7 +369,7 @@ impl Terminal {
     /// trailing blanks dropped; wrapped lines are joined without a newline.
     pub fn contents(&self) -> String {
         if !self.is_scrolled() {
-            return self.screen().contents();
+            return cell_marks::strip(&self.screen().contents()).into_owned();
         }
         let (rows, cols) = self.size();
         let screen_rows: Vec<String> = self.screen().rows(0, cols).collect();
@@ -362,18 +397,19 @@ impl Terminal {
             previous_wrapped = wrapped;
         }
         contents.truncate(contents.trim_end_matches('\n').len());
-        contents
+        cell_marks::strip(&contents).into_owned()
     }
 
     /// The text of one displayed row, or `None` past the last row.
     pub fn row_text(&self, row: u16) -> Option<String> {
         let (_, cols) = self.size();
-        match self.displayed_row(row)? {
-            DisplayedRow::History(line) => Some(line.text_within(cols).to_owned()),
+        let text = match self.displayed_row(row)? {
+            DisplayedRow::History(line) => line.text_within(cols).to_owned(),
             DisplayedRow::Screen(screen_row) => {
-                self.screen().rows(0, cols).nth(usize::from(screen_row))
+                self.screen().rows(0, cols).nth(usize::from(screen_row))?
             }
-        }
+        };
+        Some(cell_marks::strip(&text).into_owned())
     }
 
     /// What row `row` of the display shows, or `None` past the last row.

@@ -4,8 +4,8 @@
 use vt100::capture::RowContents;
 
 use super::{
-    drawn_rows::DrawnRows, events::TerminalEvents, line_log::LineLog, row_capture::RowCapture,
-    scrollback::Scrollback,
+    drawn_rows::DrawnRows, events::TerminalEvents, line_log::LineLog, replies::Replies,
+    row_capture::RowCapture, scrollback::Scrollback,
 };
 
 #[derive(Debug)]
@@ -19,6 +19,8 @@ pub(crate) struct ParserHooks {
     pub(crate) blank_rows_to_drop: usize,
     /// The history lines of the top rows, when the shortcut knows them.
     pub(crate) drawn_rows: DrawnRows,
+    /// Answers to the remote's questions, for its channel.
+    pub(crate) replies: Replies,
     row_capture: RowCapture,
     /// Lines for the session log, while one is kept.
     pub(crate) log: Option<LineLog>,
@@ -32,6 +34,7 @@ impl ParserHooks {
             primary_rows_scrolled: 0,
             blank_rows_to_drop: 0,
             drawn_rows: DrawnRows::default(),
+            replies: Replies::default(),
             row_capture: RowCapture::default(),
             log: None,
         }
@@ -49,6 +52,19 @@ impl vt100::Callbacks for ParserHooks {
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
         self.events.set_window_title(title);
+    }
+
+    fn unhandled_csi(
+        &mut self,
+        screen: &mut vt100::Screen,
+        intermediate: Option<u8>,
+        _: Option<u8>,
+        params: &[&[u16]],
+        final_char: char,
+    ) {
+        let cursor = screen.cursor_position();
+        self.replies
+            .on_csi(intermediate, params, final_char, cursor);
     }
 
     fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _selection: &[u8], base64: &[u8]) {

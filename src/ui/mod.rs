@@ -18,7 +18,7 @@ pub mod words;
 
 pub use frame_memory::FrameMemory;
 pub use renderer::{Canvas, Renderer};
-pub use view::view;
+pub use view::{cursor_style, view};
 
 #[cfg(test)]
 mod marks_tests;

@@ -14,7 +14,7 @@ use super::renderer::Canvas;
 use super::status_bar::StatusBar;
 use super::tab_bar::TabBar;
 use crate::app::{CHROME_ROWS, Model, Overlay, Tab, TabState};
-use crate::terminal::{Terminal, TerminalView, ViewCache};
+use crate::terminal::{CursorStyle, Terminal, TerminalView, ViewCache};
 
 /// Paints the frame on `canvas` and says where the host cursor goes (`None` hides it).
 ///
@@ -94,6 +94,15 @@ fn repaint_if_changed<C: Kept>(
 {
     if !painted.holds(area, &content) {
         painted.paint(area, content, canvas.repaint(area));
+    }
+}
+
+/// The cursor shape the host terminal should show: the active tab's while keys go to it, the
+/// host's own otherwise (a form's text field, the session manager's filter).
+pub fn cursor_style(model: &Model) -> CursorStyle {
+    match model.active_tab() {
+        Some(tab) if typing_into_terminal(model, tab) => tab.terminal.cursor_style(),
+        _ => CursorStyle::Default,
     }
 }
 

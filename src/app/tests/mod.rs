@@ -6,6 +6,7 @@ mod clone;
 mod connections;
 mod control;
 mod find_and_copy;
+mod focus;
 mod prompts;
 mod reconnect;
 mod routing;

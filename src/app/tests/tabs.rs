@@ -282,3 +282,20 @@ fn with_nothing_to_open_the_session_manager_shows_before_anything_is_read() {
     assert!(matches!(model.overlay, Some(Overlay::SessionManager(_))));
     assert!(!model.profiles.is_read());
 }
+
+#[test]
+fn the_remote_questions_are_answered_on_its_channel() {
+    let mut model = model();
+    let tab = connected(&mut model);
+    let effects = net(
+        &mut model,
+        NetEvent::Output {
+            tab,
+            bytes: Bytes::from_static(b"\x1b[2;5H\x1b[6n"),
+        },
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::Write { tab: t, bytes }] if *t == tab && bytes == b"\x1b[2;5R"),
+        "{effects:?}"
+    );
+}

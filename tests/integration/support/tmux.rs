@@ -103,6 +103,16 @@ impl Tmux {
             .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
     }
 
+    /// The screen with its colours and attributes as SGR sequences, trailing blanks kept, one
+    /// line per row.
+    pub fn capture_with_attributes(&self) -> Vec<u8> {
+        self.tmux()
+            .args(["capture-pane", "-p", "-e", "-N"])
+            .output()
+            .expect("capture-pane")
+            .stdout
+    }
+
     /// Waits (bounded) until the screen contains `needle`; panics with the screen otherwise.
     pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
         let mut last = String::new();
