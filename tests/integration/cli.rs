@@ -3,21 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use crate::support::output::{tabsh, text};
 use crate::support::{Sshd, SshdOptions, test_user, user_keys};
-
-fn tabsh(config_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tabsh"))
-        .arg("--config-dir")
-        .arg(config_dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("tabsh runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// A config dir holding one profile `target` for the given sshd, logging in with a key.
 pub fn profile_for(sshd: &Sshd, known_hosts: &Path) -> tempfile::TempDir {

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use crate::support::output::text;
 use crate::support::{Agent, Sshd, SshdOptions, test_user, user_keys};
 
 const TABSH: &str = env!("CARGO_BIN_EXE_tabsh");
@@ -19,10 +20,6 @@ fn tabsh(home: &Path, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("tabsh runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A home with `~/.ssh/config` naming `alias` for the sshd (key login, its known_hosts).

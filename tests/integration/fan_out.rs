@@ -3,24 +3,10 @@
 //! without stopping the others.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
+use crate::support::output::{tabsh, text};
 use crate::support::ports::free_port;
 use crate::support::{Sshd, SshdOptions, test_user, user_keys};
-
-fn tabsh(config_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tabsh"))
-        .arg("--config-dir")
-        .arg(config_dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("tabsh runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// An sshd that takes 20 logins at once: its default `MaxStartups 10:30:100` drops some of the
 /// unauthenticated connections past 10, which 20 profiles of one server would meet.

@@ -6,6 +6,7 @@ use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use crate::support::output::text;
 use crate::support::test_user;
 
 fn tabsh_list(config_dir: &Path) -> Output {
@@ -16,10 +17,6 @@ fn tabsh_list(config_dir: &Path) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("tabsh runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A config dir with two profiles, `mine` and `theirs`.

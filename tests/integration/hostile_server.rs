@@ -2,6 +2,7 @@
 //! never reaches the terminal raw, and channels the server opens unasked are refused without
 //! the client growing.
 
+use crate::support::output::text;
 use crate::support::process::resident_bytes;
 use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
@@ -89,10 +90,6 @@ fn collect(master: &OwnedFd) -> Arc<Mutex<Vec<u8>>> {
         }
     });
     seen
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Logs in through the hostile keyboard-interactive prompt on a pty and returns what reached

@@ -10,6 +10,7 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use crate::support::netlab::{NetLab, ROUTER_CLIENT_SIDE_ADDR, try_connect};
+use crate::support::output::text;
 use crate::support::process::descendants_named;
 use crate::support::{Sshd, SshdOptions, TEST_USER_NAME, Tmux, user_keys};
 
@@ -160,10 +161,6 @@ impl JumpLab {
 
 pub fn logins(sshd: &Sshd) -> usize {
     sshd.log().matches("Accepted publickey for").count()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

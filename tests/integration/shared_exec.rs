@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::fan_out::{busy_sshd, lab_profiles};
+use crate::support::output::text;
 use crate::support::{Sshd, Tmux, wait_until};
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -27,10 +28,6 @@ fn tabsh(config_dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     input.write_all(stdin).unwrap();
     drop(input);
     child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Rows of `tabsh connections` whose health is up.

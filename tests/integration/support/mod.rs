@@ -16,6 +16,7 @@ pub mod keys;
 pub mod launch;
 pub mod netlab;
 pub mod netns;
+pub mod output;
 pub mod ports;
 pub mod process;
 pub mod pty;
