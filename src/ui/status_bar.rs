@@ -263,10 +263,12 @@ impl Widget for &StatusBarContent<'_> {
             details.x += width;
             details.width -= width;
         }
+        // Notices and the help hint win over the right end of the connection details, which
+        // stop one cell short of them, so cut text never runs into them.
+        details.width = details.width.saturating_sub(hint_width + 1);
         if let Some(tab) = &self.tab {
             tab.details().render(details, buf);
         }
-        // Notices win over the right end of the connection details.
         let x = area.right() - hint_width;
         hint.render(Rect::new(x, area.y, hint_width, 1), buf);
     }
