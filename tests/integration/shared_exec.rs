@@ -159,11 +159,13 @@ fn an_exec_whose_output_is_not_read_is_cut_and_never_stalls_the_tabs_on_its_conn
     });
     assert!(up, "{}", tmux.screen());
 
-    // Far more than the TUI holds for a client, into a pipe nobody reads for now.
+    // Far more than the TUI holds for a client, into a pipe nobody reads for now. The pause
+    // first keeps the run open long enough to be counted: once the flood starts, the 16 MiB
+    // the TUI holds fill in well under the time `tabsh connections` takes to answer.
     let child = Command::new(env!("CARGO_BIN_EXE_tabsh"))
         .arg("--config-dir")
         .arg(config.path())
-        .args(["exec", "p01", "--", "head -c 200000000 /dev/zero"])
+        .args(["exec", "p01", "--", "sleep 3; head -c 200000000 /dev/zero"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
