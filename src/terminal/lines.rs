@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use unicode_width::UnicodeWidthStr as _;
+
 use super::Terminal;
 use super::history_line::positioned_cells;
 
@@ -40,6 +42,25 @@ impl LineCells {
             wrapped,
         };
         for (col, symbol, wide) in positioned_cells(text) {
+            cells.push(col, symbol, wide);
+        }
+        cells.trim_end();
+        cells
+    }
+
+    /// The cells of a row as a frame drew it: one symbol per column, a wide symbol's second
+    /// column holding a blank. Reading what was just drawn costs far less than asking the
+    /// screen again, cell by cell, which is what keyword highlighting would otherwise do on
+    /// every row of every frame.
+    pub fn of_drawn_row<'a>(symbols: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut cells = LineCells::default();
+        let mut covered = false;
+        for (col, symbol) in (0..=u16::MAX).zip(symbols) {
+            if std::mem::take(&mut covered) {
+                continue;
+            }
+            let wide = symbol.len() > 1 && symbol.width() > 1;
+            covered = wide;
             cells.push(col, symbol, wide);
         }
         cells.trim_end();

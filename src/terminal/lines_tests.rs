@@ -94,3 +94,36 @@ fn a_wrapped_line_says_so() {
     assert!(terminal.line_cells(0).unwrap().wrapped);
     assert!(!terminal.line_cells(1).unwrap().wrapped);
 }
+
+#[test]
+fn a_drawn_row_reads_back_as_the_line_the_screen_holds() {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    // Wide characters, a struck one (its mark is drawn as an attribute), a combining accent,
+    // colour, and a history line drawn while scrolled back.
+    let mut terminal = terminal_with(
+        3,
+        16,
+        "漢字 e\u{301}rror \x1b[9mok\x1b[0m\r\nwarn \x1b[31m界\x1b[0m x\r\n".as_bytes(),
+    );
+    let area = Rect::new(0, 0, 16, 3);
+    let check = |terminal: &Terminal, rows: std::ops::Range<u16>| {
+        let mut drawn = Buffer::empty(area);
+        super::super::TerminalView::new(terminal).render(area, &mut drawn);
+        for row in rows {
+            let line = terminal.line_of_row(row).unwrap();
+            let held = terminal.line_cells(line).unwrap();
+            let read = LineCells::of_drawn_row((0..16).map(|x| drawn[(x, row)].symbol()));
+            assert_eq!(read.text, held.text, "row {row}");
+            assert_eq!(read.cells, held.cells, "row {row}");
+        }
+    };
+    check(&terminal, 0..3);
+    terminal.feed(&numbered(3));
+    terminal.set_scrollback_offset(3);
+    // Row 0 of a scrolled view carries the scrollback position over the line.
+    check(&terminal, 1..3);
+    assert_eq!(terminal.line_cells(0).unwrap().text, "漢字 e\u{301}rror ok");
+}

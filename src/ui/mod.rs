@@ -18,6 +18,7 @@ pub mod words;
 
 pub use frame_memory::FrameMemory;
 pub use renderer::{Canvas, Renderer};
+pub use terminal_marks::highlight_row;
 pub use view::{cursor_style, view};
 
 #[cfg(test)]

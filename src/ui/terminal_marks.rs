@@ -10,7 +10,7 @@ use ratatui::widgets::Widget;
 
 use crate::app::search::Search;
 use crate::app::{Model, Tab};
-use crate::terminal::{Highlighter, MAX_MATCHES, Point, Terminal};
+use crate::terminal::{Highlighter, LineCells, MAX_MATCHES, Point, Terminal};
 
 fn match_style() -> Style {
     Style::new().fg(Color::Black).bg(Color::Yellow)
@@ -81,17 +81,13 @@ pub fn highlight_row(
     body: Rect,
     buf: &mut Buffer,
 ) {
-    if row >= body.height {
+    let (rows, cols) = terminal.size();
+    if row >= body.height || row >= rows {
         return;
     }
-    let Some(cells) = terminal
-        .line_of_row(row)
-        .and_then(|line| terminal.line_cells(line))
-    else {
-        return;
-    };
-    let (_, cols) = terminal.size();
     let width = cols.min(body.width);
+    let y = body.y + row;
+    let cells = LineCells::of_drawn_row((body.x..body.x + width).map(|x| buf[(x, y)].symbol()));
     for (found, style) in rules.spans(&cells) {
         for col in found.start.min(width)..found.end.min(width) {
             buf[(body.x + col, body.y + row)].set_style(style);
