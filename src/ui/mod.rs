@@ -2,6 +2,7 @@
 //! (the memory only remembers what was painted) and never do I/O; and the [`Renderer`] that
 //! puts frames on the host terminal through a ratatui backend.
 
+mod broadcast_status;
 mod frame_memory;
 mod inspector;
 mod painted;

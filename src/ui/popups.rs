@@ -355,12 +355,7 @@ pub fn render_confirm_paste(pending: &PendingPaste, area: Rect, buf: &mut Buffer
 
 /// The compose line, in a box at the bottom of the tab so the output above stays in view.
 pub fn render_compose(model: &Model, compose: &ComposeLine, area: Rect, buf: &mut Buffer) {
-    let reach = crate::app::broadcast::reach(model);
-    let status = super::status_bar::BroadcastStatus {
-        tabs: reach.targets.len(),
-        full_screen: reach.full_screen.len(),
-        not_open: reach.not_open,
-    };
+    let status = super::broadcast_status::BroadcastStatus::of(model);
     let height = 4.min(area.height);
     let rect = Rect::new(area.x, area.bottom() - height, area.width, height);
     let input = compose.input.text();

@@ -10,6 +10,7 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::broadcast_status::BroadcastStatus;
 use super::painted::Kept;
 use super::words;
 use crate::app::{ConnectionInfo, Model, Notice, TabState};
@@ -43,17 +44,6 @@ impl fmt::Display for SessionCount {
             None => write!(f, "{} sessions", self.sessions),
         }
     }
-}
-
-/// "broadcast to 3 tabs", with the members typing skips.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct BroadcastStatus {
-    /// The tabs typing reaches, the active one included.
-    pub tabs: usize,
-    /// Members skipped because they show a full-screen program and the active tab does not.
-    pub full_screen: usize,
-    /// Members skipped because their channel is not open.
-    pub not_open: usize,
 }
 
 /// "anti-idle on, idle 12s, rtt 3ms", with misses once a keepalive went unanswered.
@@ -149,14 +139,8 @@ impl<'a> StatusBar<'a> {
                 log: tab.log.as_ref().map(Cow::Borrowed),
             }
         });
-        let broadcast = crate::app::broadcast::active_is_member(model).then(|| {
-            let reach = crate::app::broadcast::reach(model);
-            BroadcastStatus {
-                tabs: reach.targets.len(),
-                full_screen: reach.full_screen.len(),
-                not_open: reach.not_open,
-            }
-        });
+        let broadcast =
+            crate::app::broadcast::active_is_member(model).then(|| BroadcastStatus::of(model));
         StatusBarContent {
             tab,
             broadcast,

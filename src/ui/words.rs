@@ -117,12 +117,12 @@ pub fn reconnect_progress(reconnect: &Reconnect, now: Instant) -> String {
 }
 
 /// "broadcast to 3 tabs, 1 full-screen skipped, 1 not open".
-pub fn broadcast(status: super::status_bar::BroadcastStatus) -> String {
+pub fn broadcast(status: super::broadcast_status::BroadcastStatus) -> String {
     format!("broadcast to {}", broadcast_reach(status))
 }
 
 /// "3 tabs, 1 full-screen skipped, 1 not open".
-pub fn broadcast_reach(status: super::status_bar::BroadcastStatus) -> String {
+pub fn broadcast_reach(status: super::broadcast_status::BroadcastStatus) -> String {
     let mut text = match status.tabs {
         1 => "1 tab".to_owned(),
         n => format!("{n} tabs"),
