@@ -15,7 +15,6 @@ use super::channel::{
 use super::error::{SshError, channel_open_failure_text};
 use super::handler::{ClientHandler, Negotiated, Shared};
 use super::host_key_order;
-use super::jump::{Carried, HopChannels, JumpHosts};
 use super::link::{LinkState, LossCause};
 use super::machine_time::{Asking, within};
 use super::observed_stream::Cut;
@@ -23,8 +22,9 @@ use super::observed_stream::{ObservedStream, ServerVersion};
 use super::options::{ConnectOptions, SessionRequest, home_dir};
 use super::prompt::Prompter;
 use super::proxy_command::ProxyChild;
-use super::route::{self, Opened};
+use super::route::Opened;
 use super::tcp::SocketControl;
+use super::upstream::{HopChannels, Upstream};
 
 /// How long logging in may take, not counting time waiting for the person's answers (a
 /// server that never answers an authentication request must not keep a tab waiting forever).
@@ -64,7 +64,7 @@ struct Inner {
     /// Ends a stream that is not a socket at once (see `kill`).
     cut: Option<Arc<Cut>>,
     /// The jump host carrying this connection, kept open while it lives.
-    _upstream: Option<Carried>,
+    _upstream: Option<Upstream>,
     /// The proxy command carrying it, killed when it ends.
     child: Option<ProxyChild>,
     host_port: String,
@@ -84,24 +84,14 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// Connects, verifies the host key and authenticates. The TCP connect and key exchange
-    /// are bounded by `connect_timeout`, logging in by [`AUTH_TIMEOUT`], each without the time
-    /// a question waits for the person. Jump hosts are made for this connection alone.
-    pub async fn connect(
+    /// Speaks SSH over `opened` (made as `options.route` says): verifies the host key and
+    /// authenticates, each bounded as [`Self::connect`] says. A proxy command's own words
+    /// explain a failure when it printed any.
+    pub(crate) async fn over(
         options: &ConnectOptions,
         prompter: Arc<dyn Prompter>,
+        mut opened: Opened,
     ) -> Result<Self, SshError> {
-        Self::connect_shared(options, prompter, &JumpHosts::default()).await
-    }
-
-    /// Like [`Self::connect`], through the jump host connections of `jumps`, shared with
-    /// every other connection made through them.
-    pub async fn connect_shared(
-        options: &ConnectOptions,
-        prompter: Arc<dyn Prompter>,
-        jumps: &JumpHosts,
-    ) -> Result<Self, SshError> {
-        let mut opened = route::open(options, &prompter, jumps).await?;
         let mut child = opened.child.take();
         match Self::handshake(options, prompter, opened).await {
             Ok(mut connection) => {
@@ -167,8 +157,8 @@ impl Connection {
         if let Some(cut) = &cut {
             stream = stream.with_cut(Arc::clone(cut));
         }
-        if let Some(carried) = &upstream {
-            stream = stream.carried_by(carried.hop.name.clone(), carried.hop.connection.link());
+        if let Some(upstream) = &upstream {
+            stream = stream.carried_by(upstream.name.clone(), Arc::clone(&upstream.link));
         }
         // russh reads each packet's 4-byte length and then its body with separate reads; from
         // a buffer those are memory copies instead of two or three system calls per packet
@@ -204,8 +194,11 @@ impl Connection {
             host_port: host_port.clone(),
             after: AUTH_TIMEOUT,
         })??;
-        let via = upstream.as_ref().map(|carried| carried.hop.name.clone());
-        let hop_channels = upstream.as_ref().map(Carried::count).unwrap_or_default();
+        let via = upstream.as_ref().map(|upstream| upstream.name.clone());
+        let hop_channels = upstream
+            .as_ref()
+            .map(|upstream| upstream.channels.clone())
+            .unwrap_or_default();
         let details = ConnectionDetails {
             address,
             via,

@@ -1,6 +1,8 @@
-//! Jump host connections, shared: every connection through the same chain of hops rides the
-//! same hop connections (ten tabs on three servers behind one bastion are one bastion login).
-//! A hop connection lives while a connection through it does, and closes after the last.
+//! Making a connection, through jump hosts when its route has them. Hop connections are
+//! shared: every connection through the same chain of hops rides the same hop connections
+//! (ten tabs on three servers behind one bastion are one bastion login). A hop connection
+//! lives while a connection through it does, and closes after the last. A hop is itself a
+//! connection made here, which is why making connections and keeping hops live together.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -11,9 +13,10 @@ use std::sync::{Arc, Mutex, Weak};
 use super::connection::Connection;
 use super::error::SshError;
 use super::link::LinkState;
-use super::options::ConnectOptions;
+use super::options::{ConnectOptions, Route};
 use super::prompt::Prompter;
-use super::route::Route;
+use super::route::{self, Opened};
+use super::upstream::{HopChannels, Upstream};
 
 /// A logged-in jump host, kept open by the connections it carries.
 pub struct HopConnection {
@@ -25,18 +28,22 @@ pub struct HopConnection {
 }
 
 /// A connection carried by a hop: it keeps the hop open and counted while it lives.
-pub(crate) struct Carried {
+struct Carried {
     pub hop: Arc<HopConnection>,
 }
 
 impl Carried {
-    pub fn new(hop: Arc<HopConnection>) -> Self {
+    fn new(hop: Arc<HopConnection>) -> Self {
         hop.carried.fetch_add(1, Ordering::Relaxed);
         Self { hop }
     }
 
-    pub fn count(&self) -> HopChannels {
-        HopChannels(Some(Arc::clone(&self.hop.carried)))
+    /// What the connection it carries keeps: the hop open, and how it sees it.
+    fn into_upstream(self) -> Upstream {
+        let name = self.hop.name.clone();
+        let link = self.hop.connection.link();
+        let channels = HopChannels::counted_by(Arc::clone(&self.hop.carried));
+        Upstream::new(name, link, channels, self)
     }
 }
 
@@ -45,30 +52,6 @@ impl Drop for Carried {
         self.hop.carried.fetch_sub(1, Ordering::Relaxed);
     }
 }
-
-/// The channels a connection's jump host carries now, read when the inspector is drawn: the
-/// budget they use on the hop (dropbear counts every channel against its 1000 per
-/// connection; sshd does not count them as sessions).
-#[derive(Debug, Clone, Default)]
-pub struct HopChannels(Option<Arc<AtomicUsize>>);
-
-impl HopChannels {
-    pub fn get(&self) -> Option<usize> {
-        self.0.as_ref().map(|count| count.load(Ordering::Relaxed))
-    }
-}
-
-impl PartialEq for HopChannels {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
-    }
-}
-
-impl Eq for HopChannels {}
 
 impl Drop for HopConnection {
     fn drop(&mut self) {
@@ -94,7 +77,58 @@ impl std::fmt::Debug for JumpHosts {
     }
 }
 
+impl Connection {
+    /// Connects, verifies the host key and authenticates. The TCP connect and key exchange
+    /// are bounded by `connect_timeout`, logging in by [`super::connection::AUTH_TIMEOUT`],
+    /// each without the time a question waits for the person. Jump hosts are made for this
+    /// connection alone.
+    pub async fn connect(
+        options: &ConnectOptions,
+        prompter: Arc<dyn Prompter>,
+    ) -> Result<Self, SshError> {
+        Self::connect_shared(options, prompter, &JumpHosts::default()).await
+    }
+
+    /// Like [`Self::connect`], through the jump host connections of `jumps`, shared with
+    /// every other connection made through them.
+    pub async fn connect_shared(
+        options: &ConnectOptions,
+        prompter: Arc<dyn Prompter>,
+        jumps: &JumpHosts,
+    ) -> Result<Self, SshError> {
+        let opened = jumps.open_stream(options, &prompter).await?;
+        Self::over(options, prompter, opened).await
+    }
+}
+
 impl JumpHosts {
+    /// The stream `options.route` says: a `direct-tcpip` channel of the last jump host
+    /// when there are any, else a TCP connection or a proxy command.
+    async fn open_stream(
+        &self,
+        options: &ConnectOptions,
+        prompter: &Arc<dyn Prompter>,
+    ) -> Result<Opened, SshError> {
+        match &options.route {
+            Route::Direct => route::direct(options).await,
+            Route::ProxyCommand(command) => route::proxy_command(command, options),
+            Route::Jump(chain) => {
+                let hop = self.hop(chain, prompter).await?;
+                let stream = hop
+                    .connection
+                    .open_direct_tcpip(&options.host, options.port)
+                    .await?;
+                Ok(Opened {
+                    stream: Box::new(stream),
+                    address: options.host_port(),
+                    socket: None,
+                    upstream: Some(Carried::new(hop).into_upstream()),
+                    child: None,
+                })
+            }
+        }
+    }
+
     /// The connection to the last hop of `chain` (outermost first), made through the ones
     /// before it unless one that is up already exists. Two connections asking at once share
     /// one login: the second waits for the first.

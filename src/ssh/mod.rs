@@ -24,6 +24,7 @@ pub mod route;
 pub mod secret;
 pub mod server_opens;
 pub mod tcp;
+mod upstream;
 
 pub use activity::Activity;
 pub use channel::{
@@ -36,11 +37,10 @@ pub use error::SshError;
 pub use handler::Negotiated;
 pub use jump::JumpHosts;
 pub use link::{LinkState, LossCause};
-pub use options::{ConnectOptions, PtyRequest, SessionRequest};
+pub use options::{ConnectOptions, PtyRequest, Route, SessionRequest};
 pub use prompt::{
     Answer, BatchPrompter, FnPrompter, HostKeyDecision, KbdPrompt, Prompt, PromptFuture, Prompter,
 };
 pub use refusal::Refusal;
-pub use route::Route;
 pub use secret::Secret;
 pub use server_opens::IncomingForward;

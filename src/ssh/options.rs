@@ -7,7 +7,6 @@ use std::time::Duration;
 use russh::keys::{PrivateKey, PublicKey};
 
 use super::known_hosts::{SYSTEM_KNOWN_HOSTS, host_port_name};
-use super::route::Route;
 use super::tcp;
 use crate::profiles::{AuthMethod, Profile, TcpKeepalive};
 
@@ -84,6 +83,19 @@ impl ConnectOptions {
     pub fn host_port(&self) -> String {
         host_port_name(&self.host, self.port)
     }
+}
+
+/// How to reach a server.
+#[derive(Debug, Clone, Default)]
+pub enum Route {
+    /// A TCP connection to `host:port`.
+    #[default]
+    Direct,
+    /// Through these jump hosts, outermost first; the last one opens a `direct-tcpip`
+    /// channel to `host:port`. The outermost may have a proxy command of its own.
+    Jump(Vec<ConnectOptions>),
+    /// The command's stdin and stdout (run by `sh -c`, `%h %p %r %%` expanded).
+    ProxyCommand(String),
 }
 
 pub(crate) fn home_dir() -> Option<PathBuf> {

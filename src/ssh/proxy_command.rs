@@ -31,7 +31,13 @@ impl ProxyChild {
     pub fn spawn(
         template: &str,
         options: &ConnectOptions,
-    ) -> Result<(Self, impl super::route::ByteStream + use<>), SshError> {
+    ) -> Result<
+        (
+            Self,
+            impl tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + use<>,
+        ),
+        SshError,
+    > {
         let command = expand(template, &options.host, options.port, &options.user);
         let mut child = Command::new("sh")
             .arg("-c")
