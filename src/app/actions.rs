@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::anti_idle::toggle_anti_idle_of;
 use super::broadcast;
 use super::clone::clone_session;
 use super::close;
@@ -77,24 +78,6 @@ pub fn run(model: &mut Model, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::SendPrefix => send_prefix(model, effects),
     }
-}
-
-/// Asks the store to save the profile with its anti-idle switch flipped. The model (and the
-/// status bar, and live connections) change when the store has saved it, so what shows is
-/// what is on disk.
-pub fn toggle_anti_idle_of(model: &mut Model, id: &str, effects: &mut Vec<Effect>) {
-    if super::overlays::ssh_hosts::refuse_change(model, id, crate::app::HostChange::SwitchAntiIdle)
-    {
-        return;
-    }
-    let Some(mut profile) = model.profiles.get(id).map(|p| p.profile.clone()) else {
-        return;
-    };
-    profile.anti_idle.enabled = !profile.anti_idle.enabled;
-    effects.push(Effect::SaveProfile {
-        id: Some(id.to_owned()),
-        profile: Box::new(profile),
-    });
 }
 
 fn send_prefix(model: &mut Model, effects: &mut Vec<Effect>) {

@@ -4,65 +4,16 @@
 //! tab does not is skipped (a command line must never land in someone's editor), and a member
 //! whose channel is not open is skipped and counted.
 
-use std::collections::BTreeSet;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::Effect;
-use super::ids::TabId;
-use super::keys::send_or_hold;
 use super::model::{Model, Overlay, Tab, TabState};
 use super::overlays::text_input::TextInput;
+pub use super::state::broadcast::{Broadcast, ComposeLine, PendingPaste, Reach};
 use crate::input::key_encoding::{encode_key, encode_paste};
 
 /// Lines the compose line remembers for Up and Down.
 const HISTORY_LINES: usize = 100;
-
-/// The members of the group and what the compose line remembers.
-#[derive(Debug, Default)]
-pub struct Broadcast {
-    /// Ids outlive tabs: a closed member's id stays here, harmlessly, as ids are never reused;
-    /// everything counted is counted over the tabs that exist.
-    members: BTreeSet<TabId>,
-    history: Vec<String>,
-}
-
-impl Broadcast {
-    pub fn is_member(&self, tab: TabId) -> bool {
-        self.members.contains(&tab)
-    }
-
-    pub fn has_members(&self) -> bool {
-        !self.members.is_empty()
-    }
-}
-
-/// Where one piece of input typed while the active tab is a member goes.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Reach {
-    /// The tabs it is sent to, the active one first.
-    pub targets: Vec<TabId>,
-    /// Members showing a full-screen program while the active tab does not.
-    pub full_screen: Vec<TabId>,
-    /// Members whose channel is not open (connecting, reconnecting, ended).
-    pub not_open: usize,
-}
-
-/// A paste for several tabs, waiting for a yes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingPaste {
-    pub text: String,
-    pub tabs: usize,
-    pub lines: usize,
-}
-
-/// The compose line: a line edited here, sent with Enter to every member.
-#[derive(Debug, Default)]
-pub struct ComposeLine {
-    pub input: TextInput,
-    /// The history line shown, counted from the newest; `None` while typing a new one.
-    recalled: Option<usize>,
-}
 
 /// `Ctrl-\ b`: the active tab joins the group, or leaves it.
 pub fn toggle_active(model: &mut Model) {
@@ -270,7 +221,7 @@ fn for_each_target(
             tab.terminal.scroll_to_bottom();
         }
         if let Some(bytes) = encode(tab) {
-            send_or_hold(tab, bytes, effects);
+            tab.send_or_hold(bytes, effects);
         }
     }
 }

@@ -4,38 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::model::{Model, Tab};
-use crate::profiles::HighlightRule;
+use super::model::Model;
+pub use super::state::highlights::Highlights;
 use crate::terminal::Highlighter;
-
-#[derive(Debug, Default)]
-pub struct Highlights {
-    /// `<config dir>/highlight.toml`, for profiles without rules of their own.
-    global: Arc<Highlighter>,
-    /// Profiles with a `highlight` list (even an empty one), by id.
-    by_profile: BTreeMap<String, Arc<Highlighter>>,
-    /// Counts the compilations, so a frame knows the rules it drew with are still these.
-    generation: u64,
-}
-
-impl Highlights {
-    pub fn set_global(&mut self, rules: &[HighlightRule]) {
-        self.global = Arc::new(Highlighter::new(rules));
-        self.generation += 1;
-    }
-
-    /// Names the rules `for_tab` gives now: equal names, equal rules.
-    pub fn identity(&self, rules: Option<&Arc<Highlighter>>) -> (u64, usize) {
-        let address = rules.map_or(0, |rules| Arc::as_ptr(rules) as usize);
-        (self.generation, address)
-    }
-
-    /// The rules drawn over `tab`, if it has any.
-    pub fn for_tab(&self, tab: &Tab) -> Option<&Arc<Highlighter>> {
-        let rules = self.by_profile.get(&tab.profile_id).unwrap_or(&self.global);
-        (!rules.is_empty()).then_some(rules)
-    }
-}
 
 /// Compiles the rules of every profile listed or used by a tab again, after the profiles
 /// changed.
@@ -52,6 +23,5 @@ pub fn rebuild(model: &mut Model) {
             by_profile.insert(stored.id.clone(), Arc::new(Highlighter::new(rules)));
         }
     }
-    model.highlights.by_profile = by_profile;
-    model.highlights.generation += 1;
+    model.highlights.set_profiles(by_profile);
 }

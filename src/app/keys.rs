@@ -9,7 +9,7 @@ use super::actions;
 use super::broadcast;
 use super::copy_mode;
 use super::effect::Effect;
-use super::model::{Model, Overlay, Tab, TabState};
+use super::model::{Model, Overlay, TabState};
 use super::notice::Notice;
 use super::overlays;
 use super::prompts;
@@ -95,18 +95,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, effects: &mut Vec<Effect>) {
         tab.terminal.scroll_to_bottom();
     }
     if let Some(bytes) = encode_key(key, tab.terminal.application_cursor()) {
-        send_or_hold(tab, bytes, effects);
-    }
-}
-
-/// Input goes to an open channel, waits for one that is opening, and is dropped otherwise.
-/// Nothing is held while still connecting: it could be a password meant for a prompt that
-/// has not shown yet, and must never reach the shell.
-pub(super) fn send_or_hold(tab: &mut Tab, bytes: Vec<u8>, effects: &mut Vec<Effect>) {
-    match tab.state {
-        TabState::Open => effects.push(Effect::Write { tab: tab.id, bytes }),
-        TabState::Opening => tab.typeahead.extend(bytes),
-        _ => {}
+        tab.send_or_hold(bytes, effects);
     }
 }
 

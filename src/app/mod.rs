@@ -1,6 +1,7 @@
 //! The application state and its single `update`: model, messages, effects. Pure: no I/O.
 
 mod actions;
+mod anti_idle;
 pub mod broadcast;
 mod clone;
 mod close;
@@ -26,6 +27,7 @@ pub mod remote_clipboard;
 pub mod search;
 mod session_log;
 mod sessions;
+mod state;
 mod tabs;
 pub mod update;
 

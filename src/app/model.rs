@@ -2,18 +2,20 @@
 
 use std::collections::BTreeMap;
 
-use super::broadcast::{Broadcast, ComposeLine, PendingPaste};
 use super::connection_info::ConnectionInfo;
-use super::copy_mode::CopyMode;
-use super::highlights::Highlights;
+use super::effect::Effect;
 use super::ids::{ConnectionId, TabId};
 use super::msg::PromptReply;
 use super::notice::Notice;
 use super::overlays::profile_form::ProfileForm;
 use super::overlays::session_manager::SessionManager;
 use super::profile_list::ProfileList;
-use super::remote_clipboard::ClipboardConsent;
-use super::search::Search;
+use super::state::broadcast::{Broadcast, ComposeLine, PendingPaste};
+use super::state::copy_mode::CopyMode;
+use super::state::highlights::Highlights;
+use super::state::remote_clipboard::ClipboardConsent;
+use super::state::search::Search;
+use super::state::session_log::TabLog;
 use crate::input::keymap::Keymap;
 use crate::profiles::StoredProfile;
 use crate::ssh::Refusal;
@@ -125,7 +127,7 @@ pub struct Tab {
     /// rather than stay half-made.
     pub cloned: bool,
     /// The tab's session log, while it is logged.
-    pub log: Option<super::session_log::TabLog>,
+    pub log: Option<TabLog>,
     /// Reopening on its reconnected connection: if the server refuses the channel, the
     /// profile's spill-over policy decides.
     pub rejoining: bool,
@@ -145,6 +147,20 @@ pub struct TabMarks {
 }
 
 impl Tab {
+    /// Input goes to an open channel, waits for one that is opening, and is dropped
+    /// otherwise. Nothing is held while still connecting: it could be a password meant for a
+    /// prompt that has not shown yet, and must never reach the shell.
+    pub fn send_or_hold(&mut self, bytes: Vec<u8>, effects: &mut Vec<Effect>) {
+        match self.state {
+            TabState::Open => effects.push(Effect::Write {
+                tab: self.id,
+                bytes,
+            }),
+            TabState::Opening => self.typeahead.extend(bytes),
+            _ => {}
+        }
+    }
+
     /// Rename > remote title > `profile_name`.
     pub fn title<'a>(&'a self, profile_name: &'a str) -> &'a str {
         self.custom_title

@@ -8,28 +8,8 @@ use super::effect::Effect;
 use super::ids::TabId;
 use super::model::Model;
 use super::notice::Notice;
+pub use super::state::remote_clipboard::{ClipboardConsent, ClipboardQuestion};
 use crate::profiles::RemoteClipboard;
-
-/// What the person said about this tab's clipboard requests.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub enum ClipboardConsent {
-    #[default]
-    Unasked,
-    /// The question is up (or waits for the tab to be shown).
-    Asking(ClipboardQuestion),
-    Allowed,
-    Refused,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClipboardQuestion {
-    /// Shares the numbering of SSH questions, so arming reaches this one.
-    pub id: u64,
-    /// Takes keys only once it has been on screen a moment.
-    pub armed: bool,
-    /// The latest text asked for.
-    pub text: String,
-}
 
 /// Looks for a clipboard request in what `tab` just printed and acts on it.
 pub fn after_output(model: &mut Model, tab_id: TabId, effects: &mut Vec<Effect>) {

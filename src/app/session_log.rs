@@ -6,15 +6,7 @@ use super::effect::Effect;
 use super::ids::TabId;
 use super::model::{Model, Tab};
 use super::notice::Notice;
-
-/// A tab's log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TabLog {
-    /// The bytes as received, rather than text lines.
-    pub raw: bool,
-    /// Why writing stopped (a full disk, a file that cannot be made); the session goes on.
-    pub error: Option<String>,
-}
+pub use super::state::session_log::TabLog;
 
 /// `Ctrl-\ l`: the active tab starts or stops logging.
 pub fn toggle(model: &mut Model, effects: &mut Vec<Effect>) {

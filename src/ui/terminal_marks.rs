@@ -34,7 +34,7 @@ fn copy_cursor_style() -> Style {
 /// Paints the marks of `tab` (the active one) over its terminal drawn in `body`.
 pub fn paint(model: &Model, tab: &Tab, body: Rect, buf: &mut Buffer) {
     let terminal = &tab.terminal;
-    if let Some(rules) = model.highlights.for_tab(tab) {
+    if let Some(rules) = model.highlights.for_profile(&tab.profile_id) {
         let (rows, _) = terminal.size();
         for row in 0..rows.min(body.height) {
             highlight_row(rules, terminal, row, body, buf);

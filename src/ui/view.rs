@@ -26,7 +26,7 @@ pub fn view(model: &Model, memory: &FrameMemory, canvas: &mut Canvas) -> Option<
     let unobstructed = unobstructed_terminal(model, body);
     let highlighter = model
         .active_tab()
-        .and_then(|tab| model.highlights.for_tab(tab));
+        .and_then(|tab| model.highlights.for_profile(&tab.profile_id));
     let highlighter_id = model.highlights.identity(highlighter);
     let keeps_body = canvas.holds_previous_frame()
         && memory.unobstructed_terminal.get() == Some(body)

@@ -8,7 +8,7 @@ pub mod text_input;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::actions::toggle_anti_idle_of;
+use super::anti_idle::toggle_anti_idle_of;
 use super::broadcast;
 use super::clone::on_new_connection;
 use super::effect::Effect;
