@@ -31,6 +31,7 @@ use crate::escape::escape_line;
 use crate::ssh::{
     BoundedInput, ChannelEvent, ChannelHandle, Connection, EventSink, SessionRequest, command_queue,
 };
+use crate::text;
 
 /// Output held for one client before its run is cut.
 pub const MAX_QUEUED: usize = 16 * 1024 * 1024;
@@ -318,7 +319,7 @@ impl PendingExec {
 impl Drop for PendingExec {
     fn drop(&mut self) {
         if !self.answered {
-            self.refuse("the connection is gone");
+            self.refuse(text::shared_exec::CONNECTION_GONE);
         }
     }
 }
@@ -347,10 +348,8 @@ impl ExecSink {
         if queued + bytes.len() > MAX_QUEUED {
             self.cut = true;
             self.handle.close();
-            self.send(Reply::Failed(format!(
-                "the output came faster than it was read ({} MiB waiting); cut so the TUI's \
-                 tabs on the connection are not held up (--no-shared reads at your pace)",
-                MAX_QUEUED / (1024 * 1024)
+            self.send(Reply::Failed(text::shared_exec::cut_for_a_slow_reader(
+                MAX_QUEUED / (1024 * 1024),
             )));
             return;
         }
@@ -384,12 +383,15 @@ impl EventSink for ExecSink {
             }
             ChannelEvent::Eof => {}
             ChannelEvent::Closed => {
-                let last = self.exit.take().unwrap_or_else(|| {
-                    Reply::Failed("the channel closed without an exit status".to_owned())
-                });
+                let last = self
+                    .exit
+                    .take()
+                    .unwrap_or_else(|| Reply::Failed(text::shared_exec::NO_EXIT_STATUS.to_owned()));
                 self.end(last);
             }
-            ChannelEvent::Lost => self.end(Reply::Failed("the connection was lost".to_owned())),
+            ChannelEvent::Lost => {
+                self.end(Reply::Failed(text::shared_exec::CONNECTION_LOST.to_owned()))
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod forwarding;
 mod loss;
 mod marker;
 mod refusal;
+pub mod shared_exec;
 
 pub use channel_end::channel_end;
 pub use loss::loss_hint;
