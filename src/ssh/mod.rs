@@ -23,6 +23,7 @@ mod refusal;
 pub mod route;
 pub mod secret;
 pub mod server_opens;
+mod session_open;
 pub mod tcp;
 mod upstream;
 
