@@ -177,52 +177,107 @@ impl Kept for StatusBarContent<'_> {
 }
 
 impl TabStatus<'_> {
-    fn details(&self) -> Line<'static> {
-        let separator = || Span::raw(" │ ").light_blue().on_blue();
-        let mut details = vec![
-            Span::raw(format!(" {}", self.name))
-                .white()
-                .bold()
-                .on_blue(),
-        ];
-        if !self.target.is_empty() {
-            details.push(separator());
-            details.push(Span::raw(self.target.to_string()).white().on_blue());
+    /// The details that fit in `width` columns. The name and the state (with a reconnect's
+    /// countdown) always show; the rest each show whole if they fit, in the order they stand:
+    /// `user@host:port`, the session count, anti-idle, the log's state.
+    fn details(&self, width: u16) -> Line<'static> {
+        let all = self.segments();
+        let fits = |kept: &[Option<Optional>]| {
+            let shown = all.iter().filter(|(kind, _)| kept.contains(kind));
+            let (count, spans) = shown.fold((0, 0), |(count, spans), (_, span)| {
+                (count + 1, spans + span.width())
+            });
+            1 + spans + 3 * (count - 1) <= usize::from(width)
+        };
+        let mut kept = vec![None];
+        for optional in [
+            Optional::Target,
+            Optional::Sessions,
+            Optional::AntiIdle,
+            Optional::Log,
+        ] {
+            kept.push(Some(optional));
+            if !fits(&kept) {
+                kept.pop();
+            }
         }
-        details.push(separator());
+        let segments = all.into_iter().filter(|(kind, _)| kept.contains(kind));
+        let separator = || Span::raw(" │ ").light_blue().on_blue();
+        let mut line = vec![Span::raw(" ").on_blue()];
+        for (index, (_, span)) in segments.enumerate() {
+            if index > 0 {
+                line.push(separator());
+            }
+            line.push(span);
+        }
+        Line::from(line)
+    }
+
+    fn segments(&self) -> Vec<Segment> {
+        let mut segments = vec![(
+            None,
+            Span::raw(self.name.to_string()).white().bold().on_blue(),
+        )];
+        if !self.target.is_empty() {
+            segments.push((
+                Some(Optional::Target),
+                Span::raw(self.target.to_string()).white().on_blue(),
+            ));
+        }
         let state = Span::raw(match &self.progress {
             Some(progress) => format!("{} ({progress})", words::tab_state(&self.state)),
             None => words::tab_state(&self.state),
         });
-        details.push(match *self.state {
-            TabState::Open => state.light_green().on_blue(),
-            TabState::Connecting | TabState::Opening | TabState::Reconnecting => {
-                state.yellow().on_blue()
-            }
-            _ => state.light_red().on_blue(),
-        });
+        segments.push((
+            None,
+            match *self.state {
+                TabState::Open => state.light_green().on_blue(),
+                TabState::Connecting | TabState::Opening | TabState::Reconnecting => {
+                    state.yellow().on_blue()
+                }
+                _ => state.light_red().on_blue(),
+            },
+        ));
         if let Some(sessions) = self.sessions {
-            details.push(separator());
-            details.push(Span::raw(sessions.to_string()).white().on_blue());
+            segments.push((
+                Some(Optional::Sessions),
+                Span::raw(sessions.to_string()).white().on_blue(),
+            ));
         }
-        details.push(separator());
         let anti_idle = Span::raw(self.anti_idle.to_string());
-        details.push(if self.anti_idle.missed() {
-            anti_idle.yellow().bold().on_blue()
-        } else {
-            anti_idle.white().on_blue()
-        });
+        segments.push((
+            Some(Optional::AntiIdle),
+            if self.anti_idle.missed() {
+                anti_idle.yellow().bold().on_blue()
+            } else {
+                anti_idle.white().on_blue()
+            },
+        ));
         if let Some(log) = &self.log {
-            details.push(separator());
             let text = Span::raw(words::tab_log(log));
-            details.push(match log.error {
-                Some(_) => text.light_red().bold().on_blue(),
-                None => text.light_green().on_blue(),
-            });
+            segments.push((
+                Some(Optional::Log),
+                match log.error {
+                    Some(_) => text.light_red().bold().on_blue(),
+                    None => text.light_green().on_blue(),
+                },
+            ));
         }
-        Line::from(details)
+        segments
     }
 }
+
+/// A part of the details a short row can do without.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Optional {
+    Target,
+    Sessions,
+    AntiIdle,
+    Log,
+}
+
+/// One part of the details: `None` for those always shown.
+type Segment = (Option<Optional>, Span<'static>);
 
 impl Widget for &StatusBarContent<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -251,7 +306,7 @@ impl Widget for &StatusBarContent<'_> {
         // stop one cell short of them, so cut text never runs into them.
         details.width = details.width.saturating_sub(hint_width + 1);
         if let Some(tab) = &self.tab {
-            tab.details().render(details, buf);
+            tab.details(details.width).render(details, buf);
         }
         let x = area.right() - hint_width;
         hint.render(Rect::new(x, area.y, hint_width, 1), buf);
@@ -316,6 +371,53 @@ mod tests {
         assert!(
             status.contains("rtt 7ms") && status.contains("missed 2/3"),
             "{status}"
+        );
+    }
+
+    #[test]
+    fn a_short_row_keeps_the_name_the_state_and_the_countdown() {
+        let mut model = model();
+        let tab = connected(&mut model);
+        model.tab_mut(tab).unwrap().target =
+            "deploy-automation@build-host.example.internal:2222".into();
+        let lost = Instant::now();
+        crate::app::tests::net(
+            &mut model,
+            NetEvent::ConnectionLost {
+                connection: ConnectionId(1),
+                cause: crate::ssh::LossCause::Reset,
+                at: lost,
+            },
+        );
+        crate::app::tests::net(
+            &mut model,
+            NetEvent::ConnectFailed {
+                connection: ConnectionId(1),
+                error: "connection refused".into(),
+                cancelled: false,
+                permanent: false,
+                at: Instant::now(),
+            },
+        );
+        let area = Rect::new(0, 0, 80, 1);
+        let mut buffer = Buffer::empty(area);
+        (&StatusBar { model: &model }.content()).render(area, &mut buffer);
+        let status: String = (0..area.width).map(|x| buffer[(x, 0)].symbol()).collect();
+        assert!(
+            status.contains("reconnecting (attempt 2 in ")
+                && status.contains(" s)")
+                && status.contains("? help"),
+            "{status}"
+        );
+        assert!(
+            !status.contains("build-host"),
+            "the target gave way: {status}"
+        );
+        // With room, everything shows.
+        let wide = status_line(&model);
+        assert!(
+            wide.contains("build-host") && wide.contains("anti-idle"),
+            "{wide}"
         );
     }
 }
