@@ -177,9 +177,9 @@ impl Kept for StatusBarContent<'_> {
 }
 
 impl TabStatus<'_> {
-    /// The details that fit in `width` columns. The name and the state (with a reconnect's
-    /// countdown) always show; the rest each show whole if they fit, in the order they stand:
-    /// `user@host:port`, the session count, anti-idle, the log's state.
+    /// The details that fit in `width` columns. The name, the state (with a reconnect's
+    /// countdown) and a log's failure always show; the rest each show whole if they fit, in
+    /// the order they stand: `user@host:port`, the session count, anti-idle, the log's state.
     fn details(&self, width: u16) -> Line<'static> {
         let all = self.segments();
         let fits = |kept: &[Option<Optional>]| {
@@ -255,13 +255,12 @@ impl TabStatus<'_> {
         ));
         if let Some(log) = &self.log {
             let text = Span::raw(words::tab_log(log));
-            segments.push((
-                Some(Optional::Log),
-                match log.error {
-                    Some(_) => text.light_red().bold().on_blue(),
-                    None => text.light_green().on_blue(),
-                },
-            ));
+            // A log that stopped writing is news the person must see: it stays, cut at the
+            // row's end if it must be.
+            segments.push(match log.error {
+                Some(_) => (None, text.light_red().bold().on_blue()),
+                None => (Some(Optional::Log), text.light_green().on_blue()),
+            });
         }
         segments
     }
@@ -418,6 +417,24 @@ mod tests {
         assert!(
             wide.contains("build-host") && wide.contains("anti-idle"),
             "{wide}"
+        );
+    }
+
+    #[test]
+    fn a_failed_log_shows_even_on_a_short_row() {
+        let mut model = model();
+        let tab = connected(&mut model);
+        model.tab_mut(tab).unwrap().log = Some(crate::app::TabLog {
+            raw: false,
+            error: Some("/dev/full: No space left on device (os error 28)".to_owned()),
+        });
+        let area = Rect::new(0, 0, 80, 1);
+        let mut buffer = Buffer::empty(area);
+        (&StatusBar { model: &model }.content()).render(area, &mut buffer);
+        let status: String = (0..area.width).map(|x| buffer[(x, 0)].symbol()).collect();
+        assert!(
+            status.contains("connected │ log failed: /dev/full: No space"),
+            "{status}"
         );
     }
 }
