@@ -105,6 +105,12 @@ impl StreamState {
         self.focus_reporting
     }
 
+    /// Bytes of a sequence held back from earlier reads.
+    #[cfg(test)]
+    pub(crate) fn held_bytes(&self) -> usize {
+        self.held.len()
+    }
+
     /// The synchronized update in progress (DECSET 2026 until DECRST 2026), numbered so a new
     /// one can be told from the one before.
     pub(crate) fn synchronized_update(&self) -> Option<u64> {

@@ -107,3 +107,43 @@ fn underline_styles_and_colours_are_drawn_and_vt100_keeps_the_underline() {
     // 58;2 no longer reaches vt100, which read its numbers as dim and bold.
     assert!(!screen[(0, 0)].modifier.contains(Modifier::DIM));
 }
+
+#[test]
+fn a_link_cut_across_reads_is_held_back_only_up_to_a_cap() {
+    let mut terminal = Terminal::new(3, 40, 100);
+    terminal.feed(b"\x1b]8;;https://ok/\x1b\\A");
+    // An endless link, a little at a time: what is held back stays bounded, and the link is
+    // refused (the text after it is not linked, not even to the link before).
+    terminal.feed(b"\x1b]8;;https://");
+    for _ in 0..1000 {
+        terminal.feed(&[b'x'; 100]);
+        let held = terminal.stream_state.held_bytes();
+        assert!(held <= 2048 + 512 + 100, "{held} bytes held");
+    }
+    terminal.feed(b"\x1b\\B");
+    assert_eq!(terminal.contents(), "AB");
+    assert_eq!(
+        terminal.link_at(point(&terminal, 0, 0)),
+        Some("https://ok/")
+    );
+    assert_eq!(terminal.link_at(point(&terminal, 0, 1)), None);
+}
+
+#[test]
+fn decsc_saves_the_underline_style_and_reset_forgets_everything() {
+    let mut terminal = Terminal::new(3, 40, 100);
+    // DECRC brings back the curly underline (and the cursor, so `b` is at column 0).
+    terminal.feed(b"\x1b[4:3m\x1b7\x1b[4:1m\x1b8b\x1b[4:1ma\x1b]8;;https://x\x07c");
+    let style = |terminal: &Terminal, col| {
+        terminal
+            .decoration_at(point(terminal, 0, col))
+            .map(|decoration| decoration.underline)
+    };
+    assert_eq!(style(&terminal, 0), Some(UnderlineStyle::Curly));
+    assert_eq!(style(&terminal, 1), None, "single is vt100's own");
+    assert_eq!(terminal.link_at(point(&terminal, 0, 2)), Some("https://x"));
+    terminal.feed(b"\x1bcd");
+    assert_eq!(terminal.contents(), "d");
+    assert_eq!(style(&terminal, 0), None);
+    assert_eq!(terminal.link_at(point(&terminal, 0, 0)), None);
+}
