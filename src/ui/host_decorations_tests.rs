@@ -102,3 +102,21 @@ fn underline_styles_and_colours_reach_the_host_in_their_sgr_forms() {
         "the underline ends: {written:?}"
     );
 }
+
+#[test]
+fn two_tabs_look_alike_cells_with_different_links_are_sent_again_on_switching() {
+    let (mut renderer, recorded) = renderer();
+    let mut first = Terminal::new(3, 30, 100);
+    let mut second = Terminal::new(3, 30, 100);
+    // The same text, style and table number in both: only the URI differs.
+    first.feed(b"\x1b]8;;https://one/\x1b\\docs\x1b]8;;\x1b\\");
+    second.feed(b"\x1b]8;;https://two/\x1b\\docs\x1b]8;;\x1b\\");
+    frame(&mut renderer, &first);
+    assert!(recorded.take().contains("https://one/"));
+    frame(&mut renderer, &second);
+    let written = recorded.take();
+    assert!(
+        written.contains("\x1b]8;;https://two/\x1b\\docs"),
+        "{written:?}"
+    );
+}
