@@ -34,6 +34,7 @@ pub mod update;
 pub use connection_info::{ConnectionInfo, LinkPhase, Reconnect, Reconnected};
 pub use effect::Effect;
 pub use ids::{ConnectionId, TabId};
+pub use keys::link_shown;
 pub use model::{
     CHROME_ROWS, Ending, Failure, Model, Overlay, PendingPrompt, Tab, TabMarks, TabState,
 };

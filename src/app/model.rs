@@ -234,6 +234,8 @@ pub struct Model {
     pub quitting: bool,
     /// Whether the host terminal has focus (true until it reports otherwise).
     pub host_focused: bool,
+    /// Where the mouse was last reported on the host screen: (column, row).
+    pub pointer: Option<(u16, u16)>,
 }
 
 impl Model {
@@ -262,6 +264,7 @@ impl Model {
             opening_at_start: Vec::new(),
             quitting: false,
             host_focused: true,
+            pointer: None,
         }
     }
 

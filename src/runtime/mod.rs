@@ -155,7 +155,8 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             }
             holding = false;
             let area = Rect::new(0, 0, model.cols, model.rows);
-            guard.screen.draw(area, |canvas| {
+            let shown = model.active_tab().map(|tab| &tab.terminal);
+            guard.screen.draw_decorated(area, shown, |canvas| {
                 crate::ui::view(&model, &frame_memory, canvas)
             })?;
             cursor_shape.show(crate::ui::cursor_style(&model), guard.screen.backend_mut())?;

@@ -210,6 +210,17 @@ mod tests {
     }
 
     #[test]
+    fn links_and_underline_styles_are_logged_as_their_text() {
+        let mut terminal = Terminal::new(5, 40, 100);
+        terminal.set_logging(true);
+        let lines = logged(
+            &mut terminal,
+            b"\x1b]8;;https://x/\x1b\\link\x1b]8;;\x1b\\ \x1b[4:3;58;5;1mcurly\x1b[m\r\n",
+        );
+        assert_eq!(lines, ["link curly"]);
+    }
+
+    #[test]
     fn a_wrapped_line_is_one_line() {
         let mut terminal = Terminal::new(5, 10, 100);
         terminal.set_logging(true);

@@ -10,6 +10,7 @@ mod cell_marks;
 mod cell_style;
 mod charsets;
 mod csi_params;
+mod decorations;
 mod drawn_rows;
 mod erase_scrollback;
 mod events;
@@ -22,6 +23,7 @@ mod line_tokens;
 mod lines;
 mod osc_limit;
 mod parser_hooks;
+mod pass_output;
 mod plain_lines;
 mod replies;
 mod row_capture;
@@ -32,8 +34,10 @@ mod sequence_state;
 mod sgr;
 mod stand_ins;
 mod stream_state;
+mod underline_sgr;
 mod utf8_tail;
 mod view;
+mod view_links;
 
 #[cfg(test)]
 mod tests;
@@ -43,6 +47,8 @@ pub(crate) use row_changes::tests::piece as output_piece;
 
 use std::num::NonZeroU16;
 
+pub use cell_marks::{DrawnDecoration, drawn_decoration};
+pub use decorations::{Decoration, Decorations, UnderlineStyle};
 use erase_scrollback::EraseScrollbackDetector;
 pub use find::{MAX_MATCHES, Match, SearchPattern};
 pub use highlight::Highlighter;
@@ -113,6 +119,10 @@ pub struct Terminal {
     utf8_tail: Utf8Tail,
     osc_limit: OscLimit,
     stream_state: StreamState,
+    /// Underline styles and colours and links, by the number their cells carry.
+    decorations: Decorations,
+    /// Names this terminal in the cells it draws (see `cell_marks`).
+    drawn_mark: u16,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -161,6 +171,8 @@ impl Terminal {
             utf8_tail: Utf8Tail::default(),
             osc_limit: OscLimit::default(),
             stream_state: StreamState::default(),
+            decorations: Decorations::default(),
+            drawn_mark: cell_marks::new_terminal_mark(),
         }
     }
 
@@ -171,7 +183,9 @@ impl Terminal {
         let bytes = self.osc_limit.filter(bytes);
         // Text in the line-drawing set reaches vt100 as box drawing.
         let size = self.size();
-        let bytes = self.stream_state.filter(&bytes, size);
+        let bytes = self
+            .stream_state
+            .filter(&bytes, size, &mut self.decorations);
         let mut utf8_tail = std::mem::take(&mut self.utf8_tail);
         utf8_tail.pass(&bytes, |whole_characters| self.feed_whole(whole_characters));
         self.utf8_tail = utf8_tail;

@@ -114,9 +114,10 @@ fn a_read_that_starts_inside_a_colour_change_still_skips_its_lines() {
     let cut = flood.len() / 2 + 3;
     let mut shortcut = Terminal::new(24, 80, 1000);
     let mut reference = Terminal::new(24, 80, 1000);
-    // The second read starts inside an SGR sequence the first one began.
+    // The second read starts inside an SGR sequence the first one began, which the pass before
+    // vt100 holds back until it ends (see `stream_state`).
     shortcut.feed(&flood[..cut]);
-    assert!(!shortcut.sequence_state.between_sequences());
+    assert!(format!("{:?}", shortcut.stream_state).contains("holding: true"));
     let rows_before = shortcut.hooks().primary_rows_scrolled;
     shortcut.feed(&flood[cut..]);
     feed_byte_by_byte(&mut reference, &flood);
@@ -191,6 +192,16 @@ const PLAIN_LINE_BITS: &[&str] = &[
     "\x1b[29m",
     "\x1b[38;5;9m",
     "\x1b[38;2;1;2m",
+    "\x1b[4:3m",
+    "\x1b[4:0;1m",
+    "\x1b[21m",
+    "\x1b[58;2;1;0;0m",
+    "\x1b[58:2::9:9:9;4m",
+    "\x1b[58;5;9m",
+    "\x1b[59m",
+    "\x1b]8;;https://a\x1b\\",
+    "\x1b]8;id=x;file:///b;c\x07",
+    "\x1b]8;;\x1b\\",
     "é",
     "漢",
     "字字",
@@ -212,6 +223,9 @@ const OTHER_LINE_BITS: &[&[u8]] = &[
     b"\x1b[?1m",
     b"\x1b[1 m",
     b"\x1b[1;3",
+    b"\x1b[58;2;1",
+    b"\x1b]8;;http",
+    b"\x1b]8;;a b\x07",
     b"\x1b[2K",
     b"\x1b(B",
     b"\t",

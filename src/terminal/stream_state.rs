@@ -12,8 +12,13 @@
 //! restores them, one slot for each screen; DECSET 1049 saves them on the way to the
 //! alternate screen and restores them on the way back; RIS (`ESC c`) resets everything and
 //! DECSTR (`CSI ! p`) the sets.
+//!
+//! Underline styles and colours and hyperlinks are followed here too (see `decorations`): an
+//! SGR sequence vt100 would misread and an OSC 8 are held back until they end, so that vt100
+//! gets the one rewritten and never sees the other, however the stream is cut.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::cell_marks::STRUCK_UTF8;
 use super::charsets::{Charset, Charsets, Slot};
@@ -21,7 +26,11 @@ use super::csi_params::{
     Csi, MODE_ALTERNATE_SCREEN, MODE_COLUMNS, MODE_FOCUS_REPORTING, MODE_INSERT,
     MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN, MODE_SYNCHRONIZED_OUTPUT,
 };
+use super::decorations::Decorations;
+use super::pass_output::PassOutput;
 use super::stand_ins::{INSERT_ONE_BLANK, StandIn, starts_character};
+use super::underline_sgr::{self, UnderlinePen};
+use held::{Ending, MAX_HELD_BYTES, OscKind};
 
 const ESC: u8 = 0x1b;
 const BEL: u8 = 0x07;
@@ -46,7 +55,7 @@ enum Scan {
     EscapeIntermediate,
     Csi(Csi),
     /// OSC: ends with BEL, or ESC (ST is `ESC \`); controls inside are ignored.
-    Osc,
+    Osc(OscKind),
     /// DCS, SOS, PM and APC: end with ESC; controls inside are ignored.
     String,
 }
@@ -56,11 +65,29 @@ enum Scan {
 pub(crate) struct StreamState {
     scan: Scan,
     charsets: Charsets,
-    /// What DECSC saved, on the primary and the alternate screen: the sets, and whether text
-    /// was struck through (part of the pen it saves).
-    saved: [(Charsets, bool); 2],
+    /// What DECSC saved, on the primary and the alternate screen: the sets, whether text was
+    /// struck through and how it was underlined (part of the pen it saves).
+    saved: [(Charsets, bool, UnderlinePen); 2],
     /// SGR 9: characters drawn now get the strikethrough mark (see `cell_marks`).
     struck: bool,
+    underline: UnderlinePen,
+    /// The hyperlink characters drawn now belong to (OSC 8).
+    link: Option<Arc<str>>,
+    /// The mark of the underline and link characters drawn now get, unless they are plain.
+    mark: Option<[u8; 4]>,
+    /// The underline or link changed: the mark is looked up again.
+    pen_changed: bool,
+    /// The sequence being read is held back from vt100 until it ends; these are its bytes from
+    /// earlier reads.
+    held: Vec<u8>,
+    holding: bool,
+    /// The sequence held back is an SGR that has just ended.
+    sgr_ended: bool,
+    /// The sequence held back is a hyperlink that BEL has just ended (CAN and SUB cancel one,
+    /// and vt100 is left to ignore it).
+    link_ended: bool,
+    /// A hyperlink ended by ESC was left out: the ST it begins goes too.
+    link_left_out: bool,
     /// Bytes still to come of the UTF-8 character being drawn, whose mark follows them.
     utf8_left: u8,
     alternate_screen: bool,
@@ -78,6 +105,12 @@ impl StreamState {
         self.focus_reporting
     }
 
+    /// Bytes of a sequence held back from earlier reads.
+    #[cfg(test)]
+    pub(crate) fn held_bytes(&self) -> usize {
+        self.held.len()
+    }
+
     /// The synchronized update in progress (DECSET 2026 until DECRST 2026), numbered so a new
     /// one can be told from the one before.
     pub(crate) fn synchronized_update(&self) -> Option<u64> {
@@ -86,13 +119,20 @@ impl StreamState {
 
     /// The bytes vt100 should see for `bytes`, on a screen of `size` (rows, columns): the
     /// same, except for text drawn in a set other than ASCII, which comes as the Unicode
-    /// characters it shows, and for what vt100 does not carry out (see `stand_ins`), which is
-    /// followed by what does the same. Borrowed unless something had to change.
-    pub(crate) fn filter<'a>(&mut self, bytes: &'a [u8], size: (u16, u16)) -> Cow<'a, [u8]> {
-        let mut translated: Option<Vec<u8>> = None;
-        let new_output = || Vec::with_capacity(bytes.len() + bytes.len() / 2);
-        // `bytes[copied..]` has not been written to `translated` yet.
-        let mut copied = 0;
+    /// characters it shows, for what vt100 does not carry out (see `stand_ins`), which is
+    /// followed by what does the same, for marks after characters drawn struck through,
+    /// underlined in style or linked, whose decorations `decorations` numbers, and for
+    /// underline sequences and hyperlinks, rewritten or left out. Borrowed unless something had
+    /// to change.
+    pub(crate) fn filter<'a>(
+        &mut self,
+        bytes: &'a [u8],
+        size: (u16, u16),
+        decorations: &mut Decorations,
+    ) -> Cow<'a, [u8]> {
+        let mut out = PassOutput::new(bytes);
+        // Where the sequence held back starts in this read; `None`: in an earlier one.
+        let mut held_from: Option<usize> = None;
         let mut index = 0;
         while index < bytes.len() {
             if self.scan == Scan::Csi(Csi::default())
@@ -101,11 +141,19 @@ impl StreamState {
                 // A whole CSI sequence that changes nothing followed here (a colour).
                 index += length;
                 self.scan = Scan::Ground;
+                if self.holding {
+                    let last = bytes[index - 1];
+                    self.end_held(&mut out, bytes, held_from, index, Ending::With(last));
+                }
                 continue;
             }
             if self.scan == Scan::Ground {
                 let charset = self.charsets.in_use();
-                if charset == Charset::Ascii && !self.insert_mode && !self.struck {
+                if charset == Charset::Ascii
+                    && !self.insert_mode
+                    && !self.struck
+                    && self.mark.is_none()
+                {
                     // Nothing to translate: jump to what can change the state.
                     match memchr::memchr3(ESC, SO, SI, &bytes[index..]) {
                         Some(offset) => index += offset,
@@ -123,10 +171,9 @@ impl StreamState {
                     let byte = bytes[index];
                     let shown = charset.map(byte);
                     let insert = self.insert_mode && starts_character(byte);
-                    let mark = self.struck && self.ends_character(byte);
-                    if shown.is_some() || insert || mark {
-                        let translated = translated.get_or_insert_with(new_output);
-                        translated.extend_from_slice(&bytes[copied..index]);
+                    let marked = (self.struck || self.mark.is_some()) && self.ends_character(byte);
+                    if shown.is_some() || insert || marked {
+                        let translated = out.up_to(index);
                         if insert {
                             translated.extend_from_slice(INSERT_ONE_BLANK);
                         }
@@ -134,42 +181,71 @@ impl StreamState {
                             Some(shown) => translated.extend_from_slice(shown.as_bytes()),
                             None => translated.push(byte),
                         }
-                        if mark {
+                        if marked && self.struck {
                             translated.extend_from_slice(STRUCK_UTF8);
                         }
+                        if let Some(mark) = self.mark.filter(|_| marked) {
+                            translated.extend_from_slice(&mark);
+                        }
                         index += 1;
-                        copied = index;
+                        out.skip_to(index);
                         continue;
                     }
                 }
             }
-            if let Some(stand_in) = self.step(bytes[index]) {
-                let translated = translated.get_or_insert_with(new_output);
-                translated.extend_from_slice(&bytes[copied..=index]);
-                stand_in.write(translated, size);
-                copied = index + 1;
+            let byte = bytes[index];
+            if self.holding && byte == ESC {
+                self.end_held(&mut out, bytes, held_from, index, Ending::BeforeEscape);
+            }
+            let stand_in = self.step(byte);
+            if self.holding {
+                if !self.holds_sequence() {
+                    self.end_held(&mut out, bytes, held_from, index + 1, Ending::With(byte));
+                }
+            } else if self.scan == Scan::Escape {
+                self.holding = true;
+                held_from = Some(index);
+            }
+            if self.pen_changed {
+                self.choose_mark(decorations);
+            }
+            if let Some(stand_in) = stand_in {
+                stand_in.write(out.up_to(index + 1), size);
             }
             index += 1;
         }
-        match translated {
-            None => Cow::Borrowed(bytes),
-            Some(mut translated) => {
-                translated.extend_from_slice(&bytes[copied..]);
-                Cow::Owned(translated)
+        let mut output = out.finish(if self.holding {
+            held_from.unwrap_or(0)
+        } else {
+            bytes.len()
+        });
+        if self.holding {
+            self.held
+                .extend_from_slice(&bytes[held_from.unwrap_or(0)..]);
+            if self.held.len() > MAX_HELD_BYTES {
+                self.release_overlong(output.to_mut());
+                self.choose_mark(decorations);
             }
         }
+        output
     }
 
     /// The length of the CSI sequence `rest` starts with (after `ESC [`), when it is whole
     /// and changes nothing followed here, so it need not be read byte by byte: an output
-    /// flood's colour changes. Only DECSET/DECRST, DECSTR and SGR touching strikethrough
-    /// matter; anything unusual inside (a control, an ESC) is left to the byte-by-byte path.
+    /// flood's colour changes. Only DECSET/DECRST, DECSTR and SGR touching strikethrough,
+    /// underline styles and colours matter; anything unusual inside (a control, an ESC) is
+    /// left to the byte-by-byte path.
     fn passed_over(&self, rest: &[u8]) -> Option<usize> {
         let end = rest.iter().position(|byte| !(0x20..0x40).contains(byte))?;
         let matters = match rest[end] {
             b'h' | b'l' | b'p' => true,
             // Strikethrough is 9 or 29, and ends with 0 as well.
-            b'm' => self.struck || rest[..end].contains(&b'9'),
+            b'm' => {
+                self.struck
+                    || self.mark.is_some()
+                    || rest[..end].contains(&b'9')
+                    || underline_sgr::may_matter(&rest[..end])
+            }
             0x40..=0x7e => false,
             _ => true,
         };
@@ -252,14 +328,27 @@ impl StreamState {
                     self.scan = Scan::Csi(csi);
                 }
             }
-            Scan::Osc => {
+            Scan::Osc(kind) => {
                 if byte == BEL {
+                    self.link_ended = kind == OscKind::Link;
                     self.scan = Scan::Ground;
+                } else {
+                    self.scan = Scan::Osc(kind.after(byte));
                 }
             }
             Scan::String => {}
         }
         None
+    }
+
+    /// What DECSC saves of the pen and the sets.
+    fn pen(&self) -> (Charsets, bool, UnderlinePen) {
+        (self.charsets, self.struck, self.underline)
+    }
+
+    fn set_pen(&mut self, (charsets, struck, underline): (Charsets, bool, UnderlinePen)) {
+        self.pen_changed |= self.underline != underline;
+        (self.charsets, self.struck, self.underline) = (charsets, struck, underline);
     }
 
     /// A C0 control, carried out between sequences and inside ESC and CSI ones.
@@ -275,7 +364,7 @@ impl StreamState {
     fn after_escape(&mut self, byte: u8) -> Option<StandIn> {
         let (scan, stand_in) = match byte {
             b'[' => (Scan::Csi(Csi::default()), None),
-            b']' => (Scan::Osc, None),
+            b']' => (Scan::Osc(OscKind::Start), None),
             b'P' | b'X' | b'^' | b'_' => (Scan::String, None),
             b'#' => (Scan::Hash, None),
             0x20..=0x2f => (
@@ -283,16 +372,19 @@ impl StreamState {
                 None,
             ),
             b'7' => {
-                self.saved[usize::from(self.alternate_screen)] = (self.charsets, self.struck);
+                self.saved[usize::from(self.alternate_screen)] = self.pen();
                 (Scan::Ground, None)
             }
             b'8' => {
-                (self.charsets, self.struck) = self.saved[usize::from(self.alternate_screen)];
+                self.set_pen(self.saved[usize::from(self.alternate_screen)]);
                 (Scan::Ground, None)
             }
             b'c' => {
+                // The sequence itself is still held back.
                 *self = Self {
                     updates_begun: self.updates_begun,
+                    held: std::mem::take(&mut self.held),
+                    holding: self.holding,
                     ..Self::default()
                 };
                 (Scan::Ground, None)
@@ -312,12 +404,15 @@ impl StreamState {
             self.charsets = Charsets::default();
             self.insert_mode = false;
             self.struck = false;
+            self.pen_changed |= !self.underline.is_default();
+            self.underline = UnderlinePen::default();
             return None;
         }
         if final_byte == b'm' && !csi.private && !csi.other_marker && !csi.intermediate {
             if let Some(struck) = csi.strike {
                 self.struck = struck;
             }
+            self.sgr_ended = self.holding;
             return None;
         }
         let set = match final_byte {
@@ -340,11 +435,11 @@ impl StreamState {
         }
         if csi.modes.has(MODE_SAVE_CURSOR_AND_ALTERNATE_SCREEN) {
             if set {
-                self.saved[usize::from(self.alternate_screen)] = (self.charsets, self.struck);
+                self.saved[usize::from(self.alternate_screen)] = self.pen();
                 self.alternate_screen = true;
             } else {
                 self.alternate_screen = false;
-                (self.charsets, self.struck) = self.saved[0];
+                self.set_pen(self.saved[0]);
             }
         }
         if csi.modes.has(MODE_FOCUS_REPORTING) {
@@ -365,6 +460,9 @@ impl StreamState {
             .then_some(StandIn::ClearForColumnMode)
     }
 }
+
+#[path = "stream_held.rs"]
+mod held;
 
 #[cfg(test)]
 #[path = "stream_state_tests.rs"]

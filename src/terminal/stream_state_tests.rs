@@ -2,7 +2,12 @@ use super::StreamState;
 use crate::terminal::Terminal;
 
 fn filtered(state: &mut StreamState, bytes: &[u8]) -> String {
-    String::from_utf8(state.filter(bytes, (24, 80)).into_owned()).unwrap()
+    String::from_utf8(
+        state
+            .filter(bytes, (24, 80), &mut Default::default())
+            .into_owned(),
+    )
+    .unwrap()
 }
 
 fn terminal_with(bytes: &[u8]) -> Terminal {
@@ -43,8 +48,9 @@ fn only_text_is_translated_never_a_sequence() {
 #[test]
 fn a_designation_cut_across_reads_still_counts() {
     let mut state = StreamState::default();
-    assert_eq!(filtered(&mut state, b"q\x1b"), "q\x1b");
-    assert_eq!(filtered(&mut state, b"("), "(");
+    // An escape sequence is held back until it is known not to need changing.
+    assert_eq!(filtered(&mut state, b"q\x1b"), "q");
+    assert_eq!(filtered(&mut state, b"("), "\x1b(");
     assert_eq!(filtered(&mut state, b"0q"), "0─");
     assert_eq!(filtered(&mut state, b"\x1b(B"), "\x1b(B");
     assert_eq!(filtered(&mut state, b"q"), "q");
@@ -136,7 +142,7 @@ fn a_flood_of_plain_text_is_passed_on_uncopied() {
     let mut state = StreamState::default();
     let text = b"1\r\n2\r\n\x1b[31mred\x1b[m\r\n".repeat(1000);
     assert!(matches!(
-        state.filter(&text, (24, 80)),
+        state.filter(&text, (24, 80), &mut Default::default()),
         std::borrow::Cow::Borrowed(_)
     ));
 }
@@ -168,11 +174,15 @@ fn struck_text_is_marked_cell_by_cell_until_sgr_29_or_0() {
     // A character cut between reads gets its mark once it is whole.
     let mut state = StreamState::default();
     assert_eq!(
-        state.filter(b"\x1b[9m\xc3", (24, 80)).as_ref(),
+        state
+            .filter(b"\x1b[9m\xc3", (24, 80), &mut Default::default())
+            .as_ref(),
         b"\x1b[9m\xc3"
     );
     assert_eq!(
-        state.filter(b"\xa9", (24, 80)).as_ref(),
+        state
+            .filter(b"\xa9", (24, 80), &mut Default::default())
+            .as_ref(),
         format!("\u{a9}{STRUCK}").as_bytes().get(1..).unwrap()
     );
 }
@@ -216,4 +226,50 @@ fn struck_text_is_found_and_selected_as_its_plain_text() {
         .map(|m| m.cols.clone())
         .collect();
     assert_eq!(found, [4..8, 5..9], "in the history and on the screen");
+}
+
+#[test]
+fn underline_styles_are_rewritten_and_links_left_out_however_the_stream_is_cut() {
+    use crate::terminal::decorations::Decorations;
+    let stream = "a\x1b[4:3;58:5:1mb\x1b[59;24m\x1b]8;id=1;https://x/y\x1b\\c\x1b]8;;\x07d";
+    let mut table = Decorations::default();
+    let whole = StreamState::default()
+        .filter(stream.as_bytes(), (24, 80), &mut table)
+        .into_owned();
+    let mut state = StreamState::default();
+    let mut cut_table = Decorations::default();
+    let byte_by_byte: Vec<u8> = stream
+        .as_bytes()
+        .iter()
+        .flat_map(|byte| {
+            state
+                .filter(std::slice::from_ref(byte), (24, 80), &mut cut_table)
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(whole, byte_by_byte);
+    assert_eq!(table, cut_table);
+    let mark = |decoration| {
+        let mut bytes = Decorations::default().mark_of(&decoration);
+        String::from_utf8(bytes.to_vec()).unwrap_or_else(|_| {
+            bytes.fill(0);
+            String::new()
+        })
+    };
+    // The table numbers the curly underline 0 and the link 1, as a fresh one would.
+    let curly = mark(Default::default());
+    let mut two = Decorations::default();
+    two.mark_of(&Default::default());
+    let link = String::from_utf8(
+        two.mark_of(&crate::terminal::Decoration {
+            link: Some("https://x/y".into()),
+            ..Default::default()
+        })
+        .to_vec(),
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(whole).unwrap(),
+        format!("a\x1b[4mb{curly}\x1b[24mc{link}d")
+    );
 }

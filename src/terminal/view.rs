@@ -17,7 +17,7 @@ use ratatui::{
 };
 
 use super::{
-    DisplayedRow, RowStamp, Terminal, cell_marks,
+    DisplayedRow, RowStamp, Terminal,
     cell_style::{attributes_style, cell_style},
     history_line::HistoryLine,
 };
@@ -205,13 +205,13 @@ impl<'a> TerminalView<'a> {
             // A wide character in the last column of a clipped view would spill into
             // whatever is drawn to the right of the pane.
             let spills_over_the_edge = cell.is_wide() && col + 1 == area.width;
-            let (symbol, marked) = if cell.has_contents() && !spills_over_the_edge {
-                cell_marks::split(cell.contents())
+            let (symbol, style) = if cell.has_contents() && !spills_over_the_edge {
+                self.terminal.drawn_cell(cell.contents(), cell_style(cell))
             } else {
-                (" ".into(), Modifier::empty())
+                (" ".into(), cell_style(cell))
             };
             target.set_symbol(&symbol);
-            target.set_style(cell_style(cell).add_modifier(marked));
+            target.set_style(style);
         }
     }
 
@@ -225,8 +225,9 @@ impl<'a> TerminalView<'a> {
             if cell.col >= width {
                 break;
             }
-            let (symbol, marked) = cell_marks::split(cell.symbol);
-            let style = attributes_style(cell.attributes).add_modifier(marked);
+            let (symbol, style) = self
+                .terminal
+                .drawn_cell(cell.symbol, attributes_style(cell.attributes));
             let spills_over_the_edge = cell.wide && cell.col + 1 >= width;
             let target = &mut buf[(area.x + cell.col, area.y + row)];
             target.set_symbol(if spills_over_the_edge { " " } else { &symbol });

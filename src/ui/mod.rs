@@ -4,6 +4,7 @@
 
 mod broadcast_status;
 mod frame_memory;
+mod host_decorations;
 mod inspector;
 mod painted;
 pub mod popups;
@@ -22,6 +23,8 @@ pub use renderer::{Canvas, Renderer};
 pub use terminal_marks::highlight_row;
 pub use view::{cursor_style, view};
 
+#[cfg(test)]
+mod host_decorations_tests;
 #[cfg(test)]
 mod marks_tests;
 #[cfg(test)]

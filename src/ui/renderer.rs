@@ -14,6 +14,8 @@ use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
 
+use crate::terminal::Terminal;
+
 /// Draws frames through a ratatui backend.
 #[derive(Debug)]
 pub struct Renderer<B: Backend> {
@@ -72,6 +74,17 @@ impl<B: Backend> Renderer<B> {
         area: Rect,
         paint: impl FnOnce(&mut Canvas<'_>) -> Option<Position>,
     ) -> Result<(), B::Error> {
+        self.draw_decorated(area, None, paint)
+    }
+
+    /// The same, for a frame that shows `terminal`: the underline styles and links its cells
+    /// carry are looked up in its table (see `host_decorations`).
+    pub fn draw_decorated(
+        &mut self,
+        area: Rect,
+        terminal: Option<&Terminal>,
+        paint: impl FnOnce(&mut Canvas<'_>) -> Option<Position>,
+    ) -> Result<(), B::Error> {
         if area != self.shown.area {
             self.resize(area)?;
         }
@@ -81,7 +94,7 @@ impl<B: Backend> Renderer<B> {
             repainted: &mut self.repainted,
             holds_previous_frame: self.holds_previous_frame,
         });
-        let wrote_cells = self.send_repainted_rows()?;
+        let wrote_cells = self.send_repainted_rows(terminal)?;
         self.place_cursor(cursor, wrote_cells)?;
         self.backend.flush()?;
         self.holds_previous_frame = true;
@@ -100,16 +113,16 @@ impl<B: Backend> Renderer<B> {
 
     /// Sends what differs between the repainted cells and the host screen, and makes the host
     /// screen's record match the canvas again. True when any cell was sent.
-    fn send_repainted_rows(&mut self) -> Result<bool, B::Error> {
+    fn send_repainted_rows(&mut self, terminal: Option<&Terminal>) -> Result<bool, B::Error> {
         let width = self.canvas.area.width;
         if self
             .repainted
             .iter()
             .all(|columns| *columns == Some(0..width))
         {
-            let mut changes = self.shown.diff_iter(&self.canvas).peekable();
-            let wrote_cells = changes.peek().is_some();
-            self.backend.draw(changes)?;
+            let changes: Vec<_> = self.shown.diff_iter(&self.canvas).collect();
+            let wrote_cells = !changes.is_empty();
+            send(&mut self.backend, &changes, terminal)?;
             self.shown.content.clone_from_slice(&self.canvas.content);
             return Ok(wrote_cells);
         }
@@ -138,10 +151,10 @@ impl<B: Backend> Renderer<B> {
                 y,
                 &self.canvas.content[cells.clone()],
             );
-            let mut changes = self.row_before.diff_iter(&self.row_after).peekable();
-            if changes.peek().is_some() {
+            let changes: Vec<_> = self.row_before.diff_iter(&self.row_after).collect();
+            if !changes.is_empty() {
                 wrote_cells = true;
-                self.backend.draw(changes)?;
+                send(&mut self.backend, &changes, terminal)?;
             }
             self.shown.content[cells.clone()].clone_from_slice(&self.canvas.content[cells]);
         }
@@ -172,6 +185,18 @@ impl<B: Backend> Renderer<B> {
         }
         self.cursor = wanted;
         Ok(())
+    }
+}
+
+/// Writes `changes`, with the underline styles and links their marks name in `terminal`.
+fn send<B: Backend>(
+    backend: &mut B,
+    changes: &[(u16, u16, &Cell)],
+    terminal: Option<&Terminal>,
+) -> Result<(), B::Error> {
+    match super::host_decorations::decorated(changes, terminal) {
+        None => backend.draw(changes.iter().copied()),
+        Some(decorated) => backend.draw(decorated.iter().map(|(x, y, cell)| (*x, *y, cell))),
     }
 }
 

@@ -102,6 +102,8 @@ pub struct StatusBarContent<'a> {
     /// At the right end, instead of how to get help.
     notice: Option<Cow<'a, Notice>>,
     prefix: KeyChord,
+    /// The URI of the link under the mouse or copy mode's cursor, instead of the details.
+    link: Option<Cow<'a, str>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +148,7 @@ impl<'a> StatusBar<'a> {
             broadcast,
             notice: model.notice.as_ref().map(Cow::Borrowed),
             prefix: model.keymap.prefix,
+            link: crate::app::link_shown(model).map(Cow::Borrowed),
         }
     }
 }
@@ -167,6 +170,7 @@ impl Kept for StatusBarContent<'_> {
             broadcast: self.broadcast,
             notice: self.notice.map(|notice| Cow::Owned(notice.into_owned())),
             prefix: self.prefix,
+            link: self.link.map(|link| Cow::Owned(link.into_owned())),
         }
     }
 
@@ -304,7 +308,13 @@ impl Widget for &StatusBarContent<'_> {
         // Notices and the help hint win over the right end of the connection details, which
         // stop one cell short of them, so cut text never runs into them.
         details.width = details.width.saturating_sub(hint_width + 1);
-        if let Some(tab) = &self.tab {
+        if let Some(link) = &self.link {
+            Line::from(words::link_target(link))
+                .white()
+                .underlined()
+                .on_blue()
+                .render(details, buf);
+        } else if let Some(tab) = &self.tab {
             tab.details(details.width).render(details, buf);
         }
         let x = area.right() - hint_width;
@@ -436,5 +446,55 @@ mod tests {
             status.contains("connected │ log failed: /dev/full: No space"),
             "{status}"
         );
+    }
+
+    #[test]
+    fn the_uri_of_a_link_shows_under_the_mouse_and_copy_modes_cursor() {
+        use crossterm::event::{MouseEvent, MouseEventKind};
+        let mut model = model();
+        let tab = connected(&mut model);
+        let output = |model: &mut Model, bytes: &[u8]| {
+            crate::app::tests::net(
+                model,
+                NetEvent::Output {
+                    tab,
+                    bytes: bytes::Bytes::copy_from_slice(bytes),
+                },
+            )
+        };
+        output(
+            &mut model,
+            b"see \x1b]8;;https://example.com/doc\x1b\\the docs\x1b]8;;\x1b\\ here\r\n$ ",
+        );
+        let hover = |model: &mut Model, column: u16, row: u16| {
+            update(
+                model,
+                Msg::Mouse(MouseEvent {
+                    kind: MouseEventKind::Moved,
+                    column,
+                    row,
+                    modifiers: crossterm::event::KeyModifiers::NONE,
+                }),
+            );
+            status_line(model)
+        };
+        // Host row 1 is the terminal's row 0, below the tab bar.
+        let status = hover(&mut model, 5, 1);
+        assert!(status.contains("link https://example.com/doc"), "{status}");
+        assert!(!status.contains("anti-idle"), "{status}");
+        let status = hover(&mut model, 1, 1);
+        assert!(!status.contains("https://"), "{status}");
+        assert!(status.contains("anti-idle"), "{status}");
+
+        // Copy mode: the cursor starts where the terminal's is, then goes up onto the link.
+        update(&mut model, prefix());
+        update(&mut model, key(KeyCode::Char('[')));
+        assert!(!status_line(&model).contains("https://"));
+        for _ in 0..6 {
+            update(&mut model, key(KeyCode::Char('l')));
+        }
+        update(&mut model, key(KeyCode::Char('k')));
+        let status = status_line(&model);
+        assert!(status.contains("link https://example.com/doc"), "{status}");
     }
 }

@@ -153,3 +153,9 @@ pub fn tab_log(log: &crate::app::TabLog) -> String {
         Some(error) => format!("log failed: {}", crate::escape::escape_line(error)),
     }
 }
+
+/// The status bar while the mouse or copy mode's cursor is on a link: where it goes. The URI
+/// is printable ASCII (the terminal refuses any other), escaped again all the same.
+pub fn link_target(uri: &str) -> String {
+    format!(" link {}", crate::escape::escape_line(uri))
+}

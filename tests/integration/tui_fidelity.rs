@@ -202,3 +202,63 @@ fn struck_text_reaches_the_host_terminal_struck_and_stays_so_in_the_scrollback()
     tmux.wait_until_gone("plain struck-out plain", WAIT);
     quit(&tmux);
 }
+
+#[test]
+fn links_and_curly_underlines_reach_the_host_terminal_on_screen_and_from_the_scrollback() {
+    let config = tempfile::tempdir().unwrap();
+    let typescript = config.path().join("typescript");
+    let tmux = tabsh_in_tmux(config.path(), Some(&typescript));
+    let written =
+        || String::from_utf8_lossy(&std::fs::read(&typescript).unwrap_or_default()).into_owned();
+    // The words are put together by the shell, so only the output holds them whole.
+    run(
+        &tmux,
+        r"W=ed; printf '\033]8;;https://example.com/t\033\\link%s\033]8;;\033\\ \033[4:3;58:2::255:0:0mcurly%s\033[0m end\n' $W $W",
+    );
+    tmux.wait_for("linked curlyed end", WAIT);
+    let link_run = "\x1b]8;;https://example.com/t\x1b\\linked\x1b]8;;\x1b\\";
+    let curly = |capture: &[u8]| {
+        let text = String::from_utf8_lossy(capture).into_owned();
+        // The SGR sequences tmux writes just before the word.
+        let before = &text[..text.rfind("curlyed").unwrap()];
+        let sequences = &before[before.rfind(' ').unwrap()..];
+        (
+            sequences.contains("\x1b[4:3m") && sequences.contains("58;2;255;0;0"),
+            text,
+        )
+    };
+    let (shown_curly, text) = curly(&tmux.capture_with_attributes());
+    assert!(shown_curly, "{text:?}");
+    let screen = wait_until(WAIT, Duration::from_millis(50), || {
+        written().contains(link_run)
+    });
+    assert!(screen, "{:?}", written());
+    let links_written = written().matches(link_run).count();
+
+    // Into the scrollback: the line is drawn from the history, link and underline and all.
+    run(&tmux, "seq 1 60");
+    tmux.wait_for("\n60\n", WAIT);
+    tmux.press(&[PREFIX, "["]);
+    tmux.press(&["Home"]);
+    tmux.wait_for("linked curlyed end", WAIT);
+    let (shown_curly, text) = curly(&tmux.capture_with_attributes());
+    assert!(shown_curly, "in the scrollback: {text:?}");
+    let again = wait_until(WAIT, Duration::from_millis(50), || {
+        written().matches(link_run).count() > links_written
+    });
+    assert!(again, "{:?}", written());
+
+    // The search puts copy mode's cursor on the link: the status bar says where it goes.
+    tmux.press(&["Escape"]);
+    tmux.wait_until_gone("linked curlyed end", WAIT);
+    tmux.press(&[PREFIX, "/"]);
+    tmux.type_text("linked");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("link https://example.com/t", WAIT);
+    // Leaving the search keeps copy mode's cursor on the match; leaving copy mode ends it.
+    tmux.press(&["Escape"]);
+    tmux.wait_until_gone("/linked", WAIT);
+    tmux.press(&["Escape"]);
+    tmux.wait_until_gone("link https://example.com/t", WAIT);
+    quit(&tmux);
+}
