@@ -2,7 +2,7 @@
 //! only form in which `Callbacks::on_scroll` hands a row over. vt100 writes a small, known subset
 //! (see `vt100::term::Attrs`), so this is not a general SGR parser.
 
-use super::history_line::CellAttributes;
+use super::cell_attributes::CellAttributes;
 
 /// Applies the parameters of one `ESC [ params m` to `attributes`.
 pub(crate) fn apply_sgr(params: &str, attributes: &mut CellAttributes) {

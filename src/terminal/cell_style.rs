@@ -2,7 +2,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use super::history_line::CellAttributes;
+use super::cell_attributes::CellAttributes;
 
 /// The 16 base colours map to ratatui's named colours so they reach the host terminal as plain
 /// SGR 30–37/90–97 and follow its palette; the rest stay indexed or true colour.

@@ -4,7 +4,8 @@
 //! vt100 (`plain_lines`) are both built here, so they cannot come out differently.
 
 use super::{
-    history_line::{CellAttributes, HistoryLine, StyleRun},
+    cell_attributes::CellAttributes,
+    history_line::{HistoryLine, StyleRun},
     line_tokens::CELL_APPEND_LIMIT,
 };
 
@@ -130,7 +131,8 @@ impl LineBuilder {
 #[cfg(test)]
 mod tests {
     use super::LineBuilder;
-    use crate::terminal::history_line::{CellAttributes, HistoryLine};
+    use crate::terminal::cell_attributes::CellAttributes;
+    use crate::terminal::history_line::HistoryLine;
 
     fn red() -> CellAttributes {
         let mut attributes = CellAttributes::default();

@@ -6,6 +6,7 @@
 //! that decide how keys, pastes and the mouse are encoded (see [`crate::input`]).
 
 mod basic_sgr;
+mod cell_attributes;
 mod cell_marks;
 mod cell_style;
 mod charsets;

@@ -34,7 +34,8 @@ use std::ops::Range;
 
 use super::{
     Terminal,
-    history_line::{CellAttributes, HistoryLine},
+    cell_attributes::CellAttributes,
+    history_line::HistoryLine,
     line_builder::LineBuilder,
     line_tokens::{LineKind, LineShape, Token, shape_of, tokens},
     sgr::{self, SgrParams},

@@ -10,7 +10,8 @@ use vt100::capture::{BasicFormattedCaptureState, RowContents};
 
 use super::{
     basic_sgr::apply_sgr,
-    history_line::{CellAttributes, HistoryLine, cell_symbols, is_wide_symbol},
+    cell_attributes::CellAttributes,
+    history_line::{HistoryLine, cell_symbols, is_wide_symbol},
     line_builder::LineBuilder,
 };
 

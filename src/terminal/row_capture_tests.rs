@@ -1,5 +1,6 @@
 use super::RowCapture;
-use crate::terminal::history_line::{CellAttributes, HistoryLine, StyleRun};
+use crate::terminal::cell_attributes::CellAttributes;
+use crate::terminal::history_line::{HistoryLine, StyleRun};
 
 /// Feeds `bytes` to a one-row vt100 terminal, then pushes its row off the top and captures it.
 fn captured(cols: u16, bytes: &[u8]) -> HistoryLine {

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::history_line::CellAttributes;
+use super::cell_attributes::CellAttributes;
 
 /// vte's room for parameters and sub-parameters; it drops the ones beyond.
 const MAX_PARAMS: usize = 32;

@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::{SgrParams, sequence_setting};
-use crate::terminal::history_line::CellAttributes;
+use crate::terminal::cell_attributes::CellAttributes;
 
 /// vt100's pen after it parsed `bytes` on a fresh screen.
 fn vt100_pen_after(bytes: &[u8]) -> CellAttributes {
