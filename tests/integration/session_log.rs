@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::support::{Sshd, SshdOptions, Tmux, test_user, user_keys};
+use crate::support::{Sshd, SshdOptions, Tmux, test_user, user_keys, wait_until};
 
 const WAIT: Duration = Duration::from_secs(60);
 const PREFIX: &str = "C-\\";
@@ -30,10 +30,32 @@ fn logged_profile(config: &Path, sshd: &Sshd, log_path: &Path) {
     .unwrap();
 }
 
+/// Types `command` once the shell shows its prompt, and waits for `answer`. Typed earlier,
+/// the terminal would echo it before the prompt and the output would follow the prompt on
+/// one line (`$ red and green`), which is not the line the log must hold.
 fn run(tmux: &Tmux, command: &str, answer: &str) {
+    let prompt = wait_until(WAIT, Duration::from_millis(100), || {
+        at_prompt(&tmux.screen())
+    });
+    assert!(prompt, "no prompt: {}", tmux.screen());
     tmux.type_text(command);
     tmux.press(&["Enter"]);
     tmux.wait_for(answer, WAIT);
+}
+
+/// Whether the tab's last line with text is the shell's bare prompt (`$`, as `sh` shows it
+/// to the test user; trailing blanks are not captured). The first and last rows are tabsh's
+/// tab bar and status bar.
+fn at_prompt(screen: &str) -> bool {
+    let rows: Vec<&str> = screen.lines().collect();
+    let tab_rows = rows
+        .get(1..rows.len().saturating_sub(1))
+        .unwrap_or_default();
+    tab_rows
+        .iter()
+        .rev()
+        .find(|row| !row.trim().is_empty())
+        .is_some_and(|row| row.trim_end() == "$")
 }
 
 #[test]
