@@ -11,6 +11,7 @@
 pub mod agent;
 pub mod askpass;
 pub mod dropbear;
+pub mod gate;
 pub mod hostile;
 pub mod keys;
 pub mod launch;
