@@ -561,9 +561,9 @@ async fn a_dead_server_is_reported_as_connection_lost() {
 
 #[tokio::test]
 async fn a_closed_port_is_refused() {
-    let port = crate::support::ports::free_port();
+    let closed = crate::support::ports::ClosedPort::hold();
     let dir = tempfile::tempdir().unwrap();
-    let error = connect(&key_options(port, &dir.path().join("kh")), batch())
+    let error = connect(&key_options(closed.port(), &dir.path().join("kh")), batch())
         .await
         .unwrap_err();
     assert!(
