@@ -85,10 +85,12 @@ keys() { tmux -S "$socket" send-keys "$@"; }
 
 wait_for "build-box"
 wait_for "1 session"
-# Something in each tab, as a person would have.
+# Something in each tab, as a person would have. After a switch the screen still shows the
+# previous tab for a moment: wait for this tab's own status line before typing into it.
+names=(web-01 db-primary build-box)
 for tab in 1 2 3; do
     keys 'C-\' "$tab"
-    wait_for "1 session"
+    wait_for -E "^ ${names[tab - 1]} │(.*│)? connected"
     wait_for -E '^\$'
     keys -l "echo tab $tab; uname -s"
     keys Enter

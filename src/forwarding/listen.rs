@@ -12,9 +12,10 @@ use crate::profiles::ForwardKind;
 use crate::ssh::Connection;
 use crate::text::forwarding as words;
 
-/// Tries to bind a port that is in use this often, this far apart: after a reconnect the
-/// forwards of the lost connection may still be letting go of it.
-const BIND_TRIES: u32 = 10;
+/// Tries to bind a port that is in use this often, this far apart (about ten seconds): after a
+/// reconnect the forwards of the lost connection may still be letting go of it, which on a
+/// busy machine can take seconds, and a forward that comes back a little later is still right.
+const BIND_TRIES: u32 = 50;
 const BIND_RETRY: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Binds the forward's port; the error is in plain words (a port in use, one that needs root).

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::support::gate::shared_dir;
 use crate::support::{Sshd, SshdOptions, Tmux, test_user, user_keys};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -35,14 +36,6 @@ fn tabsh(config: &Path) -> Tmux {
         config.display()
     );
     Tmux::start(&command, 110, 30)
-}
-
-/// A directory the test user's shells can write to.
-fn shared_dir() -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
-    dir
 }
 
 /// The shell pids written to `file`, once it holds `count` lines (bounded wait).

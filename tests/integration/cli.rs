@@ -235,6 +235,11 @@ fn exec_asks_on_the_terminal_for_host_key_and_password() {
     tmux.press(&["Enter"]);
 
     tmux.wait_for("'s password:", wait);
+    // The prompt shows a moment before echo goes off; typed earlier, the password would echo.
+    let echo_off = crate::support::wait_until(wait, std::time::Duration::from_millis(50), || {
+        tmux.echo_is_off()
+    });
+    assert!(echo_off, "echo stayed on at the password prompt");
     tmux.type_text(crate::support::TEST_USER_PASSWORD);
     tmux.press(&["Enter"]);
     let screen = tmux.wait_for("exit=0", wait);

@@ -10,7 +10,7 @@ use tabsh::ssh::{
 };
 
 use crate::demo_client::{answers, demo_with_password};
-use crate::ssh_client::{collect, options, read_until};
+use crate::ssh_client::{REOPEN_TRIES, REOPEN_WAIT, collect, options, read_until};
 use crate::support::{Dropbear, DropbearOptions, Sshd, SshdOptions, user_keys};
 
 fn shell() -> SessionRequest {
@@ -83,16 +83,18 @@ async fn close_one(session: SessionChannel) {
 
 /// sshd frees a slot once the closed channel's shell has exited; retry within a bound.
 async fn open_when_freed(connection: &Connection) -> SessionChannel {
-    for _ in 0..50 {
+    let deadline = tokio::time::Instant::now() + REOPEN_WAIT;
+    for _ in 0..REOPEN_TRIES {
         match connection.open_session(&shell()).await {
             Ok(session) => return session,
-            Err(SshError::ChannelRefused { .. }) => {
+            Err(SshError::ChannelRefused { .. }) if tokio::time::Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(100)).await
             }
+            Err(SshError::ChannelRefused { .. }) => break,
             Err(other) => panic!("unexpected: {other}"),
         }
     }
-    panic!("the slot was not freed within 5 s");
+    panic!("the slot was not freed within {REOPEN_WAIT:?}");
 }
 
 fn assert_sshd_refusal(error: &SshError) {

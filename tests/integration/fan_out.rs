@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::support::output::{tabsh, text};
-use crate::support::ports::free_port;
+use crate::support::ports::ClosedPort;
 use crate::support::{Sshd, SshdOptions, test_user, user_keys};
 
 /// An sshd that takes 20 logins at once: its default `MaxStartups 10:30:100` drops some of the
@@ -43,16 +43,19 @@ pub fn lab_profiles(config: &Path, sshd: &Sshd, count: usize) -> Vec<String> {
         .collect()
 }
 
-/// A profile `down` in the same folder whose port nothing listens on.
-fn unreachable_profile(config: &Path) {
+/// A profile `down` in the same folder whose port nothing listens on, for as long as the
+/// returned port is held.
+fn unreachable_profile(config: &Path) -> ClosedPort {
+    let closed = ClosedPort::hold();
     std::fs::write(
         config.join("sessions/down.toml"),
         format!(
             "folder = \"lab\"\nhost = \"127.0.0.1\"\nport = {}\nauth = [\"key\"]\n",
-            free_port()
+            closed.port()
         ),
     )
     .unwrap();
+    closed
 }
 
 /// The summary row of `id` (below the table's header, after the output), split into words.
@@ -71,7 +74,7 @@ fn exec_on_a_folder_of_20_runs_each_prefixes_lines_and_reports_the_unreachable_o
     let sshd = busy_sshd();
     let config = tempfile::tempdir().unwrap();
     let ids = lab_profiles(config.path(), &sshd, 20);
-    unreachable_profile(config.path());
+    let _down = unreachable_profile(config.path());
 
     let out = tabsh(
         config.path(),

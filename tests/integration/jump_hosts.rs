@@ -368,6 +368,9 @@ fn servers_behind_one_bastion_share_its_connection() {
     // Both open at once, one through the bastion, one through the bastion and a second hop.
     tmux.wait_for(" 2 inner ", WAIT);
     tmux.press(&[PREFIX, "1"]);
+    // Keys typed into a tab still connecting are dropped: wait until the label shows it open
+    // (no connecting mark after the name).
+    tmux.wait_for(" 1 target ", WAIT);
     tmux.type_text("echo first-$((1+1))");
     tmux.press(&["Enter"]);
     tmux.wait_for("first-2", WAIT);

@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::fan_out::{busy_sshd, lab_profiles};
+use crate::support::gate::Gate;
 use crate::support::output::text;
 use crate::support::{Sshd, Tmux, wait_until};
 
@@ -159,13 +160,15 @@ fn an_exec_whose_output_is_not_read_is_cut_and_never_stalls_the_tabs_on_its_conn
     });
     assert!(up, "{}", tmux.screen());
 
-    // Far more than the TUI holds for a client, into a pipe nobody reads for now. The pause
-    // first keeps the run open long enough to be counted: once the flood starts, the 16 MiB
-    // the TUI holds fill in well under the time `tabsh connections` takes to answer.
+    // Far more than the TUI holds for a client, into a pipe nobody reads for now. The gate
+    // holds the flood back until the run has been counted: once it starts, the 16 MiB the TUI
+    // holds fill in well under the time `tabsh connections` takes to answer.
+    let gate = Gate::new();
+    let flood = format!("{}; head -c 200000000 /dev/zero", gate.shell_wait());
     let child = Command::new(env!("CARGO_BIN_EXE_tabsh"))
         .arg("--config-dir")
         .arg(config.path())
-        .args(["exec", "p01", "--", "sleep 3; head -c 200000000 /dev/zero"])
+        .args(["exec", "p01", "--", &flood])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -175,6 +178,7 @@ fn an_exec_whose_output_is_not_read_is_cut_and_never_stalls_the_tabs_on_its_conn
         sessions_of_p01(config.path()).as_deref() == Some("2")
     });
     assert!(running, "the exec counts as a second session");
+    gate.open();
 
     // Meanwhile the tab on the same connection answers at once.
     tmux.type_text("echo tab-answers-$((6*7))");

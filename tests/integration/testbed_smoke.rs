@@ -14,6 +14,8 @@ use crate::support::{
 };
 
 const DESTINATION: &str = "tabsh-test@127.0.0.1";
+/// For a login or a session start by the OpenSSH client, on a busy machine.
+const LOGIN_WAIT: Duration = Duration::from_secs(30);
 
 /// An `ssh` invocation isolated from the machine's ssh configuration, trusting exactly the
 /// host keys in `known_hosts`.
@@ -358,7 +360,7 @@ fn sshd_max_sessions_refuses_a_second_session_on_one_connection() {
             .spawn()
             .expect("spawn the ssh master"),
     );
-    let connected = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
+    let connected = wait_until(LOGIN_WAIT, Duration::from_millis(50), || {
         control_path.exists()
     });
     assert!(connected, "the ssh master never connected:\n{}", sshd.log());
@@ -371,7 +373,7 @@ fn sshd_max_sessions_refuses_a_second_session_on_one_connection() {
             .expect("spawn the first session"),
     );
     let log_path = sshd.log_path().to_owned();
-    let first_open = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
+    let first_open = wait_until(LOGIN_WAIT, Duration::from_millis(50), || {
         fs::read_to_string(&log_path).is_ok_and(|log| log.contains("Starting session"))
     });
     assert!(
@@ -441,7 +443,7 @@ fn dropping_sshd_ends_open_sessions_and_removes_its_files() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn ssh");
-    let started = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
+    let started = wait_until(LOGIN_WAIT, Duration::from_millis(50), || {
         !processes_running(&remote_sleep).is_empty()
     });
     assert!(started, "the remote sleep never started:\n{}", sshd.log());
@@ -489,7 +491,7 @@ fn dropping_a_server_ends_sessions_that_lost_their_connection() {
                 .spawn()
                 .expect("spawn ssh"),
         );
-        let started = wait_until(Duration::from_secs(10), Duration::from_millis(50), || {
+        let started = wait_until(LOGIN_WAIT, Duration::from_millis(50), || {
             !processes_running(&remote_sleep).is_empty()
         });
         assert!(started, "{remote_sleep} never started");

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::support::Tmux;
+use crate::support::gate::Gate;
 
 const WAIT: Duration = Duration::from_secs(20);
 const PREFIX: &str = "C-\\";
@@ -29,9 +30,13 @@ fn a_background_tab_that_sets_its_title_is_redrawn_in_the_tab_bar_without_a_key(
     tmux.press(&[PREFIX, "c"]);
     tmux.wait_for("2 sessions", WAIT);
 
-    // Tab 1 sets its title a few seconds from now, when it is no longer the one drawn.
+    // Tab 1 sets its title once the gate opens, when it is no longer the one drawn.
+    let gate = Gate::new();
     tmux.press(&[PREFIX, "p"]);
-    tmux.type_text("sleep 3; printf '\\033]2;%s\\007' bg-title-$((6*7))");
+    tmux.type_text(&format!(
+        "{}; printf '\\033]2;%s\\007' bg-title-$((6*7))",
+        gate.shell_wait()
+    ));
     tmux.press(&["Enter"]);
     tmux.press(&[PREFIX, "n"]);
     tmux.type_text("echo in-tab-$((1+1))");
@@ -42,6 +47,7 @@ fn a_background_tab_that_sets_its_title_is_redrawn_in_the_tab_bar_without_a_key(
         !tab_bar.contains("bg-title-42"),
         "the title came before tab 2 was drawn; the test proves nothing:\n{screen}"
     );
+    gate.open();
 
     // No key from here on: the title must reach the tab bar by itself.
     let screen = tmux.wait_for("bg-title-42", WAIT);

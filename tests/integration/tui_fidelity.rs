@@ -51,8 +51,9 @@ fn line_drawing_shows_as_boxes_in_the_tab_and_its_scrollback() {
         &tmux,
         r"printf '\033(0lqqk x \033(B<ascii>\n\033)0\016mqqj\017 q=q\n'",
     );
-    let screen = tmux.wait_for("┌──┐ │ <ascii>", WAIT);
-    assert!(screen.contains("└──┘ q=q"), "{screen}");
+    // The last line printed first: once it shows, the one before it has been drawn too.
+    let screen = tmux.wait_for("└──┘ q=q", WAIT);
+    assert!(screen.contains("┌──┐ │ <ascii>"), "{screen}");
 
     // dialog in the C locale draws its box with the graphics set (terminfo's smacs).
     run(

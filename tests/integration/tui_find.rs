@@ -65,8 +65,9 @@ fn search_finds_a_line_that_scrolled_off_and_copy_mode_copies_it_through_osc_52(
 
     tmux.press(&[PREFIX, "/"]);
     tmux.type_text("n-123");
-    // n-123 and n-1230 ... n-1239: the newest is current, counted 1 of 11.
-    let screen = tmux.wait_for("1/11", WAIT);
+    // n-123 and n-1230 ... n-1239: the newest is current, counted 1 of 11. The count is
+    // followed by two spaces; without them 1/11 would also match 1/111 (n-12) while typing.
+    let screen = tmux.wait_for("1/11  ", WAIT);
     assert!(
         screen.contains("n-1239") && !screen.contains("n-5000"),
         "{screen}"
@@ -88,7 +89,7 @@ fn search_finds_a_line_that_scrolled_off_and_copy_mode_copies_it_through_osc_52(
     tmux.press(&["Enter"]);
     tmux.wait_for("n older", WAIT);
     tmux.press(&["n"]);
-    tmux.wait_for("2/11", WAIT);
+    tmux.wait_for("2/11  ", WAIT);
     let styled = tmux.screen_with_styles();
     assert_eq!(
         look_before(&styled, "n-1238"),
@@ -96,7 +97,7 @@ fn search_finds_a_line_that_scrolled_off_and_copy_mode_copies_it_through_osc_52(
         "n moved to the older one"
     );
     tmux.press(&["N"]);
-    tmux.wait_for("1/11", WAIT);
+    tmux.wait_for("1/11  ", WAIT);
 
     // Esc leaves the search at the match, in copy mode with the cursor on it: V y copies
     // the line, and OSC 52 puts it in tmux's paste buffer.

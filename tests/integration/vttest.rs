@@ -137,20 +137,22 @@ impl SideBySide {
         self.direct.wait_for(needle, WAIT);
     }
 
-    /// Both screens once each has held still for a moment, and both as captured.
+    /// Both screens once each has held still for half a second (five captures 100 ms apart
+    /// the same as the one before: a loaded machine can pause a redraw for a few hundred ms),
+    /// and both as captured. Both are watched in the same steps, so the wait costs one side's.
     fn screens(&self) -> (Buffer, Buffer, [Vec<u8>; 2]) {
-        let settled = |tmux: &Tmux| {
-            let mut last = Vec::new();
-            let mut same = 0;
-            wait_until(WAIT, Duration::from_millis(100), || {
+        let sides = [&self.tab, &self.direct];
+        let mut last = [Vec::new(), Vec::new()];
+        let mut same = [0; 2];
+        wait_until(WAIT, Duration::from_millis(100), || {
+            for (side, tmux) in sides.iter().enumerate() {
                 let now = tmux.capture_with_attributes();
-                same = if now == last { same + 1 } else { 0 };
-                last = now;
-                same >= 3
-            });
-            last
-        };
-        let (tab, direct) = (settled(&self.tab), settled(&self.direct));
+                same[side] = if now == last[side] { same[side] + 1 } else { 0 };
+                last[side] = now;
+            }
+            same.iter().all(|repeats| *repeats >= 5)
+        });
+        let [tab, direct] = last;
         (
             drawn(&tab, ROWS + 2, 1),
             drawn(&direct, ROWS, 0),

@@ -13,6 +13,9 @@ use super::launch::read_log;
 use super::process::ServerProcess;
 use super::wait::wait_until;
 
+/// An agent start on a busy machine (2 cores shared with parallel tests) can take seconds.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+
 pub struct Agent {
     // Declared first so it is dropped (killed) before its socket directory goes away.
     process: ServerProcess,
@@ -41,22 +44,19 @@ impl Agent {
             .stderr(log);
         let mut process = ServerProcess::spawn(&mut command, "ssh-agent");
         let mut exited = false;
-        let ready = wait_until(Duration::from_secs(5), Duration::from_millis(20), || {
+        let ready = wait_until(READY_TIMEOUT, Duration::from_millis(20), || {
             exited = process.exit_status().is_some();
             // The socket file appears at bind(), before the agent listens on it.
             !exited && UnixStream::connect(&sock).is_ok()
         });
         if !ready {
             process.stop();
-            panic!(
-                "ssh-agent {}; its output:\n{}",
-                if exited {
-                    "exited"
-                } else {
-                    "did not accept connections within 5 s"
-                },
-                read_log(&log_path)
-            );
+            let reason = if exited {
+                "exited".to_owned()
+            } else {
+                format!("did not accept connections within {READY_TIMEOUT:?}")
+            };
+            panic!("ssh-agent {reason}; its output:\n{}", read_log(&log_path));
         }
         Agent {
             process,

@@ -10,7 +10,8 @@ use super::ports::{BIND_ATTEMPTS, free_port};
 use super::process::ServerProcess;
 use super::wait::wait_until;
 
-const READY_TIMEOUT: Duration = Duration::from_secs(5);
+/// A server start on a busy machine (2 cores shared with parallel tests) can take seconds.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
 const READY_STEP: Duration = Duration::from_millis(50);
 
 /// What a server writes to its log when its port is already bound by someone else.
@@ -56,9 +57,9 @@ pub fn start_on_free_port_probed(
             continue;
         }
         let reason = if exited {
-            "exited"
+            "exited".to_owned()
         } else {
-            "did not get ready within 5 s"
+            format!("did not get ready within {READY_TIMEOUT:?}")
         };
         panic!("{what} on port {port} {reason}; its log:\n{log}");
     }

@@ -11,6 +11,7 @@
 pub mod agent;
 pub mod askpass;
 pub mod dropbear;
+pub mod gate;
 pub mod hostile;
 pub mod keys;
 pub mod launch;
@@ -41,4 +42,4 @@ pub use tmux::Tmux;
 #[allow(unused_imports)]
 pub use user::{TEST_USER_NAME, TEST_USER_PASSWORD, TestUser, test_user};
 #[allow(unused_imports)]
-pub use wait::{wait_until, wait_until_async};
+pub use wait::{wait_until, wait_until_async, wait_until_stable};

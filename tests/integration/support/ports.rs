@@ -30,3 +30,37 @@ pub fn free_port() -> u16 {
     }
     panic!("the kernel kept returning ports this test process already uses");
 }
+
+/// A port on 127.0.0.1 that stays closed while this is held: a socket is bound to it but never
+/// listens, so connections to it are refused, and no server started meanwhile can take it
+/// (the socket is bound without `SO_REUSEADDR`, which Linux would need on both sides to share).
+pub struct ClosedPort {
+    /// Held, never read: dropping it frees the port.
+    _bound: socket2::Socket,
+    port: u16,
+}
+
+impl ClosedPort {
+    pub fn hold() -> ClosedPort {
+        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+            .expect("a TCP socket");
+        let any_port: std::net::SocketAddr = ([127, 0, 0, 1], 0).into();
+        socket
+            .bind(&any_port.into())
+            .expect("bind 127.0.0.1:0 to hold a port closed");
+        let port = socket
+            .local_addr()
+            .expect("local address of a bound socket")
+            .as_socket()
+            .expect("an IP socket address")
+            .port();
+        ClosedPort {
+            _bound: socket,
+            port,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}

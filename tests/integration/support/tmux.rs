@@ -171,6 +171,24 @@ impl Tmux {
             .expect("a pane pid")
     }
 
+    /// Whether the program in the pane has turned its terminal's echo off (as a password
+    /// prompt does), read from the pane's tty with `stty -a`.
+    pub fn echo_is_off(&self) -> bool {
+        let output = self
+            .tmux()
+            .args(["display-message", "-p", "#{pane_tty}"])
+            .output()
+            .expect("display-message");
+        let tty = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        let settings = Command::new("stty")
+            .args(["-F", &tty, "-a"])
+            .output()
+            .expect("stty runs");
+        String::from_utf8_lossy(&settings.stdout)
+            .split_whitespace()
+            .any(|flag| flag == "-echo")
+    }
+
     pub fn socket(&self) -> &Path {
         &self.socket
     }

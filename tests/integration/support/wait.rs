@@ -40,6 +40,28 @@ where
     false
 }
 
+/// Polls `read` every `step` until its value has stayed the same for `quiet`, bounded by
+/// `timeout`; returns that settled value, or `None` when it kept changing.
+pub fn wait_until_stable<T: PartialEq>(
+    timeout: Duration,
+    quiet: Duration,
+    step: Duration,
+    mut read: impl FnMut() -> T,
+) -> Option<T> {
+    let mut last = read();
+    let mut unchanged_since = Instant::now();
+    let settled = wait_until(timeout, step, || {
+        let now = read();
+        if now != last {
+            last = now;
+            unchanged_since = Instant::now();
+            return false;
+        }
+        unchanged_since.elapsed() >= quiet
+    });
+    settled.then_some(last)
+}
+
 /// One check per step plus one at the deadline; a zero step still gets a finite count.
 fn max_checks(timeout: Duration, step: Duration) -> u128 {
     let step_ms = step.as_millis().max(1);
