@@ -238,13 +238,17 @@ fn cells(terminal: &Terminal) -> Vec<String> {
         .collect()
 }
 
-/// Each row's text and attributes as vt100 holds them.
+/// Each row's cells (text and attributes) and whether it wraps, as vt100 holds them. Not
+/// vt100's `rows_formatted`: a row's formatted text also depends on whether the row above it
+/// wraps, which is that row's to change.
 fn row_contents(terminal: &Terminal) -> Vec<String> {
-    let (_, cols) = terminal.size();
-    terminal
-        .screen()
-        .rows_formatted(0, cols)
-        .map(|row| format!("{row:?}"))
+    let (rows, cols) = terminal.size();
+    let screen = terminal.screen();
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<_> = (0..cols).map(|col| screen.cell(row, col)).collect();
+            format!("{cells:?} wrapped: {}", screen.row_wrapped(row))
+        })
         .collect()
 }
 
