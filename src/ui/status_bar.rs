@@ -332,7 +332,11 @@ mod tests {
     use crossterm::event::KeyCode;
 
     fn status_line(model: &Model) -> String {
-        let area = Rect::new(0, 0, 200, 1);
+        status_line_of_width(model, 200)
+    }
+
+    fn status_line_of_width(model: &Model, width: u16) -> String {
+        let area = Rect::new(0, 0, width, 1);
         let mut buffer = Buffer::empty(area);
         (&StatusBar { model }.content()).render(area, &mut buffer);
         (0..area.width).map(|x| buffer[(x, 0)].symbol()).collect()
@@ -408,10 +412,7 @@ mod tests {
                 at: Instant::now(),
             },
         );
-        let area = Rect::new(0, 0, 80, 1);
-        let mut buffer = Buffer::empty(area);
-        (&StatusBar { model: &model }.content()).render(area, &mut buffer);
-        let status: String = (0..area.width).map(|x| buffer[(x, 0)].symbol()).collect();
+        let status = status_line_of_width(&model, 80);
         assert!(
             status.contains("reconnecting (attempt 2 in ")
                 && status.contains(" s)")
@@ -438,10 +439,7 @@ mod tests {
             raw: false,
             error: Some("/dev/full: No space left on device (os error 28)".to_owned()),
         });
-        let area = Rect::new(0, 0, 80, 1);
-        let mut buffer = Buffer::empty(area);
-        (&StatusBar { model: &model }.content()).render(area, &mut buffer);
-        let status: String = (0..area.width).map(|x| buffer[(x, 0)].symbol()).collect();
+        let status = status_line_of_width(&model, 80);
         assert!(
             status.contains("connected │ log failed: /dev/full: No space"),
             "{status}"
