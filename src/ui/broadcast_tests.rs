@@ -5,7 +5,7 @@ use crossterm::event::KeyCode;
 
 use super::tab_bar::{GROUP_MEMBER, GROUP_SKIPPED};
 use super::view_tests::draw;
-use crate::app::tests::{Bytes, connected, key, model, net, prefix};
+use crate::app::tests::{connected, key, model, net, output, prefix};
 use crate::app::{ConnectionId, Model, Msg, NetEvent, TabId, update};
 
 /// Three open tabs on one connection, all in the broadcast group; the last is active.
@@ -70,13 +70,7 @@ fn members_are_marked_and_the_status_bar_counts_the_tabs_typing_reaches() {
 #[test]
 fn a_member_in_a_full_screen_program_is_flagged_and_counted() {
     let (mut model, tabs) = three_members();
-    net(
-        &mut model,
-        NetEvent::Output {
-            tab: tabs[0],
-            bytes: Bytes::from_static(b"\x1b[?1049h"),
-        },
-    );
+    output(&mut model, tabs[0], b"\x1b[?1049h");
     let screen = draw(&model);
     assert_eq!(
         first_row(&screen).matches(GROUP_SKIPPED).count(),

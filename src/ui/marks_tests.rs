@@ -1,13 +1,12 @@
 //! What tabsh draws over a tab, snapshotted with the look of each cell: search matches, copy
 //! mode's cursor and selection, keyword highlights and the tab bar's marks.
 
-use bytes::Bytes;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 
-use crate::app::tests::{connected, model, prefix};
+use crate::app::tests::{connected, model, output, prefix};
 use crate::app::{Model, Msg, NetEvent, TabId, update};
 use crate::ui::renderer::tests::RecordingBackend;
 use crate::ui::{FrameMemory, Renderer};
@@ -25,16 +24,6 @@ fn small_model() -> (Model, TabId) {
         },
     );
     (model, tab)
-}
-
-fn output(model: &mut Model, tab: TabId, bytes: &[u8]) {
-    update(
-        model,
-        Msg::Net(NetEvent::Output {
-            tab,
-            bytes: Bytes::copy_from_slice(bytes),
-        }),
-    );
 }
 
 fn keys(model: &mut Model, text: &str) {

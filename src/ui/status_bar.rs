@@ -451,17 +451,9 @@ mod tests {
         use crossterm::event::{MouseEvent, MouseEventKind};
         let mut model = model();
         let tab = connected(&mut model);
-        let output = |model: &mut Model, bytes: &[u8]| {
-            crate::app::tests::net(
-                model,
-                NetEvent::Output {
-                    tab,
-                    bytes: bytes::Bytes::copy_from_slice(bytes),
-                },
-            )
-        };
-        output(
+        crate::app::tests::output(
             &mut model,
+            tab,
             b"see \x1b]8;;https://example.com/doc\x1b\\the docs\x1b]8;;\x1b\\ here\r\n$ ",
         );
         let hover = |model: &mut Model, column: u16, row: u16| {

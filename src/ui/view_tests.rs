@@ -73,15 +73,9 @@ pub(super) fn draw(model: &Model) -> String {
     screen.renderer.backend().screen.to_string()
 }
 
-fn output(model: &mut Model, bytes: &'static [u8]) {
+fn output(model: &mut Model, bytes: &[u8]) {
     let tab = model.tabs[model.active].id;
-    update(
-        model,
-        Msg::Net(NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(bytes),
-        }),
-    );
+    crate::app::tests::output(model, tab, bytes);
 }
 
 /// One connected tab whose shell has printed a little.
@@ -121,13 +115,7 @@ fn one_open_tab() -> Model {
         &mut model,
         Msg::Net(NetEvent::ChannelOpened { tab, connection }),
     );
-    update(
-        &mut model,
-        Msg::Net(NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(b"$ uptime\r\n 10:00 up 3 days\r\n$ "),
-        }),
-    );
+    crate::app::tests::output(&mut model, tab, b"$ uptime\r\n 10:00 up 3 days\r\n$ ");
     model
 }
 
@@ -135,13 +123,7 @@ fn one_open_tab() -> Model {
 fn tabs_terminal_and_status_bar() {
     let mut model = one_open_tab();
     let tab = model.tabs[0].id;
-    update(
-        &mut model,
-        Msg::Net(NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(b"\x1b]2;web: ~/app\x07"),
-        }),
-    );
+    crate::app::tests::output(&mut model, tab, b"\x1b]2;web: ~/app\x07");
     insta::assert_snapshot!(draw(&model));
 }
 

@@ -30,16 +30,6 @@ fn command(model: &mut Model, c: char) -> Vec<Effect> {
     update(model, key(KeyCode::Char(c)))
 }
 
-fn output(model: &mut Model, tab: TabId, bytes: &'static [u8]) {
-    net(
-        model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(bytes),
-        },
-    );
-}
-
 /// The tabs written to and what each got.
 fn writes(effects: &[Effect]) -> Vec<(TabId, Vec<u8>)> {
     effects

@@ -3,16 +3,6 @@
 use super::*;
 use crate::terminal::Point;
 
-fn output(model: &mut Model, tab: TabId, bytes: &[u8]) {
-    net(
-        model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::copy_from_slice(bytes),
-        },
-    );
-}
-
 fn numbered_lines(count: usize) -> Vec<u8> {
     (1..=count)
         .map(|n| format!("line-{n}\r\n"))
@@ -313,13 +303,7 @@ const SET_CLIPBOARD_HELLO: &[u8] = b"\x1b]52;c;aGVsbG8=\x07";
 fn a_remote_clipboard_request_is_asked_about_once_per_tab_with_a_deliberate_key() {
     let mut model = model();
     let tab = connected(&mut model);
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(SET_CLIPBOARD_HELLO),
-        },
-    );
+    let effects = output(&mut model, tab, SET_CLIPBOARD_HELLO);
     assert_eq!(clipboard(&effects), None, "not without a yes");
     // A key already on its way does not answer; it does not reach the remote either.
     let effects = update(&mut model, key(KeyCode::Char('y')));
@@ -336,13 +320,7 @@ fn a_remote_clipboard_request_is_asked_about_once_per_tab_with_a_deliberate_key(
     let effects = update(&mut model, key(KeyCode::Char('y')));
     assert_eq!(clipboard(&effects), Some("hello"));
     // Allowed for the tab: the next request goes through without a question.
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(SET_CLIPBOARD_HELLO),
-        },
-    );
+    let effects = output(&mut model, tab, SET_CLIPBOARD_HELLO);
     assert_eq!(clipboard(&effects), Some("hello"));
     assert!(model.prompt_to_arm().is_none());
 }
@@ -361,13 +339,7 @@ fn a_refused_or_denied_clipboard_request_never_reaches_the_clipboard() {
         },
     );
     update(&mut model, key(KeyCode::Char('n')));
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(SET_CLIPBOARD_HELLO),
-        },
-    );
+    let effects = output(&mut model, tab, SET_CLIPBOARD_HELLO);
     assert_eq!(clipboard(&effects), None);
     assert!(model.prompt_to_arm().is_none(), "asked once");
 
@@ -375,36 +347,18 @@ fn a_refused_or_denied_clipboard_request_never_reaches_the_clipboard() {
     edit_web(&mut model, |web| {
         web.clipboard.remote_write = crate::profiles::RemoteClipboard::Allow
     });
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(SET_CLIPBOARD_HELLO),
-        },
-    );
+    let effects = output(&mut model, tab, SET_CLIPBOARD_HELLO);
     assert_eq!(
         clipboard(&effects),
         None,
         "refused for this tab stays refused"
     );
     let fresh = clone_active(&mut model);
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab: fresh,
-            bytes: Bytes::from_static(SET_CLIPBOARD_HELLO),
-        },
-    );
+    let effects = output(&mut model, fresh, SET_CLIPBOARD_HELLO);
     assert_eq!(clipboard(&effects), Some("hello"), "allowed by the profile");
     edit_web(&mut model, |web| {
         web.clipboard.remote_write = crate::profiles::RemoteClipboard::Deny
     });
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab: fresh,
-            bytes: Bytes::from_static(SET_CLIPBOARD_HELLO),
-        },
-    );
+    let effects = output(&mut model, fresh, SET_CLIPBOARD_HELLO);
     assert_eq!(clipboard(&effects), None, "denied by the profile");
 }

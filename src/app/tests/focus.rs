@@ -3,16 +3,6 @@
 
 use super::*;
 
-fn output(model: &mut Model, tab: TabId, bytes: &'static [u8]) {
-    net(
-        model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(bytes),
-        },
-    );
-}
-
 fn reports(effects: &[Effect]) -> Vec<(TabId, bool)> {
     effects
         .iter()

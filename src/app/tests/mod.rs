@@ -61,6 +61,17 @@ pub(crate) fn net(model: &mut Model, event: NetEvent) -> Vec<Effect> {
     update(model, Msg::Net(event))
 }
 
+/// `tab`'s server printed `bytes`.
+pub(crate) fn output(model: &mut Model, tab: TabId, bytes: &[u8]) -> Vec<Effect> {
+    net(
+        model,
+        NetEvent::Output {
+            tab,
+            bytes: Bytes::copy_from_slice(bytes),
+        },
+    )
+}
+
 /// Opens the `web` profile and returns the new tab, which is connecting.
 pub(crate) fn start_tab(model: &mut Model) -> TabId {
     let effects = update(

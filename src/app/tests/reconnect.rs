@@ -440,14 +440,10 @@ fn the_inspector_closes_the_connection_and_its_tabs_after_asking() {
 fn the_marker_goes_below_what_was_shown_and_a_full_screen_program_is_left() {
     let mut model = model();
     let tab = connected(&mut model);
-    net(
+    output(
         &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(
-                b"$ uptime\r\n up 3 days\r\n$ vim notes\r\n\x1b[?1049h\x1b[2Jin vim",
-            ),
-        },
+        tab,
+        b"$ uptime\r\n up 3 days\r\n$ vim notes\r\n\x1b[?1049h\x1b[2Jin vim",
     );
     let lost_at = Instant::now();
     lose(&mut model, LossCause::Reset, lost_at);

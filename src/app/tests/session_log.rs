@@ -2,16 +2,6 @@
 
 use super::*;
 
-fn output(model: &mut Model, tab: TabId, bytes: &'static [u8]) -> Vec<Effect> {
-    net(
-        model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(bytes),
-        },
-    )
-}
-
 fn logged_lines(effects: &[Effect]) -> Vec<String> {
     effects
         .iter()

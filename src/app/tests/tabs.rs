@@ -32,13 +32,7 @@ fn keys_go_to_the_remote_and_the_prefix_twice_sends_the_prefix() {
 fn output_reaches_the_terminal_and_the_remote_title_names_the_tab() {
     let mut model = model();
     let tab = connected(&mut model);
-    net(
-        &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(b"\x1b]2;vim notes.txt\x07hello"),
-        },
-    );
+    output(&mut model, tab, b"\x1b]2;vim notes.txt\x07hello");
     let tab = &model.tabs[model.tab_index(tab).unwrap()];
     assert!(tab.terminal.contents().contains("hello"));
     assert_eq!(model.tab_title(tab), "vim notes.txt");
@@ -52,13 +46,7 @@ fn output_of_a_tab_not_drawn_needs_a_frame_only_when_its_label_changes() {
     assert_eq!(model.active_tab().map(|tab| tab.id), Some(drawn));
     let feed = |model: &mut Model, tab, bytes: &'static [u8]| {
         let stamp = model.bar_stamp(tab);
-        net(
-            model,
-            NetEvent::Output {
-                tab,
-                bytes: Bytes::from_static(bytes),
-            },
-        );
+        output(model, tab, bytes);
         model.output_needs_frame(tab, stamp)
     };
     // The first output puts the activity mark on its label; more output changes nothing there.
@@ -179,13 +167,7 @@ fn keys_typed_while_the_channel_opens_are_sent_once_it_is_open() {
 fn the_idle_string_is_held_while_a_full_screen_program_runs() {
     let mut model = model();
     let tab = connected(&mut model);
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(b"\x1b[?1049h"),
-        },
-    );
+    let effects = output(&mut model, tab, b"\x1b[?1049h");
     assert!(
         matches!(
             effects.as_slice(),
@@ -193,23 +175,8 @@ fn the_idle_string_is_held_while_a_full_screen_program_runs() {
         ),
         "{effects:?}"
     );
-    assert!(
-        net(
-            &mut model,
-            NetEvent::Output {
-                tab,
-                bytes: Bytes::from_static(b"text")
-            }
-        )
-        .is_empty()
-    );
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(b"\x1b[?1049l"),
-        },
-    );
+    assert!(output(&mut model, tab, b"text").is_empty());
+    let effects = output(&mut model, tab, b"\x1b[?1049l");
     assert!(
         matches!(
             effects.as_slice(),
@@ -287,13 +254,7 @@ fn with_nothing_to_open_the_session_manager_shows_before_anything_is_read() {
 fn the_remote_questions_are_answered_on_its_channel() {
     let mut model = model();
     let tab = connected(&mut model);
-    let effects = net(
-        &mut model,
-        NetEvent::Output {
-            tab,
-            bytes: Bytes::from_static(b"\x1b[2;5H\x1b[6n"),
-        },
-    );
+    let effects = output(&mut model, tab, b"\x1b[2;5H\x1b[6n");
     assert!(
         matches!(effects.as_slice(), [Effect::Write { tab: t, bytes }] if *t == tab && bytes == b"\x1b[2;5R"),
         "{effects:?}"
