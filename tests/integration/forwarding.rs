@@ -31,6 +31,21 @@ fn forward_toml(kind: &str, bind_port: u16, target_port: u16) -> String {
     format!("\n[[forward]]\nkind = \"{kind}\"\nbind_port = {bind_port}\n{target}")
 }
 
+/// The TUI on the target behind the bastion, with `forwards` in its profile, once the session
+/// is open (its forwards start with the connection).
+fn open_target_with(lab: &JumpLab, forwards: &str) -> Tmux {
+    lab.write_profile(
+        "target",
+        &lab.target,
+        "[\"bastion\"]",
+        &lab.known_hosts_of("target"),
+        forwards,
+    );
+    let tmux = lab.tui("target");
+    tmux.wait_for("1 session", WAIT);
+    tmux
+}
+
 /// Sends `message` through `port` on 127.0.0.1 and returns what came back, trying until the
 /// forward is up (bounded).
 fn echo_through(port: u16, message: &str) -> Option<String> {
@@ -73,15 +88,7 @@ fn local_remote_and_dynamic_forwards_carry_connections_through_the_chain() {
         forward_toml("dynamic", SOCKS_PORT, 0),
     ]
     .concat();
-    lab.write_profile(
-        "target",
-        &lab.target,
-        "[\"bastion\"]",
-        &lab.known_hosts_of("target"),
-        &forwards,
-    );
-    let tmux = lab.tui("target");
-    tmux.wait_for("1 session", WAIT);
+    let tmux = open_target_with(&lab, &forwards);
 
     let answer = lab
         .lab
@@ -152,15 +159,7 @@ fn a_server_without_tcp_forwarding_is_named_and_the_tab_lives_on() {
         forward_toml("remote", REMOTE_PORT, behind_server.port()),
     ]
     .concat();
-    lab.write_profile(
-        "target",
-        &lab.target,
-        "[\"bastion\"]",
-        &lab.known_hosts_of("target"),
-        &forwards,
-    );
-    let tmux = lab.tui("target");
-    tmux.wait_for("1 session", WAIT);
+    let tmux = open_target_with(&lab, &forwards);
     tmux.press(&[PREFIX, "i"]);
     tmux.wait_for("listening on 127.0.0.1:15001", WAIT);
     let screen = tmux.wait_for("AllowTcpForwarding", WAIT);
@@ -198,15 +197,7 @@ fn a_forward_whose_client_stops_reading_keeps_memory_bounded_and_the_tabs_answer
     const RSS_BOUND_BYTES: u64 = 64 * 1024 * 1024;
     let lab = JumpLab::start(&[], &[]);
     let flood = TcpService::start(Some(lab.lab.server_ns()), Kind::Flood);
-    lab.write_profile(
-        "target",
-        &lab.target,
-        "[\"bastion\"]",
-        &lab.known_hosts_of("target"),
-        &forward_toml("local", LOCAL_PORT, flood.port()),
-    );
-    let tmux = lab.tui("target");
-    tmux.wait_for("1 session", WAIT);
+    let tmux = open_target_with(&lab, &forward_toml("local", LOCAL_PORT, flood.port()));
     let pid = tabsh_pid(&tmux);
 
     // A client that connects and never reads.
