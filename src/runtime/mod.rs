@@ -6,6 +6,7 @@ mod connection_task;
 mod control_socket;
 mod cursor_shape;
 mod executor;
+mod frame_pacer;
 mod input;
 mod outbox;
 mod pending_output;
@@ -33,6 +34,7 @@ use crate::profiles::Store;
 use crate::ui::FrameMemory;
 use cursor_shape::CursorShape;
 use executor::Executor;
+use frame_pacer::FramePacer;
 use input::Input;
 use outbox::Outbox;
 use pending_output::PendingOutput;
@@ -40,7 +42,8 @@ use screen::ScreenGuard;
 pub use ssh_config_watcher::SshConfigSource;
 use sync_hold::SyncHold;
 
-/// At most this often the screen is redrawn (about 60 frames a second).
+/// At most this often, on average, the screen is redrawn (about 60 frames a second; see
+/// [`FramePacer`]).
 const FRAME: Duration = Duration::from_millis(16);
 /// How long a question must have been on screen before it takes keys: longer than keys
 /// already on their way take to arrive, shorter than anyone reads it.
@@ -124,7 +127,8 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
     let frame_memory = FrameMemory::default();
     let mut pending_output = PendingOutput::default();
     let mut dirty = true;
-    let mut next_frame = Instant::now();
+    let mut pacer = FramePacer::new(FRAME, Instant::now());
+    let mut next_frame = pacer.next_slot();
     let mut cursor_shape = CursorShape::default();
     let mut sync_hold = SyncHold::default();
     // A frame waits for the active tab's synchronized update to end (see `sync_hold`).
@@ -161,7 +165,8 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             })?;
             cursor_shape.show(crate::ui::cursor_style(&model), guard.screen.backend_mut())?;
             dirty = false;
-            next_frame = Instant::now() + FRAME;
+            pacer.drew(Instant::now());
+            next_frame = pacer.next_slot();
             arming.after_drawing(&model);
             continue;
         }
