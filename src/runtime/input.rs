@@ -8,7 +8,7 @@
 //! key is read, encoded and sent on by the thread that saw it arrive.
 
 use std::io::{self, IsTerminal};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::Duration;
 
 use crossterm::event::Event;
@@ -40,11 +40,13 @@ impl Input {
         };
         // SAFETY: an `OwnedFd` stays open, on the same descriptor, for as long as it is owned.
         let terminal = unsafe { AsyncFd::register_with_interest(terminal, Interest::READABLE) }?;
-        Ok(Self {
+        let mut input = Self {
             terminal,
             resized: signal(SignalKind::window_change())?,
-            size: crossterm::terminal::size().ok(),
-        })
+            size: None,
+        };
+        input.size = input.size_now();
+        Ok(input)
     }
 
     /// Waits until there is input, then returns every event crossterm can parse from it (at
@@ -62,7 +64,7 @@ impl Input {
             }
             let mut events = Vec::new();
             // The kernel sets the new size before it sends SIGWINCH.
-            let size = crossterm::terminal::size().ok();
+            let size = self.size_now();
             if let Some((cols, rows)) = size
                 && self.size.replace((cols, rows)) != size
             {
@@ -78,6 +80,27 @@ impl Input {
             if !events.is_empty() {
                 return Ok(events);
             }
+        }
+    }
+
+    /// The terminal's size, asked of the descriptor already open: crossterm's `size` opens
+    /// and closes /dev/tty on every call, which cost every key an `openat` and a `close`.
+    fn size_now(&self) -> Option<(u16, u16)> {
+        // SAFETY: all-zero bytes are a valid `winsize` (four integers).
+        let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+        // SAFETY: TIOCGWINSZ writes one `winsize` through the pointer, which is valid for the
+        // call; the descriptor is open for as long as `self.terminal` is.
+        let asked = unsafe {
+            libc::ioctl(
+                self.terminal.get_ref().as_raw_fd(),
+                libc::TIOCGWINSZ,
+                &mut size,
+            )
+        };
+        if asked == 0 && size.ws_col > 0 && size.ws_row > 0 {
+            Some((size.ws_col, size.ws_row))
+        } else {
+            crossterm::terminal::size().ok()
         }
     }
 }
