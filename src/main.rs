@@ -8,6 +8,11 @@ use clap::Parser;
 
 use cli::args::Args;
 
+/// Tasks run between two looks at the terminal and the sockets while there is always work
+/// (tokio's default is 61). Under an output flood every turn is busy, and a key typed then
+/// was noticed up to 61 task turns late: 5.5 ms in the worst of 250 keys, 1.2 ms with 8.
+const EVENT_INTERVAL: u32 = 8;
+
 fn main() -> ExitCode {
     let args = Args::parse();
     cli::logging::init(args.log_file.as_deref());
@@ -19,6 +24,7 @@ fn main() -> ExitCode {
     // prompter, stdin forwarding) has tokio's blocking pool either way.
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .event_interval(EVENT_INTERVAL)
         .build()
     {
         Ok(runtime) => runtime,

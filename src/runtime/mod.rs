@@ -221,9 +221,14 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                         next = incoming.try_recv().ok();
                     }
                 }
-                let (needs_frame, slice_effects) = parse_a_slice(&mut model, &mut pending_output);
-                dirty |= needs_frame;
-                effects.extend(slice_effects);
+                // A frame that is due (the echo of a key, say) goes before another tab's
+                // slice, which waits a turn: a slice is a few hundred microseconds.
+                if !(dirty && Instant::now() >= next_frame) {
+                    let (needs_frame, slice_effects) =
+                        parse_a_slice(&mut model, &mut pending_output);
+                    dirty |= needs_frame;
+                    effects.extend(slice_effects);
+                }
                 // Held output stays bounded whatever the network does.
                 while pending_output.over_cap() {
                     let (needs_frame, slice_effects) =

@@ -22,6 +22,7 @@ use super::proxy_command::ProxyChild;
 use super::route::Opened;
 use super::tcp::SocketControl;
 use super::upstream::{HopChannels, Upstream};
+use super::yielding_stream::{YIELD_AFTER_BYTES, YieldingStream};
 
 /// How long logging in may take, not counting time waiting for the person's answers (a
 /// server that never answers an authentication request must not keep a tab waiting forever).
@@ -161,6 +162,7 @@ impl Connection {
         // a buffer those are memory copies instead of two or three system calls per packet
         // (an output flood arrives in packets of about 4 KB).
         let stream = tokio::io::BufReader::with_capacity(READ_BUFFER_BYTES, stream);
+        let stream = YieldingStream::new(stream, YIELD_AFTER_BYTES);
         let mut handle = within(
             options.connect_timeout,
             &mut asking,

@@ -26,6 +26,7 @@ pub mod server_opens;
 mod session_open;
 pub mod tcp;
 mod upstream;
+mod yielding_stream;
 
 pub use activity::Activity;
 pub use channel::{
