@@ -208,10 +208,10 @@ fn print_flood_rows(flood: &Flood) {
 fn print_echo_rows(echo: &Pair) {
     let median_ratio = ms(median(&echo.tabsh)) / ms(median(&echo.anchor));
     println!(
-        "| keystroke echo, median | key written to the pty until it is on the cursor's line (vt100) | {:.2} ms | {:.2} ms (`ssh -tt`) | {median_ratio:.2} | ≤ 1.2 | {} |",
+        "| keystroke echo, median | key written to the pty until it is on the cursor's line (vt100) | {:.2} ms | {:.2} ms (`ssh -tt`) | {median_ratio:.2} | ≤ 1.1 | {} |",
         ms(median(&echo.tabsh)),
         ms(median(&echo.anchor)),
-        verdict(median_ratio <= 1.2)
+        verdict(median_ratio <= 1.1)
     );
     let p99_ratio = p99(&echo.tabsh) / p99(&echo.anchor);
     println!(
