@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use super::common::own_pty::{OwnPty, cursor_row};
-use super::flood::endless_cat;
+use super::flood::{FloodSide, endless_cat};
 use super::{Bed, Pair, WAIT, common};
 
 pub(crate) const KEYS_PER_RUN: usize = 200;
@@ -65,6 +65,11 @@ pub(crate) struct EchoUnderFlood {
     /// tabsh's user + system CPU seconds over the flooding rounds, and their length.
     pub(crate) cpu_seconds: f64,
     pub(crate) wall_seconds: f64,
+    /// The anchor: keys typed into `ssh -tt` on the bench's pty, idle and then while another
+    /// `ssh -tt` in a 120x40 tmux window runs the same loop (tmux parses that flood as tabsh
+    /// parses tab 1's). It shows what the machine allows a client under such a flood.
+    pub(crate) ssh_idle: Vec<Duration>,
+    pub(crate) ssh_flooding: Vec<Duration>,
 }
 
 /// tabsh with two tabs: tab 2 a clone of tab 1 (`Ctrl-\ c`). Keys typed in tab 2 are timed,
@@ -108,12 +113,48 @@ pub(crate) fn measure_echo_under_flood(
             .context("echo in tab 2 while tab 1 floods")?;
         flooding.extend(samples);
     }
+    let cpu_seconds = common::cpu_seconds_of(tabsh.pid())? - cpu_before;
+    let wall_seconds = started.elapsed().as_secs_f64();
+    // tabsh goes, and its flood with it, before the anchor's starts.
+    drop(tabsh);
+    let (ssh_idle, ssh_flooding) = ssh_echo_under_flood(bed, runs, coloured_log)?;
     Ok(EchoUnderFlood {
         idle,
         flooding,
-        cpu_seconds: common::cpu_seconds_of(tabsh.pid())? - cpu_before,
-        wall_seconds: started.elapsed().as_secs_f64(),
+        cpu_seconds,
+        wall_seconds,
+        ssh_idle,
+        ssh_flooding,
     })
+}
+
+/// The same keys typed into `ssh -tt`, idle and then while another `ssh -tt` in a tmux window
+/// runs `cat` of the coloured log in a loop: (idle, flooding).
+fn ssh_echo_under_flood(
+    bed: &Bed,
+    runs: usize,
+    coloured_log: &Path,
+) -> Result<(Vec<Duration>, Vec<Duration>)> {
+    let mut ssh = OwnPty::spawn(&bed.ssh_argv(), ECHO_COLS, ECHO_ROWS)?;
+    wait_for_prompt(&mut ssh).context("no shell prompt in ssh")?;
+    let mut idle = Vec::new();
+    for _ in 0..runs {
+        idle.extend(
+            echo_round(&mut ssh, KEYS_PER_FLOOD_RUN, ECHO_TIMEOUT).context("idle echo in ssh")?,
+        );
+    }
+    let flood = FloodSide::start(&bed.ssh_argv(), "ssh")?;
+    flood
+        .start_endless(&endless_cat(coloured_log), " path=/")
+        .context("the flood did not start in the tmux window")?;
+    let mut flooding = Vec::new();
+    for _ in 0..runs {
+        flooding.extend(
+            echo_round(&mut ssh, KEYS_PER_FLOOD_RUN, FLOOD_ECHO_TIMEOUT)
+                .context("echo in ssh while another ssh floods")?,
+        );
+    }
+    Ok((idle, flooding))
 }
 
 /// Sends the prefix key and then `key`.

@@ -147,6 +147,19 @@ impl FloodSide {
         })
     }
 
+    /// Types `command`, which never ends, and waits until `shown` is on the screen.
+    pub(crate) fn start_endless(&self, command: &str, shown: &str) -> Result<()> {
+        self.tmux.type_text(command);
+        self.tmux.press(&["Enter"]);
+        let started = wait_until(WAIT, FLOOD_POLL, || self.tmux.screen().contains(shown));
+        ensure!(
+            started,
+            "{shown:?} did not show; screen:\n{}",
+            self.tmux.screen()
+        );
+        Ok(())
+    }
+
     fn cpu(&self) -> Result<CpuSplit> {
         Ok(CpuSplit {
             client: common::cpu_seconds_of(self.client_pid)?,

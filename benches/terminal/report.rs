@@ -119,6 +119,15 @@ fn print_samples(results: &Results) {
             min(&echo.idle),
             max(&echo.idle),
         );
+        println!(
+            "| `ssh -tt` echo, another `ssh -tt` in tmux flooding vs idle | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            ms(median(&echo.ssh_flooding)),
+            min(&echo.ssh_flooding),
+            max(&echo.ssh_flooding),
+            ms(median(&echo.ssh_idle)),
+            min(&echo.ssh_idle),
+            max(&echo.ssh_idle),
+        );
     }
     if let Some(startup) = &results.startup {
         for (what, samples) in [
@@ -237,6 +246,12 @@ fn print_echo_under_flood_rows(echo: &EchoUnderFlood) {
         p99(&echo.flooding),
         p99(&echo.idle),
         verdict(p99_ratio <= 2.0)
+    );
+    let ssh_ratio = p99(&echo.ssh_flooding) / p99(&echo.ssh_idle);
+    println!(
+        "| `ssh -tt` echo while another `ssh -tt` in tmux floods, p99 | the anchor: the same keys and loop, the flood in a 120x40 tmux window | {:.2} ms | {:.2} ms (idle p99) | {ssh_ratio:.2} | — | — |",
+        p99(&echo.ssh_flooding),
+        p99(&echo.ssh_idle),
     );
     println!(
         "| tabsh CPU while tab 1 floods | user + system over the flooding rounds | {:.2} s of {:.2} s | — | {:.2} | reported | — |",
