@@ -243,16 +243,7 @@ fn a_tab_still_opening_its_channel_can_be_cloned() {
         update(&mut model, key(KeyCode::Char('c'))).is_empty(),
         "not connected yet"
     );
-    net(
-        &mut model,
-        NetEvent::Connected {
-            details: Default::default(),
-            at: std::time::Instant::now(),
-            activity: Default::default(),
-            connection: ConnectionId(1),
-            target: "t".into(),
-        },
-    );
+    connection_up(&mut model, std::time::Instant::now());
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('c')));
     assert!(matches!(

@@ -220,16 +220,7 @@ fn closing_the_only_tab_waiting_on_a_connection_stops_it() {
     );
     assert!(model.connections.is_empty());
     // Its late answer finds nobody: the runtime is told to let it go.
-    let effects = net(
-        &mut model,
-        NetEvent::Connected {
-            details: Default::default(),
-            at: std::time::Instant::now(),
-            connection: ConnectionId(1),
-            target: "t".into(),
-            activity: Default::default(),
-        },
-    );
+    let effects = connection_up(&mut model, std::time::Instant::now());
     assert!(matches!(
         effects.as_slice(),
         [Effect::ReleaseConnection {

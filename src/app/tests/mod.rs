@@ -86,19 +86,24 @@ pub(crate) fn start_tab(model: &mut Model) -> TabId {
     }
 }
 
-/// A model with one open tab on connection 1; returns the tab id.
-pub(crate) fn connected(model: &mut Model) -> TabId {
-    let tab = start_tab(model);
-    let effects = net(
+/// Connection 1 logged in to `me@web.example` at `at`.
+pub(crate) fn connection_up(model: &mut Model, at: std::time::Instant) -> Vec<Effect> {
+    net(
         model,
         NetEvent::Connected {
             details: Default::default(),
-            at: std::time::Instant::now(),
+            at,
             activity: Default::default(),
             connection: ConnectionId(1),
             target: "me@web.example".to_owned(),
         },
-    );
+    )
+}
+
+/// A model with one open tab on connection 1; returns the tab id.
+pub(crate) fn connected(model: &mut Model) -> TabId {
+    let tab = start_tab(model);
+    let effects = connection_up(model, std::time::Instant::now());
     match effects.as_slice() {
         [
             Effect::OpenChannel {

@@ -37,19 +37,6 @@ fn lose(model: &mut Model, cause: LossCause, at: Instant) -> Vec<Effect> {
     )
 }
 
-fn up_again(model: &mut Model, at: Instant) -> Vec<Effect> {
-    net(
-        model,
-        NetEvent::Connected {
-            connection: ConnectionId(1),
-            target: "me@web.example".into(),
-            activity: Default::default(),
-            details: Default::default(),
-            at,
-        },
-    )
-}
-
 fn failed(model: &mut Model, permanent: bool, at: Instant) -> Vec<Effect> {
     net(
         model,
@@ -114,7 +101,7 @@ fn the_whole_group_comes_back_on_one_new_connection_with_a_marker_in_each_tab() 
     );
 
     // Up again after 14 s: every tab asks for a channel on it, and says what happened.
-    let effects = up_again(&mut model, lost_at + Duration::from_secs(14));
+    let effects = connection_up(&mut model, lost_at + Duration::from_secs(14));
     let reopened: Vec<TabId> = effects
         .iter()
         .filter_map(|e| match e {
@@ -180,7 +167,7 @@ fn a_shell_that_exited_does_not_come_back() {
     );
     lose(&mut model, LossCause::ServerClosed, Instant::now());
     due(&mut model, 1);
-    let effects = up_again(&mut model, Instant::now());
+    let effects = connection_up(&mut model, Instant::now());
     let reopened = effects
         .iter()
         .filter(|e| matches!(e, Effect::OpenChannel { .. }))
@@ -336,7 +323,7 @@ fn a_server_that_now_allows_fewer_sessions_spills_the_rest_over() {
     with_spill_over(&mut model, crate::profiles::SpillOver::NewConnection);
     lose(&mut model, LossCause::ServerClosed, Instant::now());
     due(&mut model, 1);
-    up_again(&mut model, Instant::now());
+    connection_up(&mut model, Instant::now());
     net(
         &mut model,
         NetEvent::ChannelOpened {
@@ -448,7 +435,7 @@ fn the_marker_goes_below_what_was_shown_and_a_full_screen_program_is_left() {
     let lost_at = Instant::now();
     lose(&mut model, LossCause::Reset, lost_at);
     due(&mut model, 1);
-    let effects = up_again(&mut model, lost_at + Duration::from_secs(2));
+    let effects = connection_up(&mut model, lost_at + Duration::from_secs(2));
     assert!(
         effects
             .iter()

@@ -43,16 +43,7 @@ fn a_profile_with_logging_enabled_logs_its_tabs_from_the_start() {
     let mut model = model();
     edit_web(&mut model, |web| web.log.enabled = true);
     let tab = start_tab(&mut model);
-    net(
-        &mut model,
-        NetEvent::Connected {
-            details: Default::default(),
-            at: std::time::Instant::now(),
-            activity: Default::default(),
-            connection: ConnectionId(1),
-            target: "me@web.example".to_owned(),
-        },
-    );
+    connection_up(&mut model, std::time::Instant::now());
     let effects = net(
         &mut model,
         NetEvent::ChannelOpened {

@@ -138,16 +138,7 @@ fn keys_typed_while_the_channel_opens_are_sent_once_it_is_open() {
     let tab = start_tab(&mut model);
     // While connecting, keys are dropped: they may be a password for a prompt still to come.
     assert!(update(&mut model, key(KeyCode::Char('x'))).is_empty());
-    net(
-        &mut model,
-        NetEvent::Connected {
-            details: Default::default(),
-            at: std::time::Instant::now(),
-            activity: Default::default(),
-            connection: ConnectionId(1),
-            target: "t".into(),
-        },
-    );
+    connection_up(&mut model, std::time::Instant::now());
     assert!(update(&mut model, key(KeyCode::Char('l'))).is_empty());
     assert!(update(&mut model, key(KeyCode::Char('s'))).is_empty());
     let effects = net(
@@ -190,16 +181,7 @@ fn the_idle_string_is_held_while_a_full_screen_program_runs() {
 fn a_resize_while_the_channel_opens_reaches_it_too() {
     let mut model = model();
     let tab = start_tab(&mut model);
-    net(
-        &mut model,
-        NetEvent::Connected {
-            details: Default::default(),
-            at: std::time::Instant::now(),
-            activity: Default::default(),
-            connection: ConnectionId(1),
-            target: "t".into(),
-        },
-    );
+    connection_up(&mut model, std::time::Instant::now());
     let effects = update(
         &mut model,
         Msg::Resize {
