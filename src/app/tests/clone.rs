@@ -203,16 +203,7 @@ fn a_lingering_connection_is_reused_by_the_next_open_and_closed_when_its_time_is
 fn closing_tabs_closes_channels_and_the_last_releases_the_connection() {
     let mut model = model();
     connected(&mut model);
-    update(&mut model, prefix());
-    update(&mut model, key(KeyCode::Char('c')));
-    let clone = model.tabs[1].id;
-    net(
-        &mut model,
-        NetEvent::ChannelOpened {
-            tab: clone,
-            connection: ConnectionId(1),
-        },
-    );
+    let clone = open_clone(&mut model);
 
     update(&mut model, prefix());
     let effects = update(&mut model, key(KeyCode::Char('x')));

@@ -7,16 +7,7 @@ fn an_ended_channel_says_why_and_leaves_other_tabs_alone() {
     let mut model = model();
     let first = connected(&mut model);
     without_reconnect(&mut model);
-    update(&mut model, prefix());
-    update(&mut model, key(KeyCode::Char('c')));
-    let clone = model.tabs[1].id;
-    net(
-        &mut model,
-        NetEvent::ChannelOpened {
-            tab: clone,
-            connection: ConnectionId(1),
-        },
-    );
+    let clone = open_clone(&mut model);
     net(
         &mut model,
         NetEvent::ChannelEnded {

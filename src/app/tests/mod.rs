@@ -130,6 +130,21 @@ pub(crate) fn connected(model: &mut Model) -> TabId {
     tab
 }
 
+/// Clones the active tab (`Ctrl-\ c`) and opens the clone's channel on connection 1.
+pub(crate) fn open_clone(model: &mut Model) -> TabId {
+    update(model, prefix());
+    update(model, key(KeyCode::Char('c')));
+    let clone = model.tabs[1].id;
+    net(
+        model,
+        NetEvent::ChannelOpened {
+            tab: clone,
+            connection: ConnectionId(1),
+        },
+    );
+    clone
+}
+
 /// The store's answer to an edit of the `web` profile: the model's one copy changes.
 pub(crate) fn edit_web(model: &mut Model, edit: impl Fn(&mut Profile)) -> Vec<Effect> {
     let mut web = stored("web");
