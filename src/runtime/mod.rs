@@ -147,7 +147,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
         }
         // Drawn here, at once when the frame slot is free: an echo after a pause is drawn as
         // soon as it arrives, without a turn through the timer.
-        if dirty && Instant::now() >= next_frame {
+        if frame_due(dirty, next_frame) {
             // Only the tab on screen needs its output parsed to be drawn.
             effects.extend(hand_over_active(&mut model, &mut pending_output));
             let update = active_synchronized_update(&model);
@@ -223,7 +223,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                 }
                 // A frame that is due (the echo of a key, say) goes before another tab's
                 // slice, which waits a turn: a slice is a few hundred microseconds.
-                if !(dirty && Instant::now() >= next_frame) {
+                if !frame_due(dirty, next_frame) {
                     let (needs_frame, slice_effects) =
                         parse_a_slice(&mut model, &mut pending_output);
                     dirty |= needs_frame;
@@ -250,6 +250,11 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             }
         }
     }
+}
+
+/// Whether a frame is to be drawn now: something changed and the pacer allows one.
+fn frame_due(dirty: bool, next_frame: Instant) -> bool {
+    dirty && Instant::now() >= next_frame
 }
 
 /// The synchronized update the tab on screen is in, if any.
