@@ -112,4 +112,4 @@ impl Terminal {
 
 #[cfg(test)]
 #[path = "find_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -1,8 +1,19 @@
+use std::ops::Range;
+
 use super::super::Terminal;
 use super::{Match, SearchPattern};
 
 fn pattern(query: &str, regex: bool) -> SearchPattern {
     SearchPattern::new(query, regex).unwrap().unwrap()
+}
+
+/// The columns of every match of the literal `word`, oldest line first.
+pub(in crate::terminal) fn columns_found(terminal: &Terminal, word: &str) -> Vec<Range<u16>> {
+    terminal
+        .find_all(&pattern(word, false))
+        .iter()
+        .map(|found| found.cols.clone())
+        .collect()
 }
 
 #[test]

@@ -216,16 +216,14 @@ fn struck_text_is_drawn_crossed_out_on_screen_and_in_history_and_read_without_ma
 
 #[test]
 fn struck_text_is_found_and_selected_as_its_plain_text() {
-    use crate::terminal::SearchPattern;
+    use crate::terminal::find::tests::columns_found;
     let mut terminal = Terminal::new(2, 20, 100);
     terminal.feed(b"one \x1b[9mgone\x1b[m two\r\nnext\r\nlast \x1b[9mgone\x1b[m");
-    let pattern = SearchPattern::new("gone", false).unwrap().unwrap();
-    let found: Vec<_> = terminal
-        .find_all(&pattern)
-        .iter()
-        .map(|m| m.cols.clone())
-        .collect();
-    assert_eq!(found, [4..8, 5..9], "in the history and on the screen");
+    assert_eq!(
+        columns_found(&terminal, "gone"),
+        [4..8, 5..9],
+        "in the history and on the screen"
+    );
 }
 
 #[test]

@@ -150,18 +150,16 @@ fn decsc_saves_the_underline_style_and_reset_forgets_everything() {
 
 #[test]
 fn linked_and_curly_text_is_found_and_copied_as_its_plain_text() {
-    use crate::terminal::SearchPattern;
+    use crate::terminal::find::tests::columns_found;
     let mut terminal = Terminal::new(2, 30, 100);
     terminal.feed(
         b"one \x1b]8;;https://x/\x1b\\docs\x1b]8;;\x1b\\ two\r\nnext\r\n\x1b[4:3mlast docs\x1b[m",
     );
-    let pattern = SearchPattern::new("docs", false).unwrap().unwrap();
-    let found: Vec<_> = terminal
-        .find_all(&pattern)
-        .iter()
-        .map(|m| m.cols.clone())
-        .collect();
-    assert_eq!(found, [4..8, 5..9], "in the history and on the screen");
+    assert_eq!(
+        columns_found(&terminal, "docs"),
+        [4..8, 5..9],
+        "in the history and on the screen"
+    );
     let first = terminal.first_line();
     let copied = terminal.selected_text(Point::new(first, 0), Point::new(first, 10), false);
     assert_eq!(copied, "one docs tw");
