@@ -35,6 +35,16 @@ fn run(tmux: &Tmux, command: &str) {
     tmux.press(&["Enter"]);
 }
 
+/// Scrolls `line` off the screen (60 more lines), then enters copy mode at the top of the
+/// history and waits until `line` is shown from there.
+fn scroll_back_to(tmux: &Tmux, line: &str) {
+    run(tmux, "seq 1 60");
+    tmux.wait_for("\n60\n", WAIT);
+    tmux.press(&[PREFIX, "["]);
+    tmux.press(&["Home"]);
+    tmux.wait_for(line, WAIT);
+}
+
 fn quit(tmux: &Tmux) {
     tmux.press(&[PREFIX, "q"]);
     tmux.wait_for("Quit and close them?", WAIT);
@@ -192,11 +202,7 @@ fn struck_text_reaches_the_host_terminal_struck_and_stays_so_in_the_scrollback()
     let (shown_struck, text) = struck(&tmux.capture_with_attributes());
     assert!(shown_struck, "{text:?}");
 
-    run(&tmux, "seq 1 60");
-    tmux.wait_for("\n60\n", WAIT);
-    tmux.press(&[PREFIX, "["]);
-    tmux.press(&["Home"]);
-    tmux.wait_for("plain struck-out plain", WAIT);
+    scroll_back_to(&tmux, "plain struck-out plain");
     let (shown_struck, text) = struck(&tmux.capture_with_attributes());
     assert!(shown_struck, "in the scrollback: {text:?}");
     tmux.press(&["Escape"]);
@@ -237,11 +243,7 @@ fn links_and_curly_underlines_reach_the_host_terminal_on_screen_and_from_the_scr
     let links_written = written().matches(link_run).count();
 
     // Into the scrollback: the line is drawn from the history, link and underline and all.
-    run(&tmux, "seq 1 60");
-    tmux.wait_for("\n60\n", WAIT);
-    tmux.press(&[PREFIX, "["]);
-    tmux.press(&["Home"]);
-    tmux.wait_for("linked curlyed end", WAIT);
+    scroll_back_to(&tmux, "linked curlyed end");
     let (shown_curly, text) = curly(&tmux.capture_with_attributes());
     assert!(shown_curly, "in the scrollback: {text:?}");
     let again = wait_until(WAIT, Duration::from_millis(50), || {
