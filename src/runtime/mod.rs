@@ -194,6 +194,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             },
             Some(first) = incoming.recv() => {
                 let active = model.active_tab().map(|tab| tab.id);
+                let arrived = Instant::now();
                 let mut next = Some(first);
                 let (mut handled, mut output) = (0, 0);
                 while let Some(item) = next.take() {
@@ -205,7 +206,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                                 // Perhaps the end of the update the frame waits for.
                                 next_frame = Instant::now();
                             }
-                            pending_output.push(tab, bytes);
+                            pending_output.push(tab, bytes, arrived);
                         }
                         // Whatever else happened to a tab comes after the output before it.
                         other => {
@@ -224,15 +225,15 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                 // A frame that is due (the echo of a key, say) goes before another tab's
                 // slice, which waits a turn: a slice is a few hundred microseconds.
                 if !frame_due(dirty, next_frame) {
-                    let (needs_frame, slice_effects) =
-                        parse_a_slice(&mut model, &mut pending_output);
+                    let slice = pending_output.take_ripe_slice(arrived);
+                    let (needs_frame, slice_effects) = parse_held(&mut model, slice);
                     dirty |= needs_frame;
                     effects.extend(slice_effects);
                 }
                 // Held output stays bounded whatever the network does.
                 while pending_output.over_cap() {
-                    let (needs_frame, slice_effects) =
-                        parse_a_slice(&mut model, &mut pending_output);
+                    let slice = pending_output.take_slice();
+                    let (needs_frame, slice_effects) = parse_held(&mut model, slice);
                     dirty |= needs_frame;
                     effects.extend(slice_effects);
                 }
@@ -242,9 +243,11 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             _ = tokio::time::sleep(CLOCK_TICK), if !dirty && model.shows_a_clock() => {
                 dirty = true;
             }
-            // Nothing else to do: parse what other tabs received, a slice at a time.
-            () = std::future::ready(()), if !pending_output.is_empty() => {
-                let (needs_frame, slice_effects) = parse_a_slice(&mut model, &mut pending_output);
+            // Nothing else to do: parse what other tabs received, once ripe, a slice at a
+            // time.
+            () = ripening(pending_output.ripe_at()), if !pending_output.is_empty() => {
+                let slice = pending_output.take_ripe_slice(Instant::now());
+                let (needs_frame, slice_effects) = parse_held(&mut model, slice);
                 dirty |= needs_frame;
                 effects.extend(slice_effects);
             }
@@ -285,14 +288,21 @@ fn hand_over_active(model: &mut Model, pending_output: &mut PendingOutput) -> Ve
     }
 }
 
-/// Parses one slice of held output (see [`pending_output::SLICE_BYTES`]) and says whether it
+/// Waits until `ripe_at`, if it is still to come.
+async fn ripening(ripe_at: Option<Instant>) {
+    if let Some(ripe_at) = ripe_at.filter(|&ripe_at| ripe_at > Instant::now()) {
+        tokio::time::sleep_until(ripe_at).await;
+    }
+}
+
+/// Parses a slice of held output (see [`pending_output::SLICE_BYTES`]) and says whether it
 /// needs a frame: the active tab's output does, and so does a background tab's whose title
 /// changed in the tab bar.
-fn parse_a_slice(
+fn parse_held(
     model: &mut Model,
-    pending_output: &mut PendingOutput,
+    slice: Option<(app::TabId, bytes::Bytes)>,
 ) -> (bool, Vec<app::Effect>) {
-    match pending_output.take_slice(pending_output::SLICE_BYTES) {
+    match slice {
         Some((tab, bytes)) => {
             let bar_stamp = model.bar_stamp(tab);
             let effects = app::update(model, Msg::Net(NetEvent::Output { tab, bytes }));

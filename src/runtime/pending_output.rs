@@ -6,11 +6,17 @@
 //! vt100 (see `terminal::plain_lines`), so the larger the chunk the cheaper each line:
 //! `cargo bench --bench terminal_feed` parses `seq 1 2000000` in 139 ms as 4 KiB reads and in
 //! 27 ms as 256 KiB ones. So output waits here: the active tab's until it is drawn (or a key
-//! needs its modes), every other tab's until the loop has nothing else to do, and then in
-//! slices, so a key typed meanwhile waits for one slice at most. What is held is capped: past
-//! the cap, slices are parsed at once, so memory stays bounded whatever the network does.
+//! needs its modes), every other tab's until it is ripe: a slice's worth, or held for
+//! [`BACKGROUND_HOLD`]. Parsing each turn's arrivals as they came instead kept a background
+//! flood in chunks of a few KiB, and tabsh busy with vt100 for most of a core. Ripe output is
+//! parsed in slices when the loop has nothing else to do, so a key typed meanwhile waits for
+//! one slice at most. What is held is capped: past the cap, slices are parsed at once, so
+//! memory stays bounded whatever the network does.
+
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use tokio::time::Instant;
 
 use crate::app::TabId;
 
@@ -19,12 +25,33 @@ const HELD_CAP: usize = 8 << 20;
 /// The most parsed at a time for a tab that is not drawn: large enough for the flood
 /// shortcut to skip vt100 for most lines, small enough that a key waits a millisecond or two.
 pub(super) const SLICE_BYTES: usize = 256 * 1024;
+/// The longest less than a slice of a tab not drawn waits: about a frame, so its tab-bar marks
+/// and its answers to the remote's questions come as soon as they would be drawn.
+pub(super) const BACKGROUND_HOLD: Duration = Duration::from_millis(16);
 
 #[derive(Debug, Default)]
 pub(super) struct PendingOutput {
     /// In order of each tab's first held chunk; a handful of tabs at most, so a list will do.
-    tabs: Vec<(TabId, Held)>,
+    tabs: Vec<Waiting>,
     bytes: usize,
+}
+
+/// A tab's held output, and when the oldest of it arrived.
+#[derive(Debug)]
+struct Waiting {
+    tab: TabId,
+    held: Held,
+    since: Instant,
+}
+
+impl Waiting {
+    fn ripe_at(&self) -> Instant {
+        if self.held.len() >= SLICE_BYTES {
+            self.since
+        } else {
+            self.since + BACKGROUND_HOLD
+        }
+    }
 }
 
 /// A single chunk is kept as it came; only a second one for the same tab is copied.
@@ -59,12 +86,16 @@ impl Held {
 }
 
 impl PendingOutput {
-    /// Holds `bytes` for `tab`, after what it already holds for that tab.
-    pub(super) fn push(&mut self, tab: TabId, bytes: Bytes) {
+    /// Holds `bytes`, arrived `now`, for `tab`, after what it already holds for that tab.
+    pub(super) fn push(&mut self, tab: TabId, bytes: Bytes, now: Instant) {
         self.bytes += bytes.len();
-        match self.tabs.iter_mut().find(|(held_tab, _)| *held_tab == tab) {
-            None => self.tabs.push((tab, Held::One(bytes))),
-            Some((_, held)) => match held {
+        match self.tabs.iter_mut().find(|waiting| waiting.tab == tab) {
+            None => self.tabs.push(Waiting {
+                tab,
+                held: Held::One(bytes),
+                since: now,
+            }),
+            Some(Waiting { held, .. }) => match held {
                 Held::One(first) => {
                     let mut joined = BytesMut::with_capacity(first.len() + bytes.len());
                     joined.extend_from_slice(first);
@@ -87,28 +118,42 @@ impl PendingOutput {
 
     /// Everything held for `tab`.
     pub(super) fn take_tab(&mut self, tab: TabId) -> Option<Bytes> {
+        let index = self.tabs.iter().position(|waiting| waiting.tab == tab)?;
+        let waiting = self.tabs.remove(index);
+        self.bytes -= waiting.held.len();
+        Some(waiting.held.into_bytes())
+    }
+
+    /// When the first tab's output is ripe (see the module's description); `None` when
+    /// nothing is held.
+    pub(super) fn ripe_at(&self) -> Option<Instant> {
+        self.tabs.iter().map(Waiting::ripe_at).min()
+    }
+
+    /// At most [`SLICE_BYTES`] for the first tab in line whose output is ripe at `now`; that
+    /// tab goes to the back of the line if it still holds more, so every tab gets its turn.
+    pub(super) fn take_ripe_slice(&mut self, now: Instant) -> Option<(TabId, Bytes)> {
         let index = self
             .tabs
             .iter()
-            .position(|(held_tab, _)| *held_tab == tab)?;
-        let (_, held) = self.tabs.remove(index);
-        self.bytes -= held.len();
-        Some(held.into_bytes())
+            .position(|waiting| waiting.ripe_at() <= now)?;
+        Some(self.take_slice_at(index))
     }
 
-    /// At most `max` bytes for the tab that has waited longest; that tab goes to the back of
-    /// the line if it still holds more, so every tab gets its turn.
-    pub(super) fn take_slice(&mut self, max: usize) -> Option<(TabId, Bytes)> {
-        if self.tabs.is_empty() {
-            return None;
-        }
-        let (tab, mut held) = self.tabs.remove(0);
-        let slice = held.split_front(max);
+    /// At most [`SLICE_BYTES`] for the tab that has waited longest, ripe or not.
+    pub(super) fn take_slice(&mut self) -> Option<(TabId, Bytes)> {
+        (!self.tabs.is_empty()).then(|| self.take_slice_at(0))
+    }
+
+    fn take_slice_at(&mut self, index: usize) -> (TabId, Bytes) {
+        let mut waiting = self.tabs.remove(index);
+        let slice = waiting.held.split_front(SLICE_BYTES);
         self.bytes -= slice.len();
-        if held.len() > 0 {
-            self.tabs.push((tab, held));
+        let tab = waiting.tab;
+        if waiting.held.len() > 0 {
+            self.tabs.push(waiting);
         }
-        Some((tab, slice))
+        (tab, slice)
     }
 
     /// Everything held, one chunk per tab, and nothing held afterwards.
@@ -116,7 +161,7 @@ impl PendingOutput {
         self.bytes = 0;
         std::mem::take(&mut self.tabs)
             .into_iter()
-            .map(|(tab, held)| (tab, held.into_bytes()))
+            .map(|waiting| (waiting.tab, waiting.held.into_bytes()))
     }
 }
 
@@ -126,12 +171,16 @@ mod tests {
 
     use super::*;
 
+    fn push_now(pending: &mut PendingOutput, tab: u64, bytes: impl Into<Bytes>) {
+        pending.push(TabId(tab), bytes.into(), Instant::now());
+    }
+
     #[test]
     fn chunks_are_joined_per_tab_in_arrival_order() {
         let mut pending = PendingOutput::default();
         assert!(pending.is_empty());
         for (tab, text) in [(1, "a"), (2, "x"), (1, "b"), (1, "c"), (2, "y")] {
-            pending.push(TabId(tab), Bytes::from(text));
+            push_now(&mut pending, tab, text);
         }
         assert!(!pending.is_empty());
         let taken: Vec<(TabId, Bytes)> = pending.take().collect();
@@ -149,9 +198,9 @@ mod tests {
     #[test]
     fn one_tab_is_taken_whole_and_the_others_wait() {
         let mut pending = PendingOutput::default();
-        pending.push(TabId(1), Bytes::from("flood"));
-        pending.push(TabId(2), Bytes::from("echo"));
-        pending.push(TabId(2), Bytes::from("!"));
+        push_now(&mut pending, 1, "flood");
+        push_now(&mut pending, 2, "echo");
+        push_now(&mut pending, 2, "!");
         assert_eq!(pending.take_tab(TabId(2)), Some(Bytes::from("echo!")));
         assert_eq!(pending.take_tab(TabId(2)), None);
         assert_eq!(
@@ -163,23 +212,61 @@ mod tests {
     #[test]
     fn slices_take_turns_between_tabs_and_keep_the_order_within_each() {
         let mut pending = PendingOutput::default();
-        pending.push(TabId(1), Bytes::from("aaaaa"));
-        pending.push(TabId(2), Bytes::from("bb"));
-        pending.push(TabId(1), Bytes::from("AA"));
+        let mut long = vec![b'a'; SLICE_BYTES + 2];
+        push_now(&mut pending, 1, long.clone());
+        push_now(&mut pending, 2, "bb");
+        push_now(&mut pending, 1, "AA");
         let mut slices = Vec::new();
-        while let Some(slice) = pending.take_slice(3) {
+        while let Some(slice) = pending.take_slice() {
             slices.push(slice);
         }
+        let rest = long.split_off(SLICE_BYTES);
         assert_eq!(
             slices,
             [
-                (TabId(1), Bytes::from("aaa")),
+                (TabId(1), Bytes::from(long)),
                 (TabId(2), Bytes::from("bb")),
-                (TabId(1), Bytes::from("aaA")),
-                (TabId(1), Bytes::from("A")),
+                (TabId(1), Bytes::from([rest.as_slice(), b"AA"].concat())),
             ]
         );
         assert!(pending.is_empty());
+    }
+
+    #[test]
+    fn less_than_a_slice_ripens_a_hold_after_its_first_chunk_came() {
+        let mut pending = PendingOutput::default();
+        assert_eq!(pending.ripe_at(), None);
+        let first = Instant::now();
+        pending.push(TabId(1), Bytes::from("a"), first);
+        // Later output joins the line: it does not push back what already waits.
+        pending.push(TabId(1), Bytes::from("b"), first + BACKGROUND_HOLD / 2);
+        let ripe = first + BACKGROUND_HOLD;
+        assert_eq!(pending.ripe_at(), Some(ripe));
+        assert_eq!(
+            pending.take_ripe_slice(ripe - Duration::from_millis(1)),
+            None
+        );
+        assert_eq!(
+            pending.take_ripe_slice(ripe),
+            Some((TabId(1), Bytes::from("ab")))
+        );
+        assert_eq!(pending.ripe_at(), None);
+    }
+
+    #[test]
+    fn a_slice_is_ripe_at_once_and_goes_before_a_smaller_tab_ahead_of_it() {
+        let mut pending = PendingOutput::default();
+        let now = Instant::now();
+        pending.push(TabId(1), Bytes::from("trickle"), now);
+        pending.push(TabId(2), Bytes::from(vec![b'x'; SLICE_BYTES]), now);
+        assert_eq!(pending.ripe_at(), Some(now));
+        let taken = pending.take_ripe_slice(now);
+        assert_eq!(
+            taken.map(|(tab, slice)| (tab, slice.len())),
+            Some((TabId(2), SLICE_BYTES))
+        );
+        assert_eq!(pending.take_ripe_slice(now), None);
+        assert_eq!(pending.ripe_at(), Some(now + BACKGROUND_HOLD));
     }
 
     #[test]
@@ -187,10 +274,10 @@ mod tests {
         let mut pending = PendingOutput::default();
         let chunk = Bytes::from(vec![b'x'; HELD_CAP / 4]);
         for _ in 0..4 {
-            pending.push(TabId(1), chunk.clone());
+            push_now(&mut pending, 1, chunk.clone());
         }
         assert!(pending.over_cap());
-        pending.take_slice(SLICE_BYTES);
+        pending.take_slice();
         assert!(!pending.over_cap());
     }
 }
