@@ -26,6 +26,9 @@ const FLOOD_ECHO_TIMEOUT: Duration = Duration::from_secs(20);
 /// The prefix key, then `c` (clone), `1` and `2` (go to that tab).
 const PREFIX: &[u8] = b"\x1c";
 
+/// tabsh and `ssh -tt` take turns key by key, the first of each pair alternating, so that both
+/// meet the machine in the same state: rounds of 200 keys each moved with whatever else the VM
+/// was doing, and the ratio with them.
 pub(crate) fn measure_echo(bed: &Bed, runs: usize) -> Result<Pair> {
     let mut tabsh = OwnPty::spawn(&bed.tabsh_argv(), ECHO_COLS, ECHO_ROWS)?;
     let mut ssh = OwnPty::spawn(&bed.ssh_argv(), ECHO_COLS, ECHO_ROWS)?;
@@ -33,24 +36,25 @@ pub(crate) fn measure_echo(bed: &Bed, runs: usize) -> Result<Pair> {
         wait_for_prompt(pty).context("no shell prompt")?;
     }
     let mut pair = Pair::default();
-    for round in 0..runs {
-        let order: [(&mut OwnPty, bool); 2] = if round % 2 == 0 {
-            [(&mut tabsh, true), (&mut ssh, false)]
-        } else {
-            [(&mut ssh, false), (&mut tabsh, true)]
-        };
-        for (pty, is_tabsh) in order {
-            let samples = echo_round(pty, KEYS_PER_RUN, ECHO_TIMEOUT).with_context(|| {
-                format!(
-                    "keystroke echo in {}",
-                    if is_tabsh { "tabsh" } else { "ssh" }
-                )
-            })?;
-            if is_tabsh {
-                pair.tabsh.extend(samples);
-            } else {
-                pair.anchor.extend(samples);
+    for _ in 0..runs {
+        let (mut tabsh_typist, mut ssh_typist) = (Typist::default(), Typist::default());
+        for index in 0..KEYS_PER_RUN {
+            for is_tabsh in [index % 2 == 0, index % 2 != 0] {
+                if is_tabsh {
+                    let sample = tabsh_typist
+                        .type_a_key(&mut tabsh, ECHO_TIMEOUT)
+                        .context("keystroke echo in tabsh")?;
+                    pair.tabsh.push(sample);
+                } else {
+                    let sample = ssh_typist
+                        .type_a_key(&mut ssh, ECHO_TIMEOUT)
+                        .context("keystroke echo in ssh")?;
+                    pair.anchor.push(sample);
+                }
             }
+        }
+        for pty in [&mut tabsh, &mut ssh] {
+            fresh_prompt(pty)?;
         }
     }
     Ok(pair)
@@ -167,27 +171,54 @@ fn wait_for_prompt(pty: &mut OwnPty) -> Result<Instant> {
     pty.wait_screen(WAIT, |screen| cursor_row(screen).trim_end() == "$")
 }
 
-/// Types `keys` letters at the prompt, one at a time, and times each until the cursor's line
-/// reads `$ ` followed by everything typed so far. Ends with Ctrl-C for a fresh prompt.
-fn echo_round(pty: &mut OwnPty, keys: usize, timeout: Duration) -> Result<Vec<Duration>> {
-    let mut typed = String::from("$ ");
-    let mut samples = Vec::with_capacity(keys);
-    for index in 0..keys {
+/// Types letters at the prompt, one at a time, and times each until the cursor's line reads
+/// `$ ` followed by everything typed so far.
+#[derive(Debug)]
+struct Typist {
+    typed: String,
+}
+
+impl Default for Typist {
+    fn default() -> Self {
+        Self {
+            typed: String::from("$ "),
+        }
+    }
+}
+
+impl Typist {
+    fn type_a_key(&mut self, pty: &mut OwnPty, timeout: Duration) -> Result<Duration> {
+        let index = self.typed.len() - 2;
         let key = char::from(b'a' + (index % 26) as u8);
-        typed.push(key);
+        self.typed.push(key);
         std::thread::sleep(KEY_GAP);
         pty.drain()?;
         let sent = Instant::now();
         pty.write(key.to_string().as_bytes())?;
+        let typed = self.typed.as_str();
         let shown = pty
             .wait_screen(timeout, |screen| {
-                cursor_row(screen).trim_end().ends_with(typed.as_str())
+                cursor_row(screen).trim_end().ends_with(typed)
             })
             .with_context(|| format!("key {index} ({key:?}) did not echo"))?;
-        samples.push(shown - sent);
+        Ok(shown - sent)
     }
+}
+
+/// Ctrl-C, and waits for the fresh prompt.
+fn fresh_prompt(pty: &mut OwnPty) -> Result<()> {
     pty.write(b"\x03")?;
     pty.wait_screen(WAIT, |screen| cursor_row(screen).trim_end() == "$")
         .context("no fresh prompt after Ctrl-C")?;
+    Ok(())
+}
+
+/// Types `keys` letters at the prompt (see [`Typist`]), then Ctrl-C for a fresh prompt.
+fn echo_round(pty: &mut OwnPty, keys: usize, timeout: Duration) -> Result<Vec<Duration>> {
+    let mut typist = Typist::default();
+    let samples = (0..keys)
+        .map(|_| typist.type_a_key(pty, timeout))
+        .collect::<Result<Vec<_>>>()?;
+    fresh_prompt(pty)?;
     Ok(samples)
 }
