@@ -261,13 +261,16 @@ fn print_echo_under_flood_rows(echo: &EchoUnderFlood) {
     );
 }
 
+/// Memory per tab against a tmux window: the issue that set the targets kept it where it was.
+const MEMORY_TARGET: f64 = 0.25;
+
 fn print_memory_rows(memory: &Memory) {
     let ratio = memory.tabsh_per_tab_kib() / memory.tmux_per_window_kib();
     println!(
-        "| memory per tab, {SCROLLBACK_LINES} lines × {LINE_CHARS} chars of scrollback | (VmRSS {TABS} filled − 1 empty) / {TABS} | {:.1} MiB | {:.1} MiB (tmux window) | {ratio:.2} | ≤ 1.0 | {} |",
+        "| memory per tab, {SCROLLBACK_LINES} lines × {LINE_CHARS} chars of scrollback | (VmRSS {TABS} filled − 1 empty) / {TABS} | {:.1} MiB | {:.1} MiB (tmux window) | {ratio:.2} | ≤ {MEMORY_TARGET} | {} |",
         memory.tabsh_per_tab_kib() / 1024.0,
         memory.tmux_per_window_kib() / 1024.0,
-        verdict(ratio <= 1.0)
+        verdict(ratio <= MEMORY_TARGET)
     );
     println!(
         "| total RSS, {TABS} filled tabs | VmRSS of the process | {:.1} MiB | {:.1} MiB (tmux server) | {:.2} | — | — |",
