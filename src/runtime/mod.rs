@@ -174,8 +174,13 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             // Input first: a key never waits behind output, the network or a timer.
             biased;
             batch = input.next() => {
-                // Keys are encoded by the active terminal's modes, which its output may change.
-                effects.extend(hand_over_active(&mut model, &mut pending_output));
+                // Keys are encoded by the active terminal's modes, which its output may change;
+                // keys broadcast by every member's, which also says whether it is full-screen.
+                if app::broadcast::active_is_member(&model) {
+                    effects.extend(hand_over(&mut model, &mut pending_output));
+                } else {
+                    effects.extend(hand_over_active(&mut model, &mut pending_output));
+                }
                 if holding {
                     // That output may have ended the update the frame waits for.
                     next_frame = Instant::now();
