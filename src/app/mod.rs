@@ -27,6 +27,7 @@ pub mod remote_clipboard;
 pub mod search;
 mod session_log;
 mod sessions;
+mod shown_link;
 mod state;
 mod tabs;
 pub mod update;
@@ -34,7 +35,6 @@ pub mod update;
 pub use connection_info::{ConnectionInfo, LinkPhase, Reconnect, Reconnected};
 pub use effect::Effect;
 pub use ids::{ConnectionId, TabId};
-pub use keys::link_shown;
 pub use model::{
     CHROME_ROWS, Ending, Failure, Model, Overlay, PendingPrompt, Tab, TabMarks, TabState,
 };
@@ -43,6 +43,7 @@ pub use notice::{HostChange, Notice, StoreOutcome};
 pub use overlays::{profile_form, session_manager, text_input};
 pub use profile_list::ProfileList;
 pub use session_log::TabLog;
+pub use shown_link::link_shown;
 pub use update::update;
 
 #[cfg(test)]
