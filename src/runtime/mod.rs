@@ -170,6 +170,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             arming.after_drawing(&model);
             continue;
         }
+        let drawn = model.active_tab().map(|tab| tab.id);
         tokio::select! {
             // Input first: a key never waits behind output, the network or a timer.
             biased;
@@ -198,7 +199,6 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                 }
             },
             Some(first) = incoming.recv() => {
-                let active = model.active_tab().map(|tab| tab.id);
                 let arrived = Instant::now();
                 let mut next = Some(first);
                 let (mut handled, mut output) = (0, 0);
@@ -206,8 +206,8 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                     match item {
                         Msg::Net(NetEvent::Output { tab, bytes }) => {
                             output += bytes.len();
-                            dirty |= Some(tab) == active;
-                            if holding && Some(tab) == active {
+                            dirty |= Some(tab) == drawn;
+                            if holding && Some(tab) == drawn {
                                 // Perhaps the end of the update the frame waits for.
                                 next_frame = Instant::now();
                             }
@@ -230,14 +230,14 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                 // A frame that is due (the echo of a key, say) goes before another tab's
                 // slice, which waits a turn: a slice is a few hundred microseconds.
                 if !frame_due(dirty, next_frame) {
-                    let slice = pending_output.take_ripe_slice(arrived);
+                    let slice = pending_output.take_ripe_slice(arrived, drawn);
                     let (needs_frame, slice_effects) = parse_held(&mut model, slice);
                     dirty |= needs_frame;
                     effects.extend(slice_effects);
                 }
                 // Held output stays bounded whatever the network does.
                 while pending_output.over_cap() {
-                    let slice = pending_output.take_slice();
+                    let slice = pending_output.take_slice(drawn);
                     let (needs_frame, slice_effects) = parse_held(&mut model, slice);
                     dirty |= needs_frame;
                     effects.extend(slice_effects);
@@ -250,8 +250,8 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             }
             // Nothing else to do: parse what other tabs received, once ripe, a slice at a
             // time.
-            () = ripening(pending_output.ripe_at()), if !pending_output.is_empty() => {
-                let slice = pending_output.take_ripe_slice(Instant::now());
+            () = ripening(pending_output.ripe_at(drawn)), if !pending_output.is_empty() => {
+                let slice = pending_output.take_ripe_slice(Instant::now(), drawn);
                 let (needs_frame, slice_effects) = parse_held(&mut model, slice);
                 dirty |= needs_frame;
                 effects.extend(slice_effects);

@@ -27,6 +27,11 @@ const HELD_CAP: usize = 8 << 20;
 /// Against 256 KiB, the echo p99 under a background flood was within 2 x idle in 6 runs of 6
 /// (1.76 x at most) instead of 3 of 5, for 0-5% more CPU (`cargo bench --bench terminal`).
 pub(super) const SLICE_BYTES: usize = 128 * 1024;
+/// The most parsed at a time for the tab on screen before its frame takes the rest. A flood
+/// there is parsed in such slices while it arrives. The coloured log's flood in three runs
+/// each: 470-506 ms with these, 472-538 ms with 128 KiB ones, and 569-586 ms with none (left
+/// whole to the frame, whose parse then holds up reading the connection).
+pub(super) const DRAWN_SLICE_BYTES: usize = 256 * 1024;
 /// The longest less than a slice of a tab not drawn waits: about a frame, so its tab-bar marks
 /// and its answers to the remote's questions come as soon as they would be drawn.
 pub(super) const BACKGROUND_HOLD: Duration = Duration::from_millis(16);
@@ -47,8 +52,17 @@ struct Waiting {
 }
 
 impl Waiting {
-    fn ripe_at(&self) -> Instant {
-        if self.held.len() >= SLICE_BYTES {
+    /// The most parsed at a time for this tab.
+    fn slice_bytes(&self, drawn: Option<TabId>) -> usize {
+        if Some(self.tab) == drawn {
+            DRAWN_SLICE_BYTES
+        } else {
+            SLICE_BYTES
+        }
+    }
+
+    fn ripe_at(&self, drawn: Option<TabId>) -> Instant {
+        if self.held.len() >= self.slice_bytes(drawn) {
             self.since
         } else {
             self.since + BACKGROUND_HOLD
@@ -126,30 +140,35 @@ impl PendingOutput {
         Some(waiting.held.into_bytes())
     }
 
-    /// When the first tab's output is ripe (see the module's description); `None` when
-    /// nothing is held.
-    pub(super) fn ripe_at(&self) -> Option<Instant> {
-        self.tabs.iter().map(Waiting::ripe_at).min()
+    /// When the first tab's output is ripe (see the module's description), `drawn` being the
+    /// tab on screen; `None` when nothing is held.
+    pub(super) fn ripe_at(&self, drawn: Option<TabId>) -> Option<Instant> {
+        self.tabs.iter().map(|waiting| waiting.ripe_at(drawn)).min()
     }
 
-    /// At most [`SLICE_BYTES`] for the first tab in line whose output is ripe at `now`; that
-    /// tab goes to the back of the line if it still holds more, so every tab gets its turn.
-    pub(super) fn take_ripe_slice(&mut self, now: Instant) -> Option<(TabId, Bytes)> {
+    /// A slice for the first tab in line whose output is ripe at `now` (at most
+    /// [`DRAWN_SLICE_BYTES`] for `drawn`, [`SLICE_BYTES`] for the others); that tab goes to the
+    /// back of the line if it still holds more, so every tab gets its turn.
+    pub(super) fn take_ripe_slice(
+        &mut self,
+        now: Instant,
+        drawn: Option<TabId>,
+    ) -> Option<(TabId, Bytes)> {
         let index = self
             .tabs
             .iter()
-            .position(|waiting| waiting.ripe_at() <= now)?;
-        Some(self.take_slice_at(index))
+            .position(|waiting| waiting.ripe_at(drawn) <= now)?;
+        Some(self.take_slice_at(index, drawn))
     }
 
-    /// At most [`SLICE_BYTES`] for the tab that has waited longest, ripe or not.
-    pub(super) fn take_slice(&mut self) -> Option<(TabId, Bytes)> {
-        (!self.tabs.is_empty()).then(|| self.take_slice_at(0))
+    /// A slice for the tab that has waited longest, ripe or not.
+    pub(super) fn take_slice(&mut self, drawn: Option<TabId>) -> Option<(TabId, Bytes)> {
+        (!self.tabs.is_empty()).then(|| self.take_slice_at(0, drawn))
     }
 
-    fn take_slice_at(&mut self, index: usize) -> (TabId, Bytes) {
+    fn take_slice_at(&mut self, index: usize, drawn: Option<TabId>) -> (TabId, Bytes) {
         let mut waiting = self.tabs.remove(index);
-        let slice = waiting.held.split_front(SLICE_BYTES);
+        let slice = waiting.held.split_front(waiting.slice_bytes(drawn));
         self.bytes -= slice.len();
         let tab = waiting.tab;
         if waiting.held.len() > 0 {
@@ -219,7 +238,7 @@ mod tests {
         push_now(&mut pending, 2, "bb");
         push_now(&mut pending, 1, "AA");
         let mut slices = Vec::new();
-        while let Some(slice) = pending.take_slice() {
+        while let Some(slice) = pending.take_slice(None) {
             slices.push(slice);
         }
         let rest = long.split_off(SLICE_BYTES);
@@ -237,22 +256,22 @@ mod tests {
     #[test]
     fn less_than_a_slice_ripens_a_hold_after_its_first_chunk_came() {
         let mut pending = PendingOutput::default();
-        assert_eq!(pending.ripe_at(), None);
+        assert_eq!(pending.ripe_at(None), None);
         let first = Instant::now();
         pending.push(TabId(1), Bytes::from("a"), first);
         // Later output joins the line: it does not push back what already waits.
         pending.push(TabId(1), Bytes::from("b"), first + BACKGROUND_HOLD / 2);
         let ripe = first + BACKGROUND_HOLD;
-        assert_eq!(pending.ripe_at(), Some(ripe));
+        assert_eq!(pending.ripe_at(None), Some(ripe));
         assert_eq!(
-            pending.take_ripe_slice(ripe - Duration::from_millis(1)),
+            pending.take_ripe_slice(ripe - Duration::from_millis(1), None),
             None
         );
         assert_eq!(
-            pending.take_ripe_slice(ripe),
+            pending.take_ripe_slice(ripe, None),
             Some((TabId(1), Bytes::from("ab")))
         );
-        assert_eq!(pending.ripe_at(), None);
+        assert_eq!(pending.ripe_at(None), None);
     }
 
     #[test]
@@ -261,14 +280,36 @@ mod tests {
         let now = Instant::now();
         pending.push(TabId(1), Bytes::from("trickle"), now);
         pending.push(TabId(2), Bytes::from(vec![b'x'; SLICE_BYTES]), now);
-        assert_eq!(pending.ripe_at(), Some(now));
-        let taken = pending.take_ripe_slice(now);
+        assert_eq!(pending.ripe_at(None), Some(now));
+        let taken = pending.take_ripe_slice(now, None);
         assert_eq!(
             taken.map(|(tab, slice)| (tab, slice.len())),
             Some((TabId(2), SLICE_BYTES))
         );
-        assert_eq!(pending.take_ripe_slice(now), None);
-        assert_eq!(pending.ripe_at(), Some(now + BACKGROUND_HOLD));
+        assert_eq!(pending.take_ripe_slice(now, None), None);
+        assert_eq!(pending.ripe_at(None), Some(now + BACKGROUND_HOLD));
+    }
+
+    #[test]
+    fn the_drawn_tab_ripens_and_is_sliced_by_its_own_larger_slice() {
+        let mut pending = PendingOutput::default();
+        let now = Instant::now();
+        let drawn = Some(TabId(1));
+        pending.push(
+            TabId(1),
+            Bytes::from(vec![b'x'; DRAWN_SLICE_BYTES + 1]),
+            now,
+        );
+        let taken = pending.take_ripe_slice(now, drawn);
+        assert_eq!(
+            taken.map(|(tab, slice)| (tab, slice.len())),
+            Some((TabId(1), DRAWN_SLICE_BYTES))
+        );
+        // A slice's worth for a tab not drawn is not yet one for the drawn tab.
+        pending.take_tab(TabId(1));
+        pending.push(TabId(1), Bytes::from(vec![b'x'; SLICE_BYTES]), now);
+        assert_eq!(pending.ripe_at(drawn), Some(now + BACKGROUND_HOLD));
+        assert_eq!(pending.ripe_at(None), Some(now));
     }
 
     #[test]
@@ -279,7 +320,7 @@ mod tests {
             push_now(&mut pending, 1, chunk.clone());
         }
         assert!(pending.over_cap());
-        pending.take_slice();
+        pending.take_slice(None);
         assert!(!pending.over_cap());
     }
 }
