@@ -175,13 +175,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             // Input first: a key never waits behind output, the network or a timer.
             biased;
             batch = input.next() => {
-                // Keys are encoded by the active terminal's modes, which its output may change;
-                // keys broadcast by every member's, which also says whether it is full-screen.
-                if app::broadcast::active_is_member(&model) {
-                    effects.extend(hand_over(&mut model, &mut pending_output));
-                } else {
-                    effects.extend(hand_over_active(&mut model, &mut pending_output));
-                }
+                effects.extend(hand_over_input_tabs(&mut model, &mut pending_output));
                 if holding {
                     // That output may have ended the update the frame waits for.
                     next_frame = Instant::now();
@@ -231,16 +225,12 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
                 // slice, which waits a turn: a slice is a few hundred microseconds.
                 if !frame_due(dirty, next_frame) {
                     let slice = pending_output.take_ripe_slice(arrived, drawn);
-                    let (needs_frame, slice_effects) = parse_held(&mut model, slice);
-                    dirty |= needs_frame;
-                    effects.extend(slice_effects);
+                    dirty |= parse_held(&mut model, slice, &mut effects);
                 }
                 // Held output stays bounded whatever the network does.
                 while pending_output.over_cap() {
                     let slice = pending_output.take_slice(drawn);
-                    let (needs_frame, slice_effects) = parse_held(&mut model, slice);
-                    dirty |= needs_frame;
-                    effects.extend(slice_effects);
+                    dirty |= parse_held(&mut model, slice, &mut effects);
                 }
             },
             _ = tokio::time::sleep_until(next_frame), if dirty => {}
@@ -252,9 +242,7 @@ async fn event_loop(store: Store, options: RunOptions, open: Vec<String>) -> any
             // time.
             () = ripening(pending_output.ripe_at(drawn)), if !pending_output.is_empty() => {
                 let slice = pending_output.take_ripe_slice(Instant::now(), drawn);
-                let (needs_frame, slice_effects) = parse_held(&mut model, slice);
-                dirty |= needs_frame;
-                effects.extend(slice_effects);
+                dirty |= parse_held(&mut model, slice, &mut effects);
             }
         }
     }
@@ -284,9 +272,32 @@ fn input_msg(event: Event) -> Option<Msg> {
 
 /// Passes the output held for the active tab to `update`.
 fn hand_over_active(model: &mut Model, pending_output: &mut PendingOutput) -> Vec<app::Effect> {
-    let Some(tab) = model.active_tab().map(|tab| tab.id) else {
-        return Vec::new();
-    };
+    match model.active_tab().map(|tab| tab.id) {
+        Some(tab) => hand_over_tab(model, pending_output, tab),
+        None => Vec::new(),
+    }
+}
+
+/// Passes the output held for every tab that input typed now reaches to `update`: keys are
+/// encoded by each terminal's modes, which its output may change, and a broadcast skips a
+/// member in a full-screen program. The active tab, and the group when it is a member.
+fn hand_over_input_tabs(model: &mut Model, pending_output: &mut PendingOutput) -> Vec<app::Effect> {
+    let mut effects = hand_over_active(model, pending_output);
+    if app::broadcast::active_is_member(model) {
+        let members: Vec<app::TabId> = model.broadcast.members().collect();
+        for tab in members {
+            effects.extend(hand_over_tab(model, pending_output, tab));
+        }
+    }
+    effects
+}
+
+/// Passes the output held for `tab` to `update`.
+fn hand_over_tab(
+    model: &mut Model,
+    pending_output: &mut PendingOutput,
+    tab: app::TabId,
+) -> Vec<app::Effect> {
     match pending_output.take_tab(tab) {
         Some(bytes) => app::update(model, Msg::Net(NetEvent::Output { tab, bytes })),
         None => Vec::new(),
@@ -300,21 +311,23 @@ async fn ripening(ripe_at: Option<Instant>) {
     }
 }
 
-/// Parses a slice of held output (see [`pending_output::SLICE_BYTES`]) and says whether it
-/// needs a frame: the active tab's output does, and so does a background tab's whose title
-/// changed in the tab bar.
+/// Parses a slice of held output (see [`pending_output::SLICE_BYTES`]), adds its effects to
+/// `effects` and says whether it needs a frame: the active tab's output does, and so does a
+/// background tab's whose title changed in the tab bar.
 fn parse_held(
     model: &mut Model,
     slice: Option<(app::TabId, bytes::Bytes)>,
-) -> (bool, Vec<app::Effect>) {
-    match slice {
-        Some((tab, bytes)) => {
-            let bar_stamp = model.bar_stamp(tab);
-            let effects = app::update(model, Msg::Net(NetEvent::Output { tab, bytes }));
-            (model.output_needs_frame(tab, bar_stamp), effects)
-        }
-        None => (false, Vec::new()),
-    }
+    effects: &mut Vec<app::Effect>,
+) -> bool {
+    let Some((tab, bytes)) = slice else {
+        return false;
+    };
+    let bar_stamp = model.bar_stamp(tab);
+    effects.extend(app::update(
+        model,
+        Msg::Net(NetEvent::Output { tab, bytes }),
+    ));
+    model.output_needs_frame(tab, bar_stamp)
 }
 
 /// Passes all the output held for tabs to `update`, one message per tab.

@@ -23,6 +23,11 @@ impl Broadcast {
     pub fn has_members(&self) -> bool {
         !self.members.is_empty()
     }
+
+    /// The members' ids (closed tabs' among them; see `members`).
+    pub fn members(&self) -> impl Iterator<Item = TabId> + '_ {
+        self.members.iter().copied()
+    }
 }
 
 /// Where one piece of input typed while the active tab is a member goes.
