@@ -92,13 +92,7 @@ pub(crate) fn measure_echo_under_flood(
         })
         .context("no shell prompt in the clone")?;
 
-    let mut idle = Vec::new();
-    for _ in 0..runs {
-        idle.extend(
-            echo_round(&mut tabsh, KEYS_PER_FLOOD_RUN, ECHO_TIMEOUT)
-                .context("idle echo in tab 2")?,
-        );
-    }
+    let idle = flood_case_rounds(&mut tabsh, runs, ECHO_TIMEOUT).context("idle echo in tab 2")?;
 
     go(&mut tabsh, b"1")?;
     wait_for_prompt(&mut tabsh).context("no shell prompt back in tab 1")?;
@@ -111,12 +105,8 @@ pub(crate) fn measure_echo_under_flood(
 
     let cpu_before = common::cpu_seconds_of(tabsh.pid())?;
     let started = Instant::now();
-    let mut flooding = Vec::new();
-    for _ in 0..runs {
-        let samples = echo_round(&mut tabsh, KEYS_PER_FLOOD_RUN, FLOOD_ECHO_TIMEOUT)
-            .context("echo in tab 2 while tab 1 floods")?;
-        flooding.extend(samples);
-    }
+    let flooding = flood_case_rounds(&mut tabsh, runs, FLOOD_ECHO_TIMEOUT)
+        .context("echo in tab 2 while tab 1 floods")?;
     let cpu_seconds = common::cpu_seconds_of(tabsh.pid())? - cpu_before;
     let wall_seconds = started.elapsed().as_secs_f64();
     // tabsh goes, and its flood with it, before the anchor's starts.
@@ -141,23 +131,13 @@ fn ssh_echo_under_flood(
 ) -> Result<(Vec<Duration>, Vec<Duration>)> {
     let mut ssh = OwnPty::spawn(&bed.ssh_argv(), ECHO_COLS, ECHO_ROWS)?;
     wait_for_prompt(&mut ssh).context("no shell prompt in ssh")?;
-    let mut idle = Vec::new();
-    for _ in 0..runs {
-        idle.extend(
-            echo_round(&mut ssh, KEYS_PER_FLOOD_RUN, ECHO_TIMEOUT).context("idle echo in ssh")?,
-        );
-    }
+    let idle = flood_case_rounds(&mut ssh, runs, ECHO_TIMEOUT).context("idle echo in ssh")?;
     let flood = FloodSide::start(&bed.ssh_argv(), "ssh")?;
     flood
         .start_endless(&endless_cat(coloured_log), " path=/")
         .context("the flood did not start in the tmux window")?;
-    let mut flooding = Vec::new();
-    for _ in 0..runs {
-        flooding.extend(
-            echo_round(&mut ssh, KEYS_PER_FLOOD_RUN, FLOOD_ECHO_TIMEOUT)
-                .context("echo in ssh while another ssh floods")?,
-        );
-    }
+    let flooding = flood_case_rounds(&mut ssh, runs, FLOOD_ECHO_TIMEOUT)
+        .context("echo in ssh while another ssh floods")?;
     Ok((idle, flooding))
 }
 
@@ -213,12 +193,16 @@ fn fresh_prompt(pty: &mut OwnPty) -> Result<()> {
     Ok(())
 }
 
-/// Types `keys` letters at the prompt (see [`Typist`]), then Ctrl-C for a fresh prompt.
-fn echo_round(pty: &mut OwnPty, keys: usize, timeout: Duration) -> Result<Vec<Duration>> {
-    let mut typist = Typist::default();
-    let samples = (0..keys)
-        .map(|_| typist.type_a_key(pty, timeout))
-        .collect::<Result<Vec<_>>>()?;
-    fresh_prompt(pty)?;
+/// `runs` rounds of [`KEYS_PER_FLOOD_RUN`] letters typed at the prompt (see [`Typist`]), each
+/// ended with Ctrl-C for a fresh prompt: the echo-under-flood case's samples, idle or not.
+fn flood_case_rounds(pty: &mut OwnPty, runs: usize, timeout: Duration) -> Result<Vec<Duration>> {
+    let mut samples = Vec::with_capacity(runs * KEYS_PER_FLOOD_RUN);
+    for _ in 0..runs {
+        let mut typist = Typist::default();
+        for _ in 0..KEYS_PER_FLOOD_RUN {
+            samples.push(typist.type_a_key(pty, timeout)?);
+        }
+        fresh_prompt(pty)?;
+    }
     Ok(samples)
 }

@@ -68,6 +68,19 @@ pub(crate) fn print_report(runs: usize, startup_runs: usize, results: &Results) 
     }
 }
 
+/// A row of the samples table: median, min and max in ms of each side.
+fn print_sample_row(name: &str, first: &[Duration], second: &[Duration]) {
+    println!(
+        "| {name} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+        ms(median(first)),
+        min(first),
+        max(first),
+        ms(median(second)),
+        min(second),
+        max(second),
+    );
+}
+
 fn min(samples: &[Duration]) -> f64 {
     ms(samples.iter().min().copied().unwrap_or_default())
 }
@@ -99,34 +112,18 @@ fn print_samples(results: &Results) {
         pairs.push(("keystroke echo vs `ssh -tt`".to_owned(), echo));
     }
     for (name, pair) in pairs {
-        println!(
-            "| {name} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
-            ms(median(&pair.tabsh)),
-            min(&pair.tabsh),
-            max(&pair.tabsh),
-            ms(median(&pair.anchor)),
-            min(&pair.anchor),
-            max(&pair.anchor),
-        );
+        print_sample_row(&name, &pair.tabsh, &pair.anchor);
     }
     if let Some(echo) = &results.echo_under_flood {
-        println!(
-            "| keystroke echo in tab 2, tab 1 flooding vs idle | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
-            ms(median(&echo.flooding)),
-            min(&echo.flooding),
-            max(&echo.flooding),
-            ms(median(&echo.idle)),
-            min(&echo.idle),
-            max(&echo.idle),
+        print_sample_row(
+            "keystroke echo in tab 2, tab 1 flooding vs idle",
+            &echo.flooding,
+            &echo.idle,
         );
-        println!(
-            "| `ssh -tt` echo, another `ssh -tt` in tmux flooding vs idle | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
-            ms(median(&echo.ssh_flooding)),
-            min(&echo.ssh_flooding),
-            max(&echo.ssh_flooding),
-            ms(median(&echo.ssh_idle)),
-            min(&echo.ssh_idle),
-            max(&echo.ssh_idle),
+        print_sample_row(
+            "`ssh -tt` echo, another `ssh -tt` in tmux flooding vs idle",
+            &echo.ssh_flooding,
+            &echo.ssh_idle,
         );
     }
     if let Some(startup) = &results.startup {
