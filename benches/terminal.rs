@@ -5,9 +5,12 @@
 //!    (`flood`), `cat` of a 50 MB log with one line in five coloured (`flood-coloured`) and of a
 //!    30 MB log of CJK text (`flood-cjk`);
 //! 2. keystroke echo: one key at a time until it is on the screen, tabsh vs `ssh -tt`, both
-//!    under a pty this benchmark owns (`echo`); and in a tab of tabsh while another tab on the
-//!    same connection runs `cat` of the coloured log in a loop, against the same tab idle
-//!    (`echo-flood`);
+//!    under a pty this benchmark owns (`echo`), beside two bare clients that only pass bytes
+//!    between the terminal and a channel, one on russh alone and one on tabsh's SSH layer, so
+//!    the gap splits into what the library costs and what tabsh's screen adds (this binary,
+//!    started again, is those clients: `terminal/bare_client.rs`); and in a tab of tabsh
+//!    while another tab on the same connection runs `cat` of the coloured log in a loop,
+//!    against the same tab idle (`echo-flood`);
 //! 3. memory: RSS per tab holding 10,000 lines of scrollback, tabsh vs a tmux window;
 //! 4. start-up: exec until the session manager's first frame with 1,000 saved sessions;
 //! 5. keyword highlighting: the coloured log flood in tabsh with 10 highlighting rules against
@@ -28,6 +31,8 @@ mod support;
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "terminal/bare_client.rs"]
+mod bare_client;
 #[path = "terminal/echo.rs"]
 mod echo;
 #[path = "terminal/flood.rs"]
@@ -60,6 +65,10 @@ const STARTUP_RUNS_PER_RUN: usize = 4;
 const WAIT: Duration = Duration::from_secs(30);
 
 fn main() -> Result<()> {
+    // The echo case starts this binary again as its bare clients.
+    if bare_client::run_if_asked(&std::env::args().collect::<Vec<_>>())? {
+        return Ok(());
+    }
     // `cargo test --all-targets` runs this binary without `--bench`; it must not measure then.
     if !std::env::args().any(|argument| argument == "--bench") {
         println!("terminal: not run as a benchmark (no --bench); skipping the measurements");
@@ -148,7 +157,7 @@ fn cases_from_env() -> Result<Vec<&'static str>> {
 #[derive(Default)]
 struct Results {
     floods: Vec<Flood>,
-    echo: Option<Pair>,
+    echo: Option<echo::Echo>,
     echo_under_flood: Option<EchoUnderFlood>,
     memory: Option<Memory>,
     startup: Option<startup::Startup>,

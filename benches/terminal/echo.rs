@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::bare_client;
 use super::common::own_pty::{OwnPty, cursor_row};
 use super::flood::{FloodSide, endless_cat};
 use super::{Bed, Pair, WAIT, common};
@@ -26,38 +27,60 @@ const FLOOD_ECHO_TIMEOUT: Duration = Duration::from_secs(20);
 /// The prefix key, then `c` (clone), `1` and `2` (go to that tab).
 const PREFIX: &[u8] = b"\x1c";
 
-/// tabsh and `ssh -tt` take turns key by key, the first of each pair alternating, so that both
-/// meet the machine in the same state: rounds of 200 keys each moved with whatever else the VM
-/// was doing, and the ratio with them.
-pub(crate) fn measure_echo(bed: &Bed, runs: usize) -> Result<Pair> {
-    let mut tabsh = OwnPty::spawn(&bed.tabsh_argv(), ECHO_COLS, ECHO_ROWS)?;
-    let mut ssh = OwnPty::spawn(&bed.ssh_argv(), ECHO_COLS, ECHO_ROWS)?;
-    for pty in [&mut tabsh, &mut ssh] {
-        wait_for_prompt(pty).context("no shell prompt")?;
+/// The idle echo's samples: tabsh, `ssh -tt` (the anchor) and the two bare clients.
+pub(crate) struct Echo {
+    pub(crate) pair: Pair,
+    /// The least a client built on russh and tokio does per key (see `bare_client`): what of
+    /// tabsh's distance from `ssh -tt` is the SSH library's and the runtime's.
+    pub(crate) bare: Vec<Duration>,
+    /// The same client on tabsh's SSH layer: what of the rest is that layer's.
+    pub(crate) layer: Vec<Duration>,
+}
+
+/// The clients take turns key by key, the first of each turn rotating, so that all meet the
+/// machine in the same state: rounds of 200 keys each moved with whatever else the VM was
+/// doing, and the ratio with them.
+pub(crate) fn measure_echo(bed: &Bed, runs: usize) -> Result<Echo> {
+    let argvs = [
+        bed.tabsh_argv(),
+        bed.ssh_argv(),
+        bare_client::argv(bare_client::BARE_RUSSH_FLAG, &bed.target)?,
+        bare_client::argv(bare_client::SSH_LAYER_FLAG, &bed.target)?,
+    ];
+    let names = [
+        "tabsh",
+        "ssh",
+        "the bare russh client",
+        "the tabsh SSH layer client",
+    ];
+    let mut clients = Vec::with_capacity(argvs.len());
+    for (argv, name) in argvs.iter().zip(names) {
+        let mut pty = OwnPty::spawn(argv, ECHO_COLS, ECHO_ROWS)?;
+        wait_for_prompt(&mut pty).with_context(|| format!("no shell prompt in {name}"))?;
+        clients.push(pty);
     }
-    let mut pair = Pair::default();
+    let mut samples: [Vec<Duration>; 4] = Default::default();
     for _ in 0..runs {
-        let (mut tabsh_typist, mut ssh_typist) = (Typist::default(), Typist::default());
+        let mut typists: [Typist; 4] = Default::default();
         for index in 0..KEYS_PER_RUN {
-            for is_tabsh in [index % 2 == 0, index % 2 != 0] {
-                if is_tabsh {
-                    let sample = tabsh_typist
-                        .type_a_key(&mut tabsh, ECHO_TIMEOUT)
-                        .context("keystroke echo in tabsh")?;
-                    pair.tabsh.push(sample);
-                } else {
-                    let sample = ssh_typist
-                        .type_a_key(&mut ssh, ECHO_TIMEOUT)
-                        .context("keystroke echo in ssh")?;
-                    pair.anchor.push(sample);
-                }
+            for turn in 0..clients.len() {
+                let client = (index + turn) % clients.len();
+                let sample = typists[client]
+                    .type_a_key(&mut clients[client], ECHO_TIMEOUT)
+                    .with_context(|| format!("keystroke echo in {}", names[client]))?;
+                samples[client].push(sample);
             }
         }
-        for pty in [&mut tabsh, &mut ssh] {
+        for pty in &mut clients {
             fresh_prompt(pty)?;
         }
     }
-    Ok(pair)
+    let [tabsh, anchor, bare, layer] = samples;
+    Ok(Echo {
+        pair: Pair { tabsh, anchor },
+        bare,
+        layer,
+    })
 }
 
 /// Echo in a tab of tabsh while another tab on the same connection floods.

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::echo::{
-    ECHO_COLS, ECHO_ROWS, EchoUnderFlood, KEY_GAP, KEYS_PER_FLOOD_RUN, KEYS_PER_RUN,
+    ECHO_COLS, ECHO_ROWS, Echo, EchoUnderFlood, KEY_GAP, KEYS_PER_FLOOD_RUN, KEYS_PER_RUN,
 };
 use super::flood::{CpuSplit, FLOOD_COLS, FLOOD_POLL, FLOOD_ROWS, Flood};
 use super::memory::{LINE_CHARS, Memory, SCROLLBACK_LINES, TABS};
@@ -22,7 +22,9 @@ pub(crate) fn print_report(runs: usize, startup_runs: usize, results: &Results) 
     }
     println!(
         "- keystroke echo: {runs} rounds x {KEYS_PER_RUN} keys ({KEYS_PER_FLOOD_RUN} per tab \
-         with a flood), {} ms between keys, {ECHO_COLS}x{ECHO_ROWS} pty owned by the bench",
+         with a flood), {} ms between keys, {ECHO_COLS}x{ECHO_ROWS} pty owned by the bench; \
+         idle, tabsh, `ssh -tt` and two bare clients (russh alone, tabsh's SSH layer) take \
+         turns key by key",
         KEY_GAP.as_millis()
     );
     println!(
@@ -109,10 +111,22 @@ fn print_samples(results: &Results) {
         })
         .collect();
     if let Some(echo) = &results.echo {
-        pairs.push(("keystroke echo vs `ssh -tt`".to_owned(), echo));
+        pairs.push(("keystroke echo vs `ssh -tt`".to_owned(), &echo.pair));
     }
     for (name, pair) in pairs {
         print_sample_row(&name, &pair.tabsh, &pair.anchor);
+    }
+    if let Some(echo) = &results.echo {
+        print_sample_row(
+            "bare russh client's echo vs `ssh -tt`",
+            &echo.bare,
+            &echo.pair.anchor,
+        );
+        print_sample_row(
+            "tabsh SSH layer client's echo vs `ssh -tt`",
+            &echo.layer,
+            &echo.pair.anchor,
+        );
     }
     if let Some(echo) = &results.echo_under_flood {
         print_sample_row(
@@ -211,7 +225,12 @@ fn print_flood_rows(flood: &Flood) {
     );
 }
 
-fn print_echo_rows(echo: &Pair) {
+fn print_echo_rows(echo: &Echo) {
+    let Echo {
+        pair: echo,
+        bare,
+        layer,
+    } = echo;
     let median_ratio = ms(median(&echo.tabsh)) / ms(median(&echo.anchor));
     println!(
         "| keystroke echo, median | key written to the pty until it is on the cursor's line (vt100) | {:.2} ms | {:.2} ms (`ssh -tt`) | {median_ratio:.2} | ≤ 1.1 | {} |",
@@ -226,6 +245,24 @@ fn print_echo_rows(echo: &Pair) {
         p99(&echo.tabsh),
         p99(&echo.anchor),
         verdict(p99_ratio <= 1.2)
+    );
+    let bare_ratio = ms(median(bare)) / ms(median(&echo.anchor));
+    println!(
+        "| keystroke echo, median, russh floor | the same keys in a bare russh client (raw terminal to channel, channel to stdout; no screen) | {:.2} ms | {:.2} ms (`ssh -tt`) | {bare_ratio:.2} | lowest ratio a russh client reached | — |",
+        ms(median(bare)),
+        ms(median(&echo.anchor)),
+    );
+    let layer_ratio = ms(median(layer)) / ms(median(bare));
+    println!(
+        "| keystroke echo, median, tabsh's SSH layer | the same client on tabsh's connection and channel tasks | {:.2} ms | {:.2} ms (bare russh) | {layer_ratio:.2} | — | — |",
+        ms(median(layer)),
+        ms(median(bare)),
+    );
+    let over_bare = ms(median(&echo.tabsh)) / ms(median(bare));
+    println!(
+        "| keystroke echo, median, tabsh over the russh floor | tabsh against the bare russh client | {:.2} ms | {:.2} ms (bare russh) | {over_bare:.2} | — | — |",
+        ms(median(&echo.tabsh)),
+        ms(median(bare)),
     );
 }
 
