@@ -12,7 +12,7 @@
 //!    while another tab on the same connection runs `cat` of the coloured log in a loop,
 //!    against the same tab idle (`echo-flood`);
 //! 3. memory: RSS per tab holding 10,000 lines of scrollback, tabsh vs a tmux window;
-//! 4. start-up: exec until the session manager's first frame with 1,000 saved sessions;
+//! 4. start-up: exec until the session manager's first frame with 10,000 saved sessions;
 //! 5. keyword highlighting: the coloured log flood in tabsh with 10 highlighting rules against
 //!    tabsh without (`flood-highlight`; target: within 10%).
 //!
