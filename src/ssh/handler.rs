@@ -29,6 +29,22 @@ pub struct Negotiated {
     pub host_key_fingerprint: String,
 }
 
+/// Ciphers that authenticate what they encrypt: with one of these the negotiated MAC is not
+/// used (OpenSSH's `ssh -v` prints `MAC: <implicit>`).
+const AEAD_CIPHERS: [russh::cipher::Name; 3] = [
+    russh::cipher::CHACHA20_POLY1305,
+    russh::cipher::AES_128_GCM,
+    russh::cipher::AES_256_GCM,
+];
+
+impl Negotiated {
+    /// The MAC that protects the connection: `None` when the cipher authenticates by itself.
+    pub fn mac_in_use(&self) -> Option<&str> {
+        let aead = AEAD_CIPHERS.iter().any(|name| name.as_ref() == self.cipher);
+        (!aead).then_some(self.mac.as_str())
+    }
+}
+
 /// State the handler shares with the `Connection` that owns it.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -411,5 +427,30 @@ fn disconnect_code(reason: &russh::Disconnect) -> u32 {
         D::AuthCancelledByUser => 13,
         D::NoMoreAuthMethodsAvailable => 14,
         D::IllegalUserName => 15,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn negotiated(cipher: &str) -> Negotiated {
+        Negotiated {
+            cipher: cipher.to_owned(),
+            mac: "hmac-sha2-256-etm@openssh.com".to_owned(),
+            ..Negotiated::default()
+        }
+    }
+
+    #[test]
+    fn an_aead_cipher_uses_no_mac_of_its_own() {
+        for cipher in AEAD_CIPHERS {
+            let cipher = cipher.as_ref();
+            assert_eq!(negotiated(cipher).mac_in_use(), None, "{cipher}");
+        }
+        assert_eq!(
+            negotiated("aes256-ctr").mac_in_use(),
+            Some("hmac-sha2-256-etm@openssh.com")
+        );
     }
 }

@@ -92,7 +92,12 @@ fn facts(model: &Model, info: &ConnectionInfo, tabs: &[String]) -> Vec<(&'static
         ));
         facts.push(("key exchange", or_unknown(&negotiated.kex)));
         facts.push(("cipher", or_unknown(&negotiated.cipher)));
-        facts.push(("MAC", or_unknown(&negotiated.mac)));
+        facts.push((
+            "MAC",
+            negotiated
+                .mac_in_use()
+                .map_or_else(|| super::words::IMPLICIT_MAC.to_owned(), or_unknown),
+        ));
         facts.push(("compression", or_unknown(&negotiated.compression)));
         facts.push((
             "host key",

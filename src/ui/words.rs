@@ -44,6 +44,9 @@ pub fn clipboard_question(text: &str) -> (Vec<String>, String) {
     (lines, keys)
 }
 
+/// The inspector's MAC line when the cipher authenticates by itself (AEAD).
+pub const IMPLICIT_MAC: &str = "implicit (the cipher authenticates)";
+
 /// The keys line of scrollback (copy) mode.
 pub const COPY_MODE_KEYS: &str = " scrollback: hjkl/arrows w b e 0 $ PgUp PgDn g G move · v V select · y copy · / search · q leaves ";
 

@@ -127,6 +127,15 @@ fn three_tabs_come_back_on_one_new_connection_with_their_scrollback() {
     let screen = tmux.wait_for("reconnects", WAIT);
     assert!(screen.contains("reconnects      1:"), "{screen}");
     assert!(screen.contains("key exchange"), "{screen}");
+    // sshd's first choice, ChaCha20-Poly1305, authenticates by itself: no MAC is named.
+    assert!(
+        screen.contains("cipher          chacha20-poly1305@openssh.com"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("MAC             implicit (the cipher authenticates)"),
+        "{screen}"
+    );
 }
 
 #[test]
