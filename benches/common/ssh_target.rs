@@ -14,7 +14,10 @@ use tabsh::ssh::ConnectOptions;
 /// tens of milliseconds, so a like-for-like row keeps that cost out of the comparison.
 pub const TABSH_KEX_OPTION: [&str; 2] = ["-o", "KexAlgorithms=curve25519-sha256"];
 
-/// A user with a key on an sshd at 127.0.0.1, trusted through its own known_hosts file.
+/// Where the benchmarks' sshd listens.
+pub const HOST: &str = "127.0.0.1";
+
+/// A user with a key on an sshd at [`HOST`], trusted through its own known_hosts file.
 #[derive(Clone)]
 pub struct SshTarget {
     pub port: u16,
@@ -26,7 +29,7 @@ pub struct SshTarget {
 
 impl SshTarget {
     pub fn destination(&self) -> String {
-        format!("{}@127.0.0.1", self.user)
+        format!("{}@{HOST}", self.user)
     }
 
     /// Options every `ssh` invocation shares: no user or system config, only this key, only
@@ -63,7 +66,7 @@ impl SshTarget {
     /// The same login for tabsh's library, giving up after `timeout`.
     pub fn connect_options(&self, timeout: Duration) -> ConnectOptions {
         ConnectOptions {
-            host: "127.0.0.1".to_owned(),
+            host: HOST.to_owned(),
             port: self.port,
             user: self.user.clone(),
             auth: vec![AuthMethod::Key],

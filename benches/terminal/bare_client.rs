@@ -6,8 +6,9 @@
 //! and tokio cost ([`BARE_RUSSH_FLAG`]), what tabsh's SSH layer adds (its connection, channel
 //! reader and writer tasks: [`SSH_LAYER_FLAG`]), and, by difference, what tabsh's terminal
 //! emulator and screen add. Both run on a single-threaded tokio runtime as tabsh does, read
-//! the terminal when the runtime's epoll says it is readable, as tabsh does, and check the
-//! host key against the bench's known_hosts.
+//! the terminal without blocking once the runtime's epoll says it is readable, as tabsh does
+//! (tabsh then has crossterm read and parse it), and check the host key against the bench's
+//! known_hosts. Both end when the channel closes.
 
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
@@ -24,7 +25,7 @@ use tabsh::ssh::{BatchPrompter, ChannelEvent, Connection, PtyRequest, SessionReq
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
-use super::common::ssh_target::SshTarget;
+use super::common::ssh_target::{HOST, SshTarget};
 
 /// The first argument that makes this bench binary the client on russh alone.
 pub(crate) const BARE_RUSSH_FLAG: &str = "--bare-russh-client";
@@ -65,16 +66,31 @@ pub(crate) fn run_if_asked(args: &[String]) -> Result<bool> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    crossterm::terminal::enable_raw_mode()?;
-    let result = runtime.block_on(async {
+    let _raw = RawMode::enter()?;
+    runtime.block_on(async {
         if on_tabsh_layer {
             relay(TabshSession::open(&target).await?).await
         } else {
             relay(RusshSession::open(&target).await?).await
         }
-    });
-    let _ = crossterm::terminal::disable_raw_mode();
-    result.map(|()| true)
+    })?;
+    Ok(true)
+}
+
+/// The terminal in raw mode, given back on every way out, a panic's too.
+struct RawMode;
+
+impl RawMode {
+    fn enter() -> Result<RawMode> {
+        crossterm::terminal::enable_raw_mode()?;
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
 }
 
 /// A shell channel seen as bytes in and bytes out.
@@ -84,9 +100,10 @@ trait Remote {
     async fn output(&mut self) -> Option<Bytes>;
 }
 
-/// Passes what is typed to `remote` and what it prints to stdout until the shell ends.
+/// Passes what is typed to `remote` and what it prints to stdout until either ends.
 async fn relay(mut remote: impl Remote) -> Result<()> {
     let terminal = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
+    set_nonblocking(&terminal)?;
     // SAFETY: the `File` owns its descriptor, which stays open for as long as it is owned.
     let terminal = unsafe { AsyncFd::register_with_interest(terminal, Interest::READABLE) }?;
     let mut stdout = std::io::stdout().lock();
@@ -95,10 +112,15 @@ async fn relay(mut remote: impl Remote) -> Result<()> {
         tokio::select! {
             ready = terminal.readable() => {
                 let mut ready = ready?;
-                // Raw mode (VMIN 1): a readable terminal gives at least one byte at once.
-                let read = terminal.get_ref().read(&mut typed)?;
-                ready.clear_ready();
-                remote.send(&typed[..read]).await?;
+                // Everything the terminal holds; readiness is cleared only once it is empty.
+                loop {
+                    match ready.try_io(|terminal| terminal.get_ref().read(&mut typed)) {
+                        Ok(Ok(0)) => return Ok(()),
+                        Ok(Ok(read)) => remote.send(&typed[..read]).await?,
+                        Ok(Err(error)) => return Err(error.into()),
+                        Err(_would_block) => break,
+                    }
+                }
             }
             output = remote.output() => {
                 let Some(output) = output else { return Ok(()) };
@@ -107,6 +129,19 @@ async fn relay(mut remote: impl Remote) -> Result<()> {
             }
         }
     }
+}
+
+/// Reads of `file` return at once, with `WouldBlock` when it has nothing.
+fn set_nonblocking(file: &std::fs::File) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor `file` keeps open, with integer arguments only.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    ensure!(flags >= 0, "F_GETFL: {}", std::io::Error::last_os_error());
+    // SAFETY: as above.
+    let set = unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) };
+    ensure!(set >= 0, "F_SETFL: {}", std::io::Error::last_os_error());
+    Ok(())
 }
 
 /// The size asked for the remote pty: the terminal this client runs in.
@@ -135,7 +170,7 @@ impl Handler for CheckedHostKey {
             return Ok(false);
         };
         Ok(matches!(
-            self.known_hosts.check("127.0.0.1", self.port, key),
+            self.known_hosts.check(HOST, self.port, key),
             HostKeyStatus::Known { .. }
         ))
     }
@@ -151,7 +186,7 @@ impl RusshSession {
             known_hosts: KnownHosts::load(&target.known_hosts)?,
             port: target.port,
         };
-        let mut session = client::connect(config, ("127.0.0.1", target.port), handler).await?;
+        let mut session = client::connect(config, (HOST, target.port), handler).await?;
         let key = russh::keys::load_secret_key(&target.key, None)?;
         let hash = session.best_supported_rsa_hash().await?.flatten();
         let auth = session
@@ -184,7 +219,7 @@ impl Remote for RusshSession {
         loop {
             match self.from_remote.wait().await? {
                 ChannelMsg::Data { data } => return Some(data),
-                ChannelMsg::Eof | ChannelMsg::Close => return None,
+                ChannelMsg::Close => return None,
                 _ => {}
             }
         }

@@ -37,41 +37,70 @@ pub(crate) struct Echo {
     pub(crate) layer: Vec<Duration>,
 }
 
-/// The clients take turns key by key, the first of each turn rotating, so that all meet the
-/// machine in the same state: rounds of 200 keys each moved with whatever else the VM was
-/// doing, and the ratio with them.
-pub(crate) fn measure_echo(bed: &Bed, runs: usize) -> Result<Echo> {
-    let argvs = [
-        bed.tabsh_argv(),
-        bed.ssh_argv(),
-        bare_client::argv(bare_client::BARE_RUSSH_FLAG, &bed.target)?,
-        bare_client::argv(bare_client::SSH_LAYER_FLAG, &bed.target)?,
-    ];
-    let names = [
-        "tabsh",
-        "ssh",
-        "the bare russh client",
-        "the tabsh SSH layer client",
-    ];
-    let mut clients = Vec::with_capacity(argvs.len());
-    for (argv, name) in argvs.iter().zip(names) {
-        let mut pty = OwnPty::spawn(argv, ECHO_COLS, ECHO_ROWS)?;
-        wait_for_prompt(&mut pty).with_context(|| format!("no shell prompt in {name}"))?;
-        clients.push(pty);
+/// The clients of the idle echo, in the order of [`Echo`]'s samples.
+#[derive(Clone, Copy)]
+enum Client {
+    Tabsh,
+    Ssh,
+    BareRussh,
+    SshLayer,
+}
+
+const CLIENTS: [Client; 4] = [
+    Client::Tabsh,
+    Client::Ssh,
+    Client::BareRussh,
+    Client::SshLayer,
+];
+
+/// The order of the clients in each turn, by turn: every client is in every place once, and
+/// follows every other client once (a Williams square), so none inherits more of another's
+/// after-effects than the rest.
+const TURN_ORDERS: [[usize; 4]; 4] = [[0, 1, 3, 2], [1, 2, 0, 3], [2, 3, 1, 0], [3, 0, 2, 1]];
+
+impl Client {
+    fn name(self) -> &'static str {
+        match self {
+            Client::Tabsh => "tabsh",
+            Client::Ssh => "ssh",
+            Client::BareRussh => "the bare russh client",
+            Client::SshLayer => "the tabsh SSH layer client",
+        }
     }
-    let mut samples: [Vec<Duration>; 4] = Default::default();
+
+    fn argv(self, bed: &Bed) -> Result<Vec<String>> {
+        Ok(match self {
+            Client::Tabsh => bed.tabsh_argv(),
+            Client::Ssh => bed.ssh_argv(),
+            Client::BareRussh => bare_client::argv(bare_client::BARE_RUSSH_FLAG, &bed.target)?,
+            Client::SshLayer => bare_client::argv(bare_client::SSH_LAYER_FLAG, &bed.target)?,
+        })
+    }
+}
+
+/// The clients take turns key by key, in orders that balance who goes first and who follows
+/// whom ([`TURN_ORDERS`]), so that all meet the machine in the same state: rounds of 200 keys
+/// each moved with whatever else the VM was doing, and the ratio with them.
+pub(crate) fn measure_echo(bed: &Bed, runs: usize) -> Result<Echo> {
+    let mut ptys = Vec::with_capacity(CLIENTS.len());
+    for client in CLIENTS {
+        let mut pty = OwnPty::spawn(&client.argv(bed)?, ECHO_COLS, ECHO_ROWS)?;
+        wait_for_prompt(&mut pty)
+            .with_context(|| format!("no shell prompt in {}", client.name()))?;
+        ptys.push(pty);
+    }
+    let mut samples: [Vec<Duration>; CLIENTS.len()] = Default::default();
     for _ in 0..runs {
-        let mut typists: [Typist; 4] = Default::default();
+        let mut typists: [Typist; CLIENTS.len()] = Default::default();
         for index in 0..KEYS_PER_RUN {
-            for turn in 0..clients.len() {
-                let client = (index + turn) % clients.len();
+            for client in TURN_ORDERS[index % TURN_ORDERS.len()] {
                 let sample = typists[client]
-                    .type_a_key(&mut clients[client], ECHO_TIMEOUT)
-                    .with_context(|| format!("keystroke echo in {}", names[client]))?;
+                    .type_a_key(&mut ptys[client], ECHO_TIMEOUT)
+                    .with_context(|| format!("keystroke echo in {}", CLIENTS[client].name()))?;
                 samples[client].push(sample);
             }
         }
-        for pty in &mut clients {
+        for pty in &mut ptys {
             fresh_prompt(pty)?;
         }
     }
