@@ -245,6 +245,12 @@ fn print_echo_rows(echo: &Echo) {
         bare_median / ssh
     );
     println!(
+        "| keystroke echo, p99, bare russh client | same | {:.2} ms | {:.2} ms (`ssh -tt`) | {:.2} | — | — |",
+        p99(bare),
+        p99(&pair.anchor),
+        p99(bare) / p99(&pair.anchor)
+    );
+    println!(
         "| keystroke echo, median, tabsh's SSH layer | the same client on tabsh's connection and channel tasks | {layer_median:.2} ms | {bare_median:.2} ms (bare russh) | {:.2} | — | — |",
         layer_median / bare_median
     );
