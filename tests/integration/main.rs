@@ -33,4 +33,5 @@ mod tui_background;
 mod tui_fidelity;
 mod tui_find;
 mod tui_ssh_config;
+mod tui_sshd;
 mod vttest;

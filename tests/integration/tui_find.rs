@@ -1,22 +1,13 @@
 //! Search, copy mode and the clipboard, and tab marks: the real binary in tmux, read from the
 //! screen (with its colours) and from tmux's paste buffer, which OSC 52 fills.
 
-use std::path::Path;
 use std::time::Duration;
 
-use crate::support::{Tmux, wait_until};
+use crate::support::tui::tabsh_in_tmux;
+use crate::support::wait_until;
 
 const WAIT: Duration = Duration::from_secs(20);
 const PREFIX: &str = "C-\\";
-
-fn tabsh_in_tmux(config_dir: &Path, cols: u16, rows: u16) -> Tmux {
-    let command = format!(
-        "SHELL=/bin/sh {} --config-dir {} open demo; echo tabsh-exited=$?; sleep 60",
-        env!("CARGO_BIN_EXE_tabsh"),
-        config_dir.display()
-    );
-    Tmux::start(&command, cols, rows)
-}
 
 /// The SGR sequences sent just before the first character of `text` on the line that shows
 /// it (`capture-pane -e` puts them between characters wherever the look changes).
@@ -56,7 +47,7 @@ fn sets_background(look: &str) -> bool {
 #[test]
 fn search_finds_a_line_that_scrolled_off_and_copy_mode_copies_it_through_osc_52() {
     let config = tempfile::tempdir().unwrap();
-    let tmux = tabsh_in_tmux(config.path(), 100, 30);
+    let tmux = tabsh_in_tmux(config.path(), "open demo", 100, 30);
     tmux.set_server_option("set-clipboard", "on");
     tmux.wait_for("1 session", WAIT);
     tmux.type_text("seq 1 5000 | sed 's/^/n-/'");
@@ -129,7 +120,7 @@ fn search_finds_a_line_that_scrolled_off_and_copy_mode_copies_it_through_osc_52(
 #[test]
 fn a_background_tab_shows_its_activity_until_it_is_shown() {
     let config = tempfile::tempdir().unwrap();
-    let tmux = tabsh_in_tmux(config.path(), 100, 30);
+    let tmux = tabsh_in_tmux(config.path(), "open demo", 100, 30);
     tmux.wait_for("1 session", WAIT);
     tmux.press(&[PREFIX, "c"]);
     tmux.wait_for("2 sessions", WAIT);

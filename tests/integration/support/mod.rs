@@ -24,6 +24,7 @@ pub mod pty;
 pub mod sshd;
 pub mod tcp_service;
 pub mod tmux;
+pub mod tui;
 pub mod user;
 pub mod user_ca;
 pub mod wait;
