@@ -7,36 +7,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::support::gate::shared_dir;
-use crate::support::{Sshd, SshdOptions, Tmux, test_user, user_keys};
+use crate::support::tui::{key_auth, sshd_profile, tabsh_in_tmux};
+use crate::support::{Sshd, SshdOptions};
 
 const WAIT: Duration = Duration::from_secs(30);
 const PREFIX: &str = "C-\\";
-
-fn key_profile(config: &Path, sshd: &Sshd) {
-    let sessions = config.join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
-    std::fs::write(
-        sessions.join("real.toml"),
-        format!(
-            "name = \"real\"\nhost = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\n\
-             known_hosts_file = \"{}\"\nauth = [\"key\"]\nidentity_file = \"{}\"\n",
-            sshd.port(),
-            test_user().name,
-            sshd.write_known_hosts().display(),
-            user_keys().ed25519.private.display()
-        ),
-    )
-    .unwrap();
-}
-
-fn tabsh(config: &Path) -> Tmux {
-    let command = format!(
-        "{} --config-dir {} open real; echo tabsh-exited=$?; sleep 60",
-        env!("CARGO_BIN_EXE_tabsh"),
-        config.display()
-    );
-    Tmux::start(&command, 110, 30)
-}
 
 /// The shell pids written to `file`, once it holds `count` lines (bounded wait).
 fn pids_in(file: &Path, count: usize) -> Vec<String> {
@@ -56,9 +31,8 @@ fn pids_in(file: &Path, count: usize) -> Vec<String> {
 #[test]
 fn a_command_typed_once_runs_in_every_member_a_tab_in_less_is_skipped_and_compose_works() {
     let sshd = Sshd::start(SshdOptions::default());
-    let config = tempfile::tempdir().unwrap();
-    key_profile(config.path(), &sshd);
-    let tmux = tabsh(config.path());
+    let config = sshd_profile(&sshd, &key_auth());
+    let tmux = tabsh_in_tmux(config.path(), "open real", 110, 30);
     tmux.wait_for("1 session", WAIT);
     tmux.press(&[PREFIX, "c"]);
     tmux.wait_for("2 sessions", WAIT);

@@ -12,7 +12,8 @@ use std::time::Duration;
 use crate::jump_hosts::{JumpLab, kill_connections, logins};
 use crate::support::process::{descendants_named, resident_bytes};
 use crate::support::tcp_service::{Kind, TcpService};
-use crate::support::{Agent, Sshd, SshdOptions, TEST_USER_NAME, Tmux, user_keys, wait_until};
+use crate::support::tui::{key_auth, sshd_profile};
+use crate::support::{Agent, Sshd, SshdOptions, Tmux, user_keys, wait_until};
 
 const WAIT: Duration = Duration::from_secs(30);
 const PREFIX: &str = "C-\\";
@@ -235,26 +236,6 @@ fn a_forward_whose_client_stops_reading_keeps_memory_bounded_and_the_tabs_answer
     drop(stalled);
 }
 
-/// A config dir with one profile `real` for `sshd` (key login, agent forwarding as asked).
-fn agent_profile(sshd: &Sshd, forward_agent: bool) -> tempfile::TempDir {
-    let config = tempfile::tempdir().unwrap();
-    let sessions = config.path().join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
-    std::fs::write(
-        sessions.join("real.toml"),
-        format!(
-            "name = \"real\"\nhost = \"127.0.0.1\"\nport = {}\nuser = \"{TEST_USER_NAME}\"\n\
-             auth = [\"key\"]\nidentity_file = \"{}\"\nknown_hosts_file = \"{}\"\n\
-             forward_agent = {forward_agent}\n",
-            sshd.port(),
-            user_keys().ed25519.private.display(),
-            sshd.write_known_hosts().display()
-        ),
-    )
-    .unwrap();
-    config
-}
-
 #[test]
 fn the_agent_is_forwarded_only_when_the_profile_asks() {
     let sshd = Sshd::start(SshdOptions::default());
@@ -267,7 +248,10 @@ fn the_agent_is_forwarded_only_when_the_profile_asks() {
         .expect("ssh-add -l lists the key")
         .to_owned();
     for forward_agent in [true, false] {
-        let config = agent_profile(&sshd, forward_agent);
+        let config = sshd_profile(
+            &sshd,
+            &format!("{}forward_agent = {forward_agent}\n", key_auth()),
+        );
         let command = format!(
             "SSH_AUTH_SOCK={} {} --config-dir {} --ssh-config none open real; sleep 60",
             agent.sock().display(),

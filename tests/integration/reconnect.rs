@@ -3,53 +3,16 @@
 //! scrollback and says so; a password is asked once for the group; a shell that exits stays
 //! ended; a blackholed path comes back once restored.
 
-use std::path::Path;
 use std::time::Duration;
 
 use crate::netlab::lab_profile;
 use crate::support::netlab::NetLab;
 use crate::support::process::descendants_named;
-use crate::support::{
-    Sshd, SshdOptions, TEST_USER_PASSWORD, Tmux, test_user, user_keys, wait_until,
-};
+use crate::support::tui::{key_auth, sshd_profile, tabsh_in_tmux};
+use crate::support::{Sshd, SshdOptions, TEST_USER_PASSWORD, Tmux, wait_until};
 
 const WAIT: Duration = Duration::from_secs(30);
 const PREFIX: &str = "C-\\";
-
-/// A config dir whose profile `real` logs in to `sshd` with `auth` (TOML lines).
-fn profile(sshd: &Sshd, auth: &str) -> tempfile::TempDir {
-    let config = tempfile::tempdir().unwrap();
-    let sessions = config.path().join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
-    std::fs::write(
-        sessions.join("real.toml"),
-        format!(
-            "name = \"real\"\nhost = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\n\
-             known_hosts_file = \"{}\"\n{auth}",
-            sshd.port(),
-            test_user().name,
-            sshd.write_known_hosts().display()
-        ),
-    )
-    .unwrap();
-    config
-}
-
-fn key_auth() -> String {
-    format!(
-        "auth = [\"key\"]\nidentity_file = \"{}\"\n",
-        user_keys().ed25519.private.display()
-    )
-}
-
-fn tabsh(config: &Path, cols: u16, rows: u16) -> Tmux {
-    let command = format!(
-        "{} --config-dir {} open real; echo tabsh-exited=$?; sleep 60",
-        env!("CARGO_BIN_EXE_tabsh"),
-        config.display()
-    );
-    Tmux::start(&command, cols, rows)
-}
 
 /// Runs `command` in the active tab and waits for `answer`.
 fn run(tmux: &Tmux, command: &str, answer: &str) {
@@ -94,8 +57,8 @@ fn logins(sshd: &Sshd, method: &str) -> usize {
 #[test]
 fn three_tabs_come_back_on_one_new_connection_with_their_scrollback() {
     let sshd = Sshd::start(SshdOptions::default());
-    let config = profile(&sshd, &key_auth());
-    let tmux = tabsh(config.path(), 120, 40);
+    let config = sshd_profile(&sshd, &key_auth());
+    let tmux = tabsh_in_tmux(config.path(), "open real", 120, 40);
     tmux.wait_for("1 session", WAIT);
     run(&tmux, "echo first-tab-$((20+1))", "first-tab-21");
     clone_twice(&tmux);
@@ -143,8 +106,8 @@ fn a_password_is_asked_once_for_the_whole_group() {
         kbd_interactive: false,
         ..SshdOptions::default()
     });
-    let config = profile(&sshd, "auth = [\"password\"]\n");
-    let tmux = tabsh(config.path(), 120, 40);
+    let config = sshd_profile(&sshd, "auth = [\"password\"]\n");
+    let tmux = tabsh_in_tmux(config.path(), "open real", 120, 40);
     tmux.wait_for("Password for", WAIT);
     tmux.wait_for("Enter: answer", WAIT);
     tmux.type_text(TEST_USER_PASSWORD);
@@ -170,8 +133,8 @@ fn a_password_is_asked_once_for_the_whole_group() {
 #[test]
 fn a_shell_that_exits_does_not_reconnect() {
     let sshd = Sshd::start(SshdOptions::default());
-    let config = profile(&sshd, &key_auth());
-    let tmux = tabsh(config.path(), 120, 40);
+    let config = sshd_profile(&sshd, &key_auth());
+    let tmux = tabsh_in_tmux(config.path(), "open real", 120, 40);
     tmux.wait_for("1 session", WAIT);
     run(&tmux, "exit 3", "exited with status 3");
     // Well past the first reconnect's 1 s wait: nothing tries.

@@ -1,42 +1,18 @@
 //! The real `tabsh` binary in tmux against a real OpenSSH sshd: logins, host keys, reused
 //! connections and anti-idle, driven with keys and read from the screen.
 
-use std::path::Path;
 use std::time::Duration;
 
-use crate::support::tui::{last_line, tabsh_in_tmux, wait_for_remote_size};
+use crate::support::tui::{key_auth, last_line, sshd_profile, tabsh_in_tmux, wait_for_remote_size};
 use crate::support::{Sshd, SshdOptions, TEST_USER_PASSWORD, test_user, user_keys};
 
 const WAIT: Duration = Duration::from_secs(20);
 const PREFIX: &str = "C-\\";
 
-fn sshd_profile(config: &Path, sshd: &Sshd, body: &str) {
-    let sessions = config.join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
-    std::fs::write(
-        sessions.join("real.toml"),
-        format!(
-            "name = \"real-sshd\"\nhost = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\nknown_hosts_file = \"{}\"\n{body}",
-            sshd.port(),
-            test_user().name,
-            sshd.write_known_hosts().display()
-        ),
-    )
-    .unwrap();
-}
-
 #[test]
 fn against_openssh_sshd_a_key_login_runs_commands_and_window_changes_reach_it() {
     let sshd = Sshd::start(SshdOptions::default());
-    let config = tempfile::tempdir().unwrap();
-    sshd_profile(
-        config.path(),
-        &sshd,
-        &format!(
-            "auth = [\"key\"]\nidentity_file = \"{}\"\n",
-            user_keys().ed25519.private.display()
-        ),
-    );
+    let config = sshd_profile(&sshd, &key_auth());
     let tmux = tabsh_in_tmux(config.path(), "open real", 90, 25);
     let screen = tmux.wait_for("1 session", WAIT);
     assert!(
@@ -67,8 +43,7 @@ fn a_wrong_password_shows_an_error_and_the_app_stays_up() {
         kbd_interactive: false,
         ..SshdOptions::default()
     });
-    let config = tempfile::tempdir().unwrap();
-    sshd_profile(config.path(), &sshd, "auth = [\"password\"]\n");
+    let config = sshd_profile(&sshd, "auth = [\"password\"]\n");
     let tmux = tabsh_in_tmux(config.path(), "open real", 100, 30);
     for attempt in 1..=3 {
         let shown = if attempt > 1 {
@@ -151,15 +126,7 @@ fn esc_cancels_a_host_key_question_and_the_tab_says_so() {
 #[test]
 fn a_lingering_connection_is_reused_without_logging_in_again() {
     let sshd = Sshd::start(SshdOptions::default());
-    let config = tempfile::tempdir().unwrap();
-    sshd_profile(
-        config.path(),
-        &sshd,
-        &format!(
-            "auth = [\"key\"]\nidentity_file = \"{}\"\n[clone]\nlinger_secs = 60\n",
-            user_keys().ed25519.private.display()
-        ),
-    );
+    let config = sshd_profile(&sshd, &format!("{}[clone]\nlinger_secs = 60\n", key_auth()));
     let logins = || sshd.log().matches("Accepted publickey").count();
     let tmux = tabsh_in_tmux(config.path(), "open real", 100, 30);
     tmux.wait_for("connected", WAIT);
@@ -186,15 +153,12 @@ fn a_lingering_connection_is_reused_without_logging_in_again() {
 #[test]
 fn the_anti_idle_key_toggles_live_connections_and_saves_the_profile() {
     let sshd = Sshd::start(SshdOptions::default());
-    let config = tempfile::tempdir().unwrap();
-    sshd_profile(
-        config.path(),
+    let config = sshd_profile(
         &sshd,
         &format!(
-            "auth = [\"key\"]\nidentity_file = \"{}\"\n[anti_idle]\nenabled = true\n\
-             [anti_idle.noop]\nenabled = false\n[anti_idle.keepalive]\nenabled = true\n\
-             interval_secs = 1\nmax_misses = 3\n",
-            user_keys().ed25519.private.display()
+            "{}[anti_idle]\nenabled = true\n[anti_idle.noop]\nenabled = false\n\
+             [anti_idle.keepalive]\nenabled = true\ninterval_secs = 1\nmax_misses = 3\n",
+            key_auth()
         ),
     );
     let keepalives = || {

@@ -3,7 +3,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::keys::user_keys;
+use super::sshd::Sshd;
 use super::tmux::Tmux;
+use super::user::test_user;
 use super::wait::wait_until;
 
 /// `tabsh --config-dir CONFIG_DIR ARGS` in a `cols` x `rows` tmux window. The pane outlives
@@ -16,6 +19,34 @@ pub fn tabsh_in_tmux(config_dir: &Path, args: &str, cols: u16, rows: u16) -> Tmu
         config_dir.display()
     );
     Tmux::start(&command, cols, rows)
+}
+
+/// A config dir whose profile `real` logs in to `sshd` as the test user, trusting its host
+/// key, with `auth` (TOML lines: the methods and whatever else the test sets).
+pub fn sshd_profile(sshd: &Sshd, auth: &str) -> tempfile::TempDir {
+    let config = tempfile::tempdir().unwrap();
+    let sessions = config.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::write(
+        sessions.join("real.toml"),
+        format!(
+            "name = \"real\"\nhost = \"127.0.0.1\"\nport = {}\nuser = \"{}\"\n\
+             known_hosts_file = \"{}\"\n{auth}",
+            sshd.port(),
+            test_user().name,
+            sshd.write_known_hosts().display()
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// Profile lines for a login with the test user's Ed25519 key.
+pub fn key_auth() -> String {
+    format!(
+        "auth = [\"key\"]\nidentity_file = \"{}\"\n",
+        user_keys().ed25519.private.display()
+    )
 }
 
 /// A screen line at `row`, for asserting on the tab bar and the status bar.
